@@ -1,0 +1,40 @@
+# Two commands do all the set-up: `make run` and `make test` (both create .venv when missing).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CONSTRAINTS := requirements/constraints.txt
+EXTRAS ?= dev
+
+.PHONY: run test lab lint sample clean-venv constraints
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+run: $(STAMP) ## run the monthly cycle on the bundled sample company
+	$(BIN)/sop run $(ARGS)
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: $(STAMP) ## JupyterLab on the notebooks
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,lab]"
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check sop_lib tests benchmarks
+
+sample: $(STAMP) ## regenerate data/sample with the default seed
+	$(BIN)/sop sample data/sample
+
+constraints: $(BIN)/python ## re-pin requirements/constraints.txt to what resolves today
+	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^sop-workbooks' > $(CONSTRAINTS)
+
+clean-venv:
+	rm -rf $(VENV)

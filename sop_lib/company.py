@@ -1,0 +1,50 @@
+"""The Company: a validated, typed company folder that every planning step reads."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Problem
+
+
+@dataclass(frozen=True)
+class CompanyConfig:
+    """The settings in company.yaml."""
+
+    name: str
+    currency: str
+    horizon_months: int = 18
+    fiscal_year_start_month: int = 1
+
+
+@dataclass(frozen=True)
+class Company:
+    """All tables of a company folder, typed and checked.
+
+    Text columns hold str, number columns float, month columns pandas Period[M]; every table of
+    the contract is present (an absent optional table is an empty frame with its columns).
+    """
+
+    folder: Path
+    config: CompanyConfig
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, Path]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def last_closed_month(self) -> pd.Period:
+        """The last month of demand history: the month just closed."""
+        return self.tables["demand_history"]["month"].max()
+
+    @property
+    def default_cycle(self) -> pd.Period:
+        """The cycle planned after the last closed month."""
+        return self.last_closed_month + 1
