@@ -1,0 +1,105 @@
+"""The pack's charts: matplotlib figures built from artifacts, one function per chart."""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+HISTORY, STATISTICAL, CONSENSUS, PLAN = "#7f7f7f", "#1f77b4", "#d62728", "#2ca02c"
+
+
+def _grid(count: int, *, width: float = 4.2, height: float = 2.6):
+    cols = min(3, max(1, count))
+    rows = math.ceil(count / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False,
+                             constrained_layout=True)
+    for ax in axes.flat[count:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:count])
+
+
+def _months(series: pd.Series):
+    return series.dt.to_timestamp()
+
+
+def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back: int = 24):
+    """Per family: bookings history, then statistical and consensus forecast."""
+    families = sorted(demand["family"].unique())
+    fig, axes = _grid(len(families))
+    start = demand["month"].min() - months_back
+    for ax, family in zip(axes, families):
+        past = history[(history["family"] == family) & (history["month"] >= start)]
+        future = demand[demand["family"] == family]
+        ax.plot(_months(past["month"]), past["bookings"], color=HISTORY, label="Bookings")
+        ax.plot(_months(future["month"]), future["statistical"], color=STATISTICAL, ls="--",
+                label="Statistical")
+        ax.plot(_months(future["month"]), future["consensus"], color=CONSENSUS,
+                label="Consensus")
+        ax.set_title(family, fontsize=10)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=7)
+    fig.suptitle("Demand by family: history and forecast (units)")
+    return fig
+
+
+def utilisation_heatmap(load: pd.DataFrame, *, title: str):
+    """Resources x months, coloured by load / available hours."""
+    grid = load.pivot_table(index="resource", columns="month", values="utilisation")
+    fig, ax = plt.subplots(figsize=(min(16, 1.2 + 0.55 * grid.shape[1]), 0.9 + 0.45 * len(grid)),
+                           constrained_layout=True)
+    image = ax.imshow(grid.to_numpy(), cmap="RdYlGn_r", vmin=0.4, vmax=1.4, aspect="auto")
+    ax.set_yticks(range(len(grid)), grid.index)
+    ax.set_xticks(range(grid.shape[1]), [m.strftime("%Y-%m") for m in grid.columns],
+                  rotation=90, fontsize=7)
+    for (row, col), value in np.ndenumerate(grid.to_numpy()):
+        ax.text(col, row, f"{value:.0%}", ha="center", va="center", fontsize=6)
+    fig.colorbar(image, ax=ax, label="load / available hours")
+    ax.set_title(title)
+    return fig
+
+
+def position_vs_target(plan: pd.DataFrame):
+    """Per family: projected inventory (MTS) or backlog (MTO) against its target."""
+    families = sorted(plan["family"].unique())
+    fig, axes = _grid(len(families))
+    for ax, family in zip(axes, families):
+        rows = plan[plan["family"] == family]
+        mts = rows["strategy"].iloc[0] == "MTS"
+        position = rows["inventory"] if mts else rows["backlog"]
+        ax.plot(_months(rows["month"]), position, color=PLAN,
+                label="Inventory" if mts else "Backlog")
+        ax.plot(_months(rows["month"]), rows["target"], color="black", ls=":", label="Target")
+        ax.set_title(f"{family} ({'MTS' if mts else 'MTO'})", fontsize=10)
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=7)
+    fig.suptitle("Projected inventory or backlog against target (units)")
+    return fig
+
+
+def demand_vs_supply(summary: pd.DataFrame):
+    """Per family over the next months: demand, supply and the shortfall."""
+    fig, ax = plt.subplots(figsize=(9, 3.6), constrained_layout=True)
+    x = np.arange(len(summary))
+    ax.bar(x - 0.2, summary["demand"], 0.4, label="Demand", color=CONSENSUS)
+    ax.bar(x + 0.2, summary["supply"], 0.4, label="Supply", color=PLAN)
+    ax.set_xticks(x, summary["family"], rotation=20, fontsize=8)
+    ax.set_ylabel("units")
+    ax.legend()
+    ax.set_title("Demand and supply, next 12 months")
+    return fig
+
+
+def revenue_vs_plan(money: pd.DataFrame):
+    """All families: projected revenue by month against the business plan."""
+    total = money.groupby("month", sort=True)[["revenue", "plan_revenue"]].sum().reset_index()
+    fig, ax = plt.subplots(figsize=(9, 3.4), constrained_layout=True)
+    months = _months(total["month"])
+    ax.bar(months, total["revenue"], width=20, color=PLAN, label="Projected revenue")
+    ax.plot(months, total["plan_revenue"], color="black", marker="o", ms=3,
+            label="Business plan")
+    ax.set_ylabel("revenue")
+    ax.legend()
+    ax.set_title("Revenue against the business plan")
+    return fig
