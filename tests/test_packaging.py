@@ -1,0 +1,46 @@
+"""The install files agree: pyproject.toml, environment.yml and the constraints file."""
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
+    return {_name(r): r.replace(" ", "") for r in requirements}
+
+
+def _conda_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    plain = [d for d in env["dependencies"] if isinstance(d, str)]
+    return {_name(d): d.replace(" ", "") for d in plain if _name(d) not in {"python", "pip"}}
+
+
+def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject():
+    assert _conda_requirements() == _pyproject_requirements()
+
+
+def test_constraints_pin_every_declared_package():
+    pins = {}
+    for line in (ROOT / "requirements" / "constraints.txt").read_text().splitlines():
+        if "==" in line:
+            name, version = line.split("==")
+            pins[_name(name)] = version
+    missing = set(_pyproject_requirements()) - set(pins)
+    assert not missing, f"add to requirements/constraints.txt (make constraints): {missing}"
+
+
+def test_python_floor_agrees():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert f"python{project['requires-python']}" in env["dependencies"]
