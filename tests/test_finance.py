@@ -1,0 +1,177 @@
+"""Money view: mix-weighted prices, revenue, cost, margin, inventory value, fiscal-year outlook."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sop_lib.company import Company, CompanyConfig
+from sop_lib.contract import MONTH, NUMBER, TABLES
+from sop_lib.errors import SopError
+from sop_lib.finance import family_prices, fiscal_year, fiscal_year_outlook, money_view
+
+MONTHS = ["2026-01", "2026-02", "2026-03"]
+
+
+def typed(table, rows) -> pd.DataFrame:
+    """A contract table from dict rows, typed as Company holds it (missing columns empty)."""
+    frame = pd.DataFrame(list(rows)).reindex(columns=table.column_names)
+    for column in table.columns:
+        values = frame[column.name]
+        if column.kind == NUMBER:
+            frame[column.name] = values.astype("float64")
+        elif column.kind == MONTH:
+            frame[column.name] = values.astype("period[M]")
+        else:
+            frame[column.name] = values.astype(object).where(values.notna(), "").astype(str)
+    return frame
+
+
+def make_company(*, fiscal_start=1, **rows) -> Company:
+    """A Company from dict rows per table (absent tables empty), currency EUR."""
+    tables = {table.name: typed(table, rows.get(table.name, [])) for table in TABLES}
+    return Company(folder=Path("."), config=CompanyConfig("T", "EUR",
+                   fiscal_year_start_month=fiscal_start), tables=tables, files={})
+
+
+def frame(rows) -> pd.DataFrame:
+    """Dict rows as a frame whose month column is Period[M]."""
+    table = pd.DataFrame(rows)
+    table["month"] = table["month"].astype("period[M]")
+    return table
+
+
+ITEMS = [
+    {"sku": "A1", "family": "A", "unit_price": 10, "standard_cost": 6, "status": "active"},
+    {"sku": "A2", "family": "A", "unit_price": 20, "standard_cost": 12, "status": "active"},
+    {"sku": "B1", "family": "B", "unit_price": 100, "standard_cost": 70, "status": "active"},
+]
+PRICE = {item["sku"]: item["unit_price"] for item in ITEMS}
+FAMILY = {item["sku"]: item["family"] for item in ITEMS}
+CONSENSUS_UNITS = {"A1": [30, 10, 0], "A2": [10, 30, 0], "B1": [5, 0, 4]}
+BUSINESS_PLAN = [
+    {"family": "A", "month": "2025-05", "units": 20, "revenue": 300},
+    {"family": "A", "month": "2026-01", "units": 45, "revenue": 540},
+    {"family": "A", "month": "2026-02", "units": 40, "revenue": 700},
+    {"family": "B", "month": "2026-01", "units": 5, "revenue": 500},
+    {"family": "B", "month": "2026-02", "units": 2, "revenue": 200},
+    {"family": "B", "month": "2026-03", "units": 4, "revenue": 400},
+]
+HISTORY = [  # sku, month, shipments
+    ("A1", "2025-02", 100), ("A1", "2025-03", 10), ("A1", "2025-12", 5),
+    ("A2", "2025-06", 3), ("B1", "2025-11", 2),
+]
+
+
+def company(**options) -> Company:
+    history = [{"sku": sku, "month": month, "bookings": units, "shipments": units}
+               for sku, month, units in HISTORY]
+    return make_company(items=ITEMS, business_plan=BUSINESS_PLAN, demand_history=history,
+                        **options)
+
+
+def consensus() -> pd.DataFrame:
+    rows = [{"sku": sku, "family": FAMILY[sku], "month": month, "statistical": units,
+             "consensus": units, "unit_price": PRICE[sku], "consensus_value": units * PRICE[sku]}
+            for sku, values in CONSENSUS_UNITS.items() for month, units in zip(MONTHS, values)]
+    return frame(rows)
+
+
+def plan() -> pd.DataFrame:
+    """Family A (MTS) ships 40, 38, 0 holding 20, 10, 8; family B (MTO) ships 5, 1, 4."""
+    rows = [{"family": "A", "strategy": "MTS", "month": month, "shipments": ship,
+             "inventory": stock} for month, ship, stock in zip(MONTHS, [40, 38, 0], [20, 10, 8])]
+    rows += [{"family": "B", "strategy": "MTO", "month": month, "shipments": ship,
+              "inventory": float("nan")} for month, ship in zip(MONTHS, [5, 1, 4])]
+    return frame(rows)
+
+
+def test_family_prices_weight_skus_by_consensus_mix_and_fall_back_to_simple_average():
+    prices = family_prices(company(), consensus()).set_index(["family", "month"])
+    a = prices.loc["A"]
+    # 2026-01: (30 x 10 + 10 x 20) / 40 and (30 x 6 + 10 x 12) / 40
+    assert a.loc[pd.Period("2026-01", "M")].tolist() == pytest.approx([12.5, 7.5])
+    # 2026-02: (10 x 10 + 30 x 20) / 40 and (10 x 6 + 30 x 12) / 40
+    assert a.loc[pd.Period("2026-02", "M")].tolist() == pytest.approx([17.5, 10.5])
+    # 2026-03: no consensus, so the plain average of 10 and 20, 6 and 12
+    assert a.loc[pd.Period("2026-03", "M")].tolist() == pytest.approx([15.0, 9.0])
+    assert prices.loc["B"]["unit_price"].tolist() == [100.0, 100.0, 100.0]
+    assert list(prices.reset_index().columns) == ["family", "month", "unit_price", "unit_cost"]
+
+
+def test_family_prices_name_a_sku_without_cost():
+    rows = consensus()
+    rows.loc[0, "sku"] = "ZZ9"
+    with pytest.raises(SopError, match="ZZ9"):
+        family_prices(company(), rows)
+
+
+def test_money_view_prices_units_and_compares_with_business_plan():
+    money = money_view(company(), plan(), consensus())
+    a = money[money["family"] == "A"].reset_index(drop=True)
+    assert a["units"].tolist() == [40, 38, 0]
+    assert a["revenue"].tolist() == pytest.approx([500, 665, 0])     # 40 x 12.5, 38 x 17.5
+    assert a["cogs"].tolist() == pytest.approx([300, 399, 0])        # 40 x 7.5, 38 x 10.5
+    assert a["margin"].tolist() == pytest.approx([200, 266, 0])
+    assert a["margin_pct"].iloc[:2].tolist() == pytest.approx([0.4, 0.4])
+    assert pd.isna(a["margin_pct"].iloc[2])                          # no revenue, no margin %
+    assert a["inventory_value"].tolist() == pytest.approx([150, 105, 72])  # 20x7.5 10x10.5 8x9
+    assert a["revenue_gap"].iloc[:2].tolist() == pytest.approx([-40, -35])
+    assert a["units_gap"].iloc[:2].tolist() == pytest.approx([-5, -2])
+    assert a[["plan_revenue", "revenue_gap", "units_gap"]].iloc[2].isna().all()  # no plan row
+    b = money[money["family"] == "B"].reset_index(drop=True)
+    assert b["revenue"].tolist() == pytest.approx([500, 100, 400])
+    assert b["margin_pct"].tolist() == pytest.approx([0.3, 0.3, 0.3])
+    assert b["inventory_units"].tolist() == [0, 0, 0]
+    assert b["inventory_value"].tolist() == [0, 0, 0]
+    assert b["revenue_gap"].tolist() == pytest.approx([0, -100, 0])
+    assert (money["revenue"] == money["units"] * money["unit_price"]).all()
+    assert (money["cogs"] == money["units"] * money["unit_cost"]).all()
+
+
+def test_money_view_refuses_a_plan_month_the_consensus_does_not_price():
+    extra = pd.concat([plan(), frame([{"family": "A", "strategy": "MTS", "month": "2026-04",
+                                       "shipments": 1, "inventory": 0}])], ignore_index=True)
+    with pytest.raises(SopError, match="A 2026-04"):
+        money_view(company(), extra, consensus())
+
+
+@pytest.mark.parametrize("month, start, label, first", [
+    ("2026-02", 3, "FY2026", "2025-03"),
+    ("2026-03", 3, "FY2027", "2026-03"),
+    ("2026-05", 1, "FY2026", "2026-01"),
+    ("2026-12", 12, "FY2027", "2026-12"),
+])
+def test_fiscal_year_is_named_for_the_year_it_ends_in(month, start, label, first):
+    name, months = fiscal_year(pd.Period(month, "M"), start_month=start)
+    assert name == label
+    assert months[0] == pd.Period(first, "M") and len(months) == 12
+
+
+def test_fiscal_year_outlook_with_a_march_start():
+    # FY2026 runs 2025-03 .. 2026-02: 2025-02 history and the 2026-03 plan month fall outside.
+    owner = company(fiscal_start=3)
+    outlook = fiscal_year_outlook(owner, money_view(owner, plan(), consensus())).set_index(
+        "family")
+    assert set(outlook["fiscal_year"]) == {"FY2026"}
+    assert set(outlook["months"]) == {"2025-03 to 2026-02"}
+    a, b, total = outlook.loc["A"], outlook.loc["B"], outlook.loc["Total"]
+    assert a["actual_revenue"] == pytest.approx(210)      # (10 + 5) x 10 + 3 x 20
+    assert a["outlook_revenue"] == pytest.approx(1165)    # 500 + 665
+    assert a["forecast_revenue"] == pytest.approx(1375)
+    assert a["plan_revenue"] == pytest.approx(1540)       # 300 + 540 + 700
+    assert a["gap"] == pytest.approx(-165)
+    assert a["gap_pct"] == pytest.approx(-165 / 1540)
+    assert [b["actual_revenue"], b["outlook_revenue"], b["plan_revenue"], b["gap"]] == \
+        pytest.approx([200, 600, 700, 100])
+    assert [total["actual_revenue"], total["outlook_revenue"], total["forecast_revenue"],
+            total["plan_revenue"], total["gap"]] == pytest.approx([410, 1765, 2175, 2240, -65])
+    assert list(outlook.index) == ["A", "B", "Total"]
+
+
+def test_fiscal_year_outlook_leaves_plan_empty_for_a_family_without_one():
+    owner = company()
+    owner.tables["business_plan"] = owner.business_plan[owner.business_plan["family"] == "A"]
+    outlook = fiscal_year_outlook(owner, money_view(owner, plan(), consensus())).set_index(
+        "family")
+    assert pd.isna(outlook.loc["B", "plan_revenue"]) and pd.isna(outlook.loc["B", "gap_pct"])
+    assert outlook.loc["Total", "plan_revenue"] == pytest.approx(1240)  # A's plan in FY2026
