@@ -26,7 +26,7 @@ class RunError(SopError):
 class Problem:
     """One problem found in a company folder, located as a planner would look for it."""
 
-    __slots__ = ("file", "row", "column", "value", "expected", "severity")
+    __slots__ = ("column", "expected", "file", "row", "severity", "value")
 
     def __init__(self, file, expected, *, row=None, column=None, value=None, severity="error"):
         self.file, self.row, self.column = file, row, column

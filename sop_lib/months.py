@@ -22,8 +22,7 @@ def parse_month(text) -> pd.Period | None:
     if isinstance(text, pd.Timestamp):
         return text.to_period("M") if text.day == 1 else None
     value = str(text).strip()
-    if value.endswith(" 00:00:00"):
-        value = value[: -len(" 00:00:00")]
+    value = value.removesuffix(" 00:00:00")
     for pattern, _ in _MONTH_FORMS:
         match = pattern.match(value)
         if match:

@@ -36,7 +36,7 @@ class _DropStderr(Preprocessor):
 
 def nav_bar(pages: list[tuple[str, str]], current: str | None) -> str:
     """A navigation bar over (file name, title) pairs; `current` is highlighted."""
-    links = [f'<a href="../index.html">All cycles</a>', '<a href="index.html">This cycle</a>']
+    links = ['<a href="../index.html">All cycles</a>', '<a href="index.html">This cycle</a>']
     for href, title in pages:
         css = ' class="current"' if href == current else ""
         links.append(f'<a href="{html.escape(href)}"{css}>{html.escape(title)}</a>')

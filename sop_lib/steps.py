@@ -1,8 +1,8 @@
 """The four steps of the monthly cycle: what each computes and which artifacts it writes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
