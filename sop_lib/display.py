@@ -37,13 +37,31 @@ def month_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+PERCENT_COLUMNS = {"service_level", "service_target", "wape", "bias", "utilisation",
+                   "margin_pct", "gap_pct", "change_pct", "revenue_gap_pct", "forecast_accuracy"}
+
+
+def label(column: str) -> str:
+    """A column name as a heading: `revenue_gap_pct` -> `Revenue gap %`."""
+    text = column.replace("_pct", " %").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _formats(frame: pd.DataFrame, precision: int, given: dict | None) -> dict:
+    numeric = frame.select_dtypes("number").columns
+    formats = {c: ("{:.1%}" if c in PERCENT_COLUMNS else f"{{:,.{precision}f}}") for c in numeric}
+    return {**formats, **(given or {})}
+
+
 def table(frame: pd.DataFrame, *, formats: dict | None = None, status: str | None = None,
           caption: str | None = None, precision: int = 0) -> None:
-    """Show a frame as an escaped HTML table, with optional number formats and status colours."""
-    styler = month_text(frame).style.hide(axis="index")
-    styler = styler.format(precision=precision, thousands=",", escape="html", na_rep="")
-    if formats:
-        styler = styler.format(formats, escape="html", na_rep="")
+    """Show a frame as an escaped HTML table: readable headings, number formats, status colours."""
+    shown = month_text(frame)
+    styler = shown.style.hide(axis="index").format(
+        _formats(shown, precision, formats), escape="html", na_rep="")
+    styler = styler.relabel_index([html.escape(label(str(c))) for c in shown.columns], axis=1)
+    text = [c for c in shown.columns if c not in shown.select_dtypes("number").columns]
+    styler = styler.set_properties(subset=text, **{"text-align": "left"})
     if status:
         styler = styler.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, 'white')}",
                             subset=[status])
@@ -56,3 +74,24 @@ def figure(fig) -> None:
     """Show a matplotlib figure once, as an embedded image, and free it."""
     display(fig)
     plt.close(fig)
+
+
+def _kpi_text(value, unit: str) -> str:
+    if pd.isna(value):
+        return ""
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit in ("days", "weeks"):
+        return f"{value:,.1f} {unit}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{unit} {value:,.0f}"
+
+
+def kpi_table(kpis: pd.DataFrame) -> None:
+    """The headline KPIs with value and target written in their own units."""
+    shown = kpis.assign(
+        value=[_kpi_text(v, u) for v, u in zip(kpis["value"], kpis["unit"])],
+        target=[_kpi_text(v, u) for v, u in zip(kpis["target"], kpis["unit"])],
+    ).drop(columns="unit")
+    table(shown, status="status")

@@ -57,14 +57,15 @@ def _presop(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
         "outlook": outlook,
         "balance": balance,
         "balance_summary": presop.balance_summary(balance),
-        "decisions": presop.decisions(company, inputs["plan"], inputs["load"], money, outlook),
+        "decisions": presop.decisions(company, inputs["plan"], inputs["required_load"], money,
+                                        outlook),
     }
 
 
 def _executive(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
     plan, money, backtest = inputs["plan"], inputs["money"], inputs["backtest"]
     return {
-        "kpis": kpis.headline_kpis(company, plan, inputs["load"], money, inputs["outlook"],
+        "kpis": kpis.headline_kpis(company, plan, inputs["required_load"], money, inputs["outlook"],
                                    backtest),
         "family_status": kpis.family_status(company, plan, money, backtest),
     }
@@ -75,10 +76,10 @@ STEPS: tuple[Step, ...] = (
          ("forecast", "consensus", "override_audit", "demand", "backtest"), _demand),
     Step("supply", "02_supply_review", "Supply review", ("demand",),
          ("plan", "load", "required_load", "load_by_family", "overloads"), _supply),
-    Step("presop", "03_pre_sop", "Pre-S&OP", ("plan", "consensus", "load"),
+    Step("presop", "03_pre_sop", "Pre-S&OP", ("plan", "consensus", "required_load"),
          ("money", "outlook", "balance", "balance_summary", "decisions"), _presop),
     Step("executive", "04_executive_sop", "Executive S&OP",
-         ("plan", "load", "money", "outlook", "backtest", "decisions"),
+         ("plan", "required_load", "money", "outlook", "backtest", "decisions"),
          ("kpis", "family_status"), _executive),
 )
 STEPS_BY_NAME = {s.name: s for s in STEPS}
