@@ -1,0 +1,272 @@
+"""Reading a company folder: the raw tables as text, and company.yaml.
+
+A table is `<name>.csv`, `<name>.parquet` or a sheet `<name>` of a single `.xlsx` workbook.
+Every value is read as text (trimmed), so that validation sees what the planner wrote; the index
+of a raw frame is the row number a spreadsheet shows (header = row 1, first data row = 2).
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import MISSING, dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+import pyarrow
+import yaml
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .company import CompanyConfig
+from .contract import CONFIG_FILE, CONFIG_KEYS, TABLES
+from .errors import Problem
+
+TABLE_SUFFIXES = (".csv", ".parquet")
+WORKBOOK_SUFFIX = ".xlsx"
+CONFIG_RANGES = {"horizon_months": (12, 36), "fiscal_year_start_month": (1, 12)}
+_CONFIG_DEFAULTS = {f.name: f.default for f in fields(CompanyConfig) if f.default is not MISSING}
+_TABLE_NAMES = {t.name for t in TABLES}
+_DAMAGED_FILE_ERRORS = (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException,
+                        pyarrow.ArrowException)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table as read from its file.
+
+    `frame` holds every value as trimmed text ("" for an empty cell), lower-case column names,
+    and the spreadsheet row number of each row as its index; blank rows are dropped.
+    """
+
+    name: str
+    file: str
+    path: Path
+    frame: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a table was found: a file, or a sheet of a workbook (read with the workbook)."""
+
+    name: str
+    path: Path
+    sheet: str | None = None
+    records: list[list[str]] | None = None
+
+    @property
+    def file(self) -> str:
+        return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
+
+
+def read_tables(folder: Path | str) -> tuple[dict[str, RawTable | None], list[Problem]]:
+    """Read every table of the contract found in `folder`.
+
+    Returns the tables by name and the problems met while reading (unreadable files, a table
+    given twice, trimmed whitespace as warnings). A table absent from the folder has no entry;
+    one that could not be read (or may sit in an unreadable workbook) maps to None.
+    """
+    sources, problems = _find_sources(Path(folder))
+    tables: dict[str, RawTable | None] = {}
+    for name, found in sources.items():
+        if not found:
+            tables[name] = None
+        elif len(found) > 1:
+            files = " and ".join(s.file for s in found)
+            problems.append(Problem(found[0].file, f"the table {name} is given twice, as {files}; "
+                                    "keep only one"))
+            tables[name] = None
+        else:
+            tables[name], read_problems = _read_source(found[0])
+            problems += read_problems
+    return tables, problems
+
+
+def read_config(folder: Path | str) -> tuple[CompanyConfig | None, list[Problem]]:
+    """Read and check `company.yaml`: name and currency required, ranges of the other keys."""
+    path = Path(folder) / CONFIG_FILE
+    if not path.is_file():
+        return None, [Problem(CONFIG_FILE, "the file is missing; expected company.yaml with at "
+                              "least `name:` and `currency:`")]
+    try:
+        settings = yaml.safe_load(_decode(path.read_bytes()))
+    except UnicodeDecodeError:
+        return None, [Problem(CONFIG_FILE, "not UTF-8; save it as UTF-8 text")]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [Problem(CONFIG_FILE, "not valid YAML; expected `key: value` lines such as "
+                              "`name: Acme`", row=mark.line + 1 if mark else None)]
+    if not isinstance(settings, dict):
+        return None, [Problem(CONFIG_FILE, "expected `key: value` lines with at least `name:` "
+                              "and `currency:`")]
+    return _config_from(settings)
+
+
+def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
+    """The CompanyConfig of a parsed company.yaml, or the problems that prevent it."""
+    problems = [Problem(CONFIG_FILE, "unknown key, it is ignored; expected one of "
+                        + ", ".join(CONFIG_KEYS), column=str(key), severity="warning")
+                for key in settings if key not in CONFIG_KEYS]
+    values = {}
+    for key in ("name", "currency"):
+        value = settings.get(key)
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            values[key] = str(value).strip()
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected the company {key}", column=key,
+                                    value=None if value is None else str(value)))
+    for key, (low, high) in CONFIG_RANGES.items():
+        value = settings.get(key, _CONFIG_DEFAULTS[key])
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            values[key] = value
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected a whole number from {low} to {high} "
+                                    f"(default {_CONFIG_DEFAULTS[key]})", column=key,
+                                    value=str(value)))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return CompanyConfig(**values), problems
+
+
+def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]]:
+    """Every place each table is found: its files and workbook sheets."""
+    sources: dict[str, list[_Source]] = {}
+    problems: list[Problem] = []
+    workbooks = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith(("~$", ".")):
+            continue
+        suffix, stem = path.suffix.lower(), path.stem.strip().lower()
+        if suffix in TABLE_SUFFIXES and stem in _TABLE_NAMES:
+            sources.setdefault(stem, []).append(_Source(stem, path))
+        elif suffix == WORKBOOK_SUFFIX:
+            sheets, sheet_problems = _read_workbook(path)
+            problems += sheet_problems
+            workbooks += [path.name] if sheets else []
+            for sheet, records in sheets.items():
+                name = sheet.strip().lower()
+                sources.setdefault(name, []).append(_Source(name, path, sheet, records))
+            if sheet_problems:  # tables in an unreadable workbook: unknown, not missing
+                sources.update({n: [] for n in _TABLE_NAMES if n not in sources})
+    if len(workbooks) > 1:
+        problems.append(Problem(workbooks[0], "tables found in more than one .xlsx workbook ("
+                                + ", ".join(workbooks) + "); keep them in a single workbook"))
+    return sources, problems
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, list[list[str]]], list[Problem]]:
+    """The text records of every sheet of a workbook named like a table of the contract."""
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = [s for s in book.sheet_names if s.strip().lower() in _TABLE_NAMES]
+            grids = {s: pd.read_excel(book, sheet_name=s, header=None, dtype=object)
+                     for s in sheets}
+    except _DAMAGED_FILE_ERRORS as error:
+        return {}, [Problem(path.name, f"could not be read as an Excel workbook ({error}); "
+                            "save it again from Excel as .xlsx")]
+    return {sheet: _text_records(grid) for sheet, grid in grids.items()}, []
+
+
+def _read_source(source: _Source) -> tuple[RawTable | None, list[Problem]]:
+    """Read one table from its file or sheet into a RawTable of trimmed text."""
+    readers = {".csv": _read_csv_records, ".parquet": _read_parquet_records}
+    try:
+        records = source.records if source.sheet else readers[source.path.suffix.lower()](source)
+    except _Unreadable as error:
+        return None, [Problem(source.file, str(error))]
+    frame, problems = _tidy(records, source.file)
+    if frame is None:
+        return None, problems
+    return RawTable(source.name, source.file, source.path, frame), problems
+
+
+class _Unreadable(Exception):
+    """A file that cannot be read; the message says what to do."""
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 text of a file, without a byte-order mark."""
+    return data.decode("utf-8-sig")
+
+
+def _read_csv_records(source: _Source) -> list[list[str]]:
+    """Every row of a CSV file (header included) as a list of cells, blank rows too."""
+    try:
+        text = _decode(source.path.read_bytes())
+    except UnicodeDecodeError:
+        raise _Unreadable("not UTF-8; save it as CSV UTF-8") from None
+    except OSError as error:
+        raise _Unreadable(f"could not be read ({error.strerror})") from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise _Unreadable(f"could not be read as CSV ({error})") from None
+    width = len(next((r for r in records if any(c.strip() for c in r)), []))
+    for number, record in enumerate(records, start=1):
+        if any(cell.strip() for cell in record[width:]):
+            raise _Unreadable(f"row {number} has more values than the header has columns; "
+                              "check that values holding commas are quoted")
+    return [r if len(r) == width else r[:width] + [""] * (width - len(r)) for r in records]
+
+
+def _read_parquet_records(source: _Source) -> list[list[str]]:
+    """Every row of a Parquet file, its column names first, as lists of text cells."""
+    try:
+        frame = pd.read_parquet(source.path)
+    except _DAMAGED_FILE_ERRORS as error:
+        raise _Unreadable(f"could not be read as Parquet ({error})") from None
+    return [[str(c) for c in frame.columns], *_text_records(frame)]
+
+
+def _text_records(frame: pd.DataFrame) -> list[list[str]]:
+    """The rows of a frame of typed cells as lists of text cells."""
+    return [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
+def _cell_text(value) -> str:
+    """A typed cell (Parquet, Excel) as the text a planner would have typed."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, (datetime.datetime, pd.Timestamp)) and value == value.replace(
+            hour=0, minute=0, second=0, microsecond=0):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return repr(float(value)).removesuffix(".0")
+    return str(value)
+
+
+def _tidy(records: list[list[str]], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A frame of the rows under the header (the first non-blank row): column names stripped
+    and lower-cased, blank rows dropped, values trimmed (a warning per column where it happened),
+    and the spreadsheet row numbers as index."""
+    stripped = [[cell.strip() for cell in record] for record in records]
+    filled = [number for number, record in enumerate(stripped, start=1) if any(record)]
+    if not filled:
+        return pd.DataFrame(index=pd.Index([], dtype=int)), []
+    header, body = filled[0], filled[1:]
+    names = [name.lower() for name in stripped[header - 1]]
+    if len(names) == 1 and ";" in names[0]:
+        return None, [Problem(file, "the columns are separated by semicolons; expected commas "
+                              "(save it as CSV UTF-8 (comma delimited))", row=header)]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        return None, [Problem(file, "the column appears more than once; keep only one",
+                              row=header, column=name) for name in repeated]
+    columns = [(i, name) for i, name in enumerate(names) if name]
+    frame = pd.DataFrame({name: [stripped[n - 1][i] for n in body] for i, name in columns},
+                         index=pd.Index(body, dtype=int), dtype=str)
+    return frame, [warning for i, name in columns
+                   if (warning := _trim_warning(records, stripped, body, i, file, name))]
+
+
+def _trim_warning(records: list[list[str]], stripped: list[list[str]], rows: list[int],
+                  column: int, file: str, name: str) -> Problem | None:
+    """A warning when spaces were removed around some values of a column."""
+    changed = [n for n in rows if records[n - 1][column] != stripped[n - 1][column]]
+    if not changed:
+        return None
+    more = len(changed) - 1
+    return Problem(file, "spaces around the value were removed"
+                   + (f" (and in {more} more row(s) of this column)" if more else ""),
+                   row=changed[0], column=name, value=records[changed[0] - 1][column],
+                   severity="warning")
