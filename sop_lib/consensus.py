@@ -44,7 +44,8 @@ def apply_overrides(forecast: pd.DataFrame, overrides: pd.DataFrame,
     statistical = forecast["forecast"].to_numpy(dtype=float)
     consensus = statistical.copy()
     masks = [((keys[level] == code) & (keys["month"] == month)).to_numpy()
-             for level, code, month in overrides[["level", "code", "month"]].itertuples(index=False)]
+             for level, code, month
+             in overrides[["level", "code", "month"]].itertuples(index=False)]
     notes = [""] * len(masks)
     for level in LEVEL_ORDER:
         for position, override in enumerate(overrides.itertuples(index=False)):

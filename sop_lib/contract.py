@@ -55,7 +55,8 @@ TABLES: tuple[Table, ...] = (
             Column("family", TEXT, "Product family the SKU rolls up to (defined in families)."),
             Column("description", TEXT, "Free text.", required=False),
             Column("unit_price", NUMBER, "Average selling price.", "currency per unit", minimum=0),
-            Column("standard_cost", NUMBER, "Standard cost of goods.", "currency per unit", minimum=0),
+            Column("standard_cost", NUMBER, "Standard cost of goods.", "currency per unit",
+                   minimum=0),
             Column("status", CHOICE, "Life-cycle status; phase_out and inactive SKUs get no "
                    "forecast after their end of life.", choices=STATUSES),
             Column("end_of_life", MONTH, "Last month the SKU is sold (phase_out SKUs).",
@@ -246,7 +247,9 @@ CROSS_TABLE_RULES = (
     "demand_history has no missing month between a SKU's first month and the last closed month "
     "(the last month in demand_history); inventory has a row for every SKU at that month.",
     "The history ends at most 3 months before the cycle being planned.",
-    "Overrides name months inside the plan horizon.",
+    "Overrides name months inside the plan horizon; an absolute override is 0 or more.",
+    "A cycle given to `sop run` or `sop validate` comes after the last closed month.",
+    "Choices are matched ignoring case (`mts` is read as `MTS`).",
     "Warning only: a SKU with no demand in the last 12 months, a family with no business plan "
     "for the horizon, an active SKU with a zero price.",
 )

@@ -20,7 +20,8 @@ nav.sop-nav a { color: #f1faee; margin-right: 1.4em; text-decoration: none; }
 nav.sop-nav a.current { font-weight: bold; text-decoration: underline; }
 main.sop-index { max-width: 60em; margin: 1.5em auto; padding: 0 1em; }
 table.sop { border-collapse: collapse; }
-table.sop td, table.sop th { border-bottom: 1px solid #ccd; padding: 0.3em 0.8em; text-align: left; }
+table.sop td, table.sop th { border-bottom: 1px solid #ccd; padding: 0.3em 0.8em;
+                             text-align: left; }
 """
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import papermill
 
 from . import manifest as mf
-from .contract import CONFIG_FILE
 from .errors import RunError
 from .parameters import check_parameters
 from .report import nav_bar, render_notebook, write_cycle_index, write_reports_index
@@ -55,7 +54,7 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
         "started": mf.now(), "finished": "",
         "parameters": {"cycle": label, "data_dir": str(params.data_dir.resolve()),
                        "horizon": horizon or company.config.horizon_months},
-        "inputs": mf.input_hashes([*company.files.values(), params.data_dir / CONFIG_FILE]),
+        "inputs": mf.input_hashes(company.files.values()),
         "packages": mf.package_versions(),
         "warnings": [str(w) for w in company.warnings],
         "steps": [],
