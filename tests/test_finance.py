@@ -1,36 +1,20 @@
 """Money view: mix-weighted prices, revenue, cost, margin, inventory value, fiscal-year outlook."""
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from builders import company_from_rows
 from sop_lib.company import Company, CompanyConfig
-from sop_lib.contract import MONTH, NUMBER, TABLES
 from sop_lib.errors import SopError
 from sop_lib.finance import family_prices, fiscal_year, fiscal_year_outlook, money_view
 
 MONTHS = ["2026-01", "2026-02", "2026-03"]
 
 
-def typed(table, rows) -> pd.DataFrame:
-    """A contract table from dict rows, typed as Company holds it (missing columns empty)."""
-    frame = pd.DataFrame(list(rows)).reindex(columns=table.column_names)
-    for column in table.columns:
-        values = frame[column.name]
-        if column.kind == NUMBER:
-            frame[column.name] = values.astype("float64")
-        elif column.kind == MONTH:
-            frame[column.name] = values.astype("period[M]")
-        else:
-            frame[column.name] = values.astype(object).where(values.notna(), "").astype(str)
-    return frame
-
-
 def make_company(*, fiscal_start=1, **rows) -> Company:
     """A Company from dict rows per table (absent tables empty), currency EUR."""
-    tables = {table.name: typed(table, rows.get(table.name, [])) for table in TABLES}
-    return Company(folder=Path("."), config=CompanyConfig("T", "EUR",
-                   fiscal_year_start_month=fiscal_start), tables=tables, files={})
+    return company_from_rows(config=CompanyConfig("T", "EUR", fiscal_year_start_month=fiscal_start),
+                             **rows)
 
 
 def frame(rows) -> pd.DataFrame:

@@ -1,12 +1,11 @@
 """Supply plan: MTS and MTO rules, targets, capacity cuts, balance identities, opening position."""
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sop_lib.company import Company, CompanyConfig
-from sop_lib.contract import MONTH, NUMBER, TABLES
+from builders import company_from_rows
+from sop_lib.company import Company
 from sop_lib.errors import SopError
 from sop_lib.supply import check_balance, opening_position, plan_supply
 
@@ -14,27 +13,12 @@ LAST_CLOSED = "2023-12"
 BIG = 1e9
 
 
-def typed(table, rows) -> pd.DataFrame:
-    """A contract table from dict rows, typed as Company holds it (missing columns empty)."""
-    frame = pd.DataFrame(list(rows)).reindex(columns=table.column_names)
-    for column in table.columns:
-        values = frame[column.name]
-        if column.kind == NUMBER:
-            frame[column.name] = values.astype("float64")
-        elif column.kind == MONTH:
-            frame[column.name] = values.astype("period[M]")
-        else:
-            frame[column.name] = values.astype(object).where(values.notna(), "").astype(str)
-    return frame
-
-
 def make_company(**rows) -> Company:
     """A Company from dict rows per table; absent tables are empty. History ends LAST_CLOSED."""
     rows.setdefault("demand_history", [
         {"sku": item["sku"], "month": LAST_CLOSED, "bookings": 0, "shipments": 0}
         for item in rows.get("items", [])])
-    tables = {table.name: typed(table, rows.get(table.name, [])) for table in TABLES}
-    return Company(folder=Path("."), config=CompanyConfig("T", "EUR"), tables=tables, files={})
+    return company_from_rows(**rows)
 
 
 def mts(family, days, **extra):
