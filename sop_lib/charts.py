@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 HISTORY, STATISTICAL, CONSENSUS, PLAN = "#7f7f7f", "#1f77b4", "#d62728", "#2ca02c"
+THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
 def _grid(count: int, *, width: float = 4.2, height: float = 2.6):
@@ -24,6 +27,15 @@ def _months(series: pd.Series):
     return series.dt.to_timestamp()
 
 
+def _month_axis(ax) -> None:
+    """Ticks every half year on a monthly axis, labelled YYYY-MM."""
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.yaxis.set_major_formatter(THOUSANDS)
+    ax.tick_params(labelsize=7)
+
+
+
 def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back: int = 24):
     """Per family: bookings history, then statistical and consensus forecast."""
     families = sorted(demand["family"].unique())
@@ -38,7 +50,7 @@ def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back
         ax.plot(_months(future["month"]), future["consensus"], color=CONSENSUS,
                 label="Consensus")
         ax.set_title(family, fontsize=10)
-        ax.tick_params(labelsize=7)
+        _month_axis(ax)
     axes[0].legend(fontsize=7)
     fig.suptitle("Demand by family: history and forecast (units)")
     return fig
@@ -72,7 +84,7 @@ def position_vs_target(plan: pd.DataFrame):
                 label="Inventory" if mts else "Backlog")
         ax.plot(_months(rows["month"]), rows["target"], color="black", ls=":", label="Target")
         ax.set_title(f"{family} ({'MTS' if mts else 'MTO'})", fontsize=10)
-        ax.tick_params(labelsize=7)
+        _month_axis(ax)
         ax.legend(fontsize=7)
     fig.suptitle("Projected inventory or backlog against target (units)")
     return fig
@@ -86,6 +98,7 @@ def demand_vs_supply(summary: pd.DataFrame):
     ax.bar(x + 0.2, summary["supply"], 0.4, label="Supply", color=PLAN)
     ax.set_xticks(x, summary["family"], rotation=20, fontsize=8)
     ax.set_ylabel("units")
+    ax.yaxis.set_major_formatter(THOUSANDS)
     ax.legend()
     ax.set_title("Demand and supply, next 12 months")
     return fig
@@ -100,6 +113,7 @@ def revenue_vs_plan(money: pd.DataFrame):
     ax.plot(months, total["plan_revenue"], color="black", marker="o", ms=3,
             label="Business plan")
     ax.set_ylabel("revenue")
+    _month_axis(ax)
     ax.legend()
     ax.set_title("Revenue against the business plan")
     return fig
