@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
 EXTRAS ?= dev
 
-.PHONY: run test lab lint sample clean-venv constraints
+.PHONY: run test lab bench lint sample clean-venv constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ lab: $(STAMP) ## JupyterLab on the notebooks
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,lab]"
 	$(BIN)/jupyter lab notebooks/
 
+bench: $(STAMP) ## forecast accuracy (M1, Tourism) and scale benchmarks -> docs/performance.md
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,bench]"
+	$(BIN)/python -m benchmarks.accuracy
+	$(BIN)/python -m benchmarks.scale
+
 lint: $(STAMP)
 	$(BIN)/ruff check sop_lib tests benchmarks
 
@@ -33,7 +38,7 @@ sample: $(STAMP) ## regenerate data/sample with the default seed
 	$(BIN)/sop sample data/sample
 
 constraints: $(BIN)/python ## re-pin requirements/constraints.txt to what resolves today
-	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,lab,bench]"
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^sop-workbooks' > $(CONSTRAINTS)
 
 clean-venv:

@@ -13,12 +13,14 @@ DEFAULTS = {
     "cycle": "",
     "data_dir": "../data/sample",
     "reports_dir": "../reports/lab",
+    "archive_dir": "../reports",
     "horizon": 0,
 }
 HELP = {
     "cycle": "month being planned, YYYY-MM; empty for the month after the last closed month",
     "data_dir": "the company folder",
     "reports_dir": "where the cycle folder (artifacts) is written",
+    "archive_dir": "the published packs: earlier cycles' plans, for accuracy",
     "horizon": "months ahead to plan, 12-36; 0 for the company's horizon_months",
 }
 
@@ -30,6 +32,7 @@ class Parameters:
     cycle: pd.Period | None
     data_dir: Path
     reports_dir: Path
+    archive_dir: Path
     horizon: int
 
 
@@ -53,4 +56,5 @@ def check_parameters(**given) -> Parameters:
                         "(or 0 for the company's own)")
     if problems:
         raise ParameterError("bad parameters:\n" + "\n".join(f"- {p}" for p in problems))
-    return Parameters(cycle, data_dir, Path(str(values["reports_dir"])).expanduser(), horizon)
+    return Parameters(cycle, data_dir, Path(str(values["reports_dir"])).expanduser(),
+                      Path(str(values["archive_dir"])).expanduser(), horizon)

@@ -86,7 +86,8 @@ def _execute(step, work: Path, staging_root: Path, data_dir: Path, label: str, h
         papermill.execute_notebook(
             str(NOTEBOOK_DIR / f"{step.notebook}.ipynb"), str(executed),
             parameters={"cycle": label, "data_dir": str(data_dir),
-                        "reports_dir": str(staging_root), "horizon": horizon},
+                        "reports_dir": str(staging_root),
+                        "archive_dir": str(staging_root.parent), "horizon": horizon},
             kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK_DIR),
             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except papermill.PapermillExecutionError as error:

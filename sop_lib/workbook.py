@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -20,6 +21,7 @@ class Workbook:
     cycle: pd.Period
     horizon: int
     store: ArtifactStore
+    archive_dir: Path
 
     def run(self, step: str) -> dict[str, pd.DataFrame]:
         """Compute `step` (building missing upstream artifacts first) and return its tables."""
@@ -37,4 +39,4 @@ def open_workbook(**parameters) -> Workbook:
     cycle = params.cycle or company.default_cycle
     horizon = params.horizon or company.config.horizon_months
     store = ArtifactStore(params.reports_dir / cycle.strftime("%Y-%m") / "artifacts")
-    return Workbook(company, cycle, horizon, store)
+    return Workbook(company, cycle, horizon, store, params.archive_dir)

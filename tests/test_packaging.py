@@ -23,6 +23,8 @@ def _pyproject_requirements() -> dict[str, str]:
 def _conda_requirements() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     plain = [d for d in env["dependencies"] if isinstance(d, str)]
+    from_pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    plain += [d for d in from_pip if not d.startswith("-e")]
     return {_name(d): d.replace(" ", "") for d in plain if _name(d) not in {"python", "pip"}}
 
 
