@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from pathlib import Path
 
-from .errors import DataError, ParameterError, RunError
+from .errors import DataError, ParameterError, SopError
+from .months import to_month
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -37,6 +40,51 @@ def _run(args) -> int:
     return EXIT_OK
 
 
+def _forecast(args) -> int:
+    from .engine import forecast_frame
+    from .series_io import read_series, write_table
+
+    series = read_series(args.input, id_col=args.id_col, time_col=args.time_col,
+                         target_col=args.target_col)
+    count = series["unique_id"].nunique()
+    print(f"Forecasting {count:,} series, {args.horizon} months ahead ...", flush=True)
+    started = time.perf_counter()
+    result = forecast_frame(series, args.horizon, season_length=args.season_length,
+                            measure=args.measure, quantiles=tuple(args.quantiles),
+                            combine=not args.no_combine)
+    write_table(result.rename(columns={"unique_id": args.id_col, "ds": args.time_col}), args.out)
+    print(f"Wrote {args.out} in {time.perf_counter() - started:.1f} s; methods chosen:")
+    for method, number in result.groupby("method")["unique_id"].nunique().items():
+        print(f"  {method}: {number:,} series")
+    return EXIT_OK
+
+
+def _backfill(args) -> int:
+    from .backfill import backfill
+    from .runner import REPORTS_DIR, SAMPLE_DIR
+    from .validation import load_company
+
+    company = load_company(args.data or SAMPLE_DIR)
+    backfill(company, Path(args.out or REPORTS_DIR), first=to_month(args.first),
+             last=to_month(args.last))
+    return EXIT_OK
+
+
+def _quantiles(text: str) -> list[float]:
+    values = [float(v) for v in text.split(",")]
+    if not all(0 < v < 1 for v in values):
+        raise argparse.ArgumentTypeError("quantiles are fractions between 0 and 1")
+    return values
+
+
+def _month(text: str) -> str:
+    try:
+        to_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,18 +110,43 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--horizon", type=int, default=0, help="months to plan (default: the "
                      "company's horizon_months)")
     run.set_defaults(handler=_run)
+
+    forecast = commands.add_parser("forecast", help="forecast any long-format file of monthly "
+                                   "series (id, month, quantity)")
+    forecast.add_argument("input", help=".csv or .parquet file")
+    forecast.add_argument("--horizon", type=int, required=True, help="months to forecast")
+    forecast.add_argument("--out", required=True, help="output .csv or .parquet file")
+    forecast.add_argument("--season-length", type=int, default=12)
+    forecast.add_argument("--quantiles", type=_quantiles, default=[0.1, 0.5, 0.9],
+                          help="comma-separated, default 0.1,0.5,0.9")
+    forecast.add_argument("--measure", choices=("wape", "mase"), default="wape",
+                          help="error measure the backtest selects methods on")
+    forecast.add_argument("--no-combine", action="store_true",
+                          help="choose single methods only, no combinations")
+    forecast.add_argument("--id-col", default="unique_id")
+    forecast.add_argument("--time-col", default="ds")
+    forecast.add_argument("--target-col", default="y")
+    forecast.set_defaults(handler=_forecast)
+
+    backfill = commands.add_parser("backfill", help="rebuild past cycles' statistical "
+                                   "forecasts from history, for accuracy from the first month")
+    backfill.add_argument("--from", dest="first", type=_month, required=True, help="YYYY-MM")
+    backfill.add_argument("--to", dest="last", type=_month, required=True, help="YYYY-MM")
+    backfill.add_argument("--data", help="company folder (default: the bundled sample)")
+    backfill.add_argument("--out", help="reports folder (default: reports/)")
+    backfill.set_defaults(handler=_backfill)
     return parser
 
 
 def main(argv=None) -> int:
-    """Entry point; exit 0 done, 1 a step failed, 2 bad input or parameters."""
+    """Entry point; exit 0 done, 1 a step or command failed, 2 bad input or parameters."""
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
     except (DataError, ParameterError) as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
-    except RunError as error:
+    except SopError as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED
 
