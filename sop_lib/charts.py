@@ -37,22 +37,72 @@ def _month_axis(ax) -> None:
 
 
 def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back: int = 24):
-    """Per family: bookings history, then statistical and consensus forecast."""
+    """Per family: bookings history, then the statistical forecast with its P10-P90 band and
+    the consensus (`demand` has family, month, statistical, consensus and optionally p10, p90)."""
     families = sorted(demand["family"].unique())
     fig, axes = _grid(len(families))
     start = demand["month"].min() - months_back
     for ax, family in zip(axes, families):
         past = history[(history["family"] == family) & (history["month"] >= start)]
         future = demand[demand["family"] == family]
+        months = _months(future["month"])
+        if {"p10", "p90"} <= set(future.columns):
+            ax.fill_between(months, future["p10"], future["p90"], color=STATISTICAL, alpha=0.15,
+                            lw=0, label="P10-P90")
         ax.plot(_months(past["month"]), past["bookings"], color=HISTORY, label="Bookings")
-        ax.plot(_months(future["month"]), future["statistical"], color=STATISTICAL, ls="--",
-                label="Statistical")
-        ax.plot(_months(future["month"]), future["consensus"], color=CONSENSUS,
-                label="Consensus")
+        ax.plot(months, future["statistical"], color=STATISTICAL, ls="--", label="Statistical")
+        ax.plot(months, future["consensus"], color=CONSENSUS, label="Consensus")
         ax.set_title(family, fontsize=10)
         _month_axis(ax)
     axes[0].legend(fontsize=7)
     fig.suptitle("Demand by family: history and forecast (units)")
+    return fig
+
+
+def abc_xyz_heatmap(summary: pd.DataFrame):
+    """ABC (value) x XYZ (variability): SKU count and value share per cell."""
+    cells = summary[summary["grouping"] == "ABC-XYZ"].copy()
+    cells[["abc", "xyz"]] = cells["segment"].str.split("-", n=1, expand=True)
+    share = cells.pivot(index="abc", columns="xyz", values="value_share").fillna(0.0)
+    skus = cells.pivot(index="abc", columns="xyz", values="skus").fillna(0)
+    fig, ax = plt.subplots(figsize=(2.2 + 1.9 * share.shape[1], 3.2), constrained_layout=True)
+    ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=max(0.01, share.to_numpy().max()),
+              aspect="auto")
+    ax.set_xticks(range(share.shape[1]), share.columns)
+    ax.set_yticks(range(len(share)), share.index)
+    for (row, col), value in np.ndenumerate(share.to_numpy()):
+        ax.text(col, row, f"{int(skus.iat[row, col])} SKUs\n{value:.0%} of value", ha="center",
+                va="center", fontsize=8, color="black" if value < 0.5 else "white")
+    ax.set_xlabel("variability (X steady ... Z erratic)")
+    ax.set_ylabel("value (A top 80%)")
+    ax.set_title("SKUs by value and variability")
+    return fig
+
+
+def demand_patterns(segments: pd.DataFrame, *, adi_cutoff: float, cv2_cutoff: float):
+    """ADI against CV squared per SKU, with the cut-offs that name the four demand patterns."""
+    shown = segments.dropna(subset=["adi", "cv2"])
+    fig, ax = plt.subplots(figsize=(6.5, 4), constrained_layout=True)
+    colours = {"A": "#1d3557", "B": "#457b9d", "C": "#a8dadc"}
+    for abc, rows in shown.groupby("abc"):
+        ax.scatter(rows["adi"], rows["cv2"].clip(lower=0.01), s=12 + 60 * rows["annual_value"]
+                   / max(1.0, shown["annual_value"].max()), color=colours.get(abc, "grey"),
+                   label=f"class {abc}", alpha=0.8)
+    ax.axvline(adi_cutoff, color="black", ls="--", lw=0.8)
+    ax.axhline(cv2_cutoff, color="black", ls="--", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
+    for x, y, text in ((0.02, 0.02, "smooth"), (0.02, 0.95, "erratic"),
+                       (0.98, 0.02, "intermittent"), (0.98, 0.95, "lumpy")):
+        ax.text(x, y, text, transform=ax.transAxes, ha="left" if x < 0.5 else "right",
+                va="bottom" if y < 0.5 else "top", fontsize=9, color="grey")
+    ax.set_xlabel("average demand interval (months)")
+    ax.set_ylabel("CV squared of demand sizes")
+    ax.legend(fontsize=7)
+    ax.set_title("Demand patterns")
     return fig
 
 
