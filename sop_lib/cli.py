@@ -66,7 +66,7 @@ def _backfill(args) -> int:
 
     company = load_company(args.data or SAMPLE_DIR)
     backfill(company, Path(args.out or REPORTS_DIR), first=to_month(args.first),
-             last=to_month(args.last))
+             last=to_month(args.last), horizon=args.horizon or None)
     return EXIT_OK
 
 
@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--to", dest="last", type=_month, required=True, help="YYYY-MM")
     backfill.add_argument("--data", help="company folder (default: the bundled sample)")
     backfill.add_argument("--out", help="reports folder (default: reports/)")
+    backfill.add_argument("--horizon", type=int, default=0, help="months each cycle forecasts "
+                          "(default: the company's horizon_months)")
     backfill.set_defaults(handler=_backfill)
     return parser
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import papermill
 
 from . import manifest as mf
+from .archive import replace_folder
 from .errors import RunError
 from .parameters import check_parameters
 from .report import nav_bar, render_notebook, write_cycle_index, write_reports_index
@@ -68,7 +69,7 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
         manifest.update(status="published", finished=mf.now())
         mf.write_manifest(work, manifest)
         write_cycle_index(work, manifest, PAGES)
-        target = _publish(work, reports_dir / label)
+        target = replace_folder(work, reports_dir / label)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     write_reports_index(reports_dir)
@@ -116,13 +117,3 @@ def _keep_failed(work: Path, step, executed: Path, page: Path, manifest: dict) -
     failed.parent.mkdir(parents=True, exist_ok=True)
     work.rename(failed)
     return failed
-
-
-def _publish(work: Path, target: Path) -> Path:
-    """Swap the finished cycle folder into place; the previous pack goes only after."""
-    previous = target.with_name(f".previous-{target.name}-{os.getpid()}")
-    if target.exists():
-        target.rename(previous)
-    work.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
-    return target
