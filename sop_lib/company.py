@@ -17,6 +17,8 @@ class CompanyConfig:
     currency: str
     horizon_months: int = 18
     fiscal_year_start_month: int = 1
+    error_measure: str = "wape"
+    reconciliation: str = "bottom_up"
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,14 @@ CONFIG_KEYS = {
     "currency": "Currency code of every money column, e.g. EUR.",
     "horizon_months": "Months the plan looks ahead (12 to 36, default 18).",
     "fiscal_year_start_month": "Month number the fiscal year starts in (1-12, default 1).",
+    "error_measure": "Error measure the forecast methods are chosen on: `wape` (default) or "
+                     "`mase`.",
+    "reconciliation": "How the family forecast is made coherent with its SKUs: `bottom_up` "
+                      "(default, families are the sums of their SKUs' forecasts) or "
+                      "`wls_struct` (SKU and family forecasts combined, weighted by size).",
 }
+CONFIG_CHOICES = {"error_measure": ("wape", "mase"),
+                  "reconciliation": ("bottom_up", "wls_struct")}
 
 
 def markdown() -> str:

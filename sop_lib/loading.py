@@ -19,7 +19,7 @@ import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .company import CompanyConfig
-from .contract import CONFIG_FILE, CONFIG_KEYS, TABLES
+from .contract import CONFIG_CHOICES, CONFIG_FILE, CONFIG_KEYS, TABLES
 from .errors import Problem
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -123,6 +123,14 @@ def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
             problems.append(Problem(CONFIG_FILE, f"expected a whole number from {low} to {high} "
                                     f"(default {_CONFIG_DEFAULTS[key]})", column=key,
                                     value=str(value)))
+    for key, choices in CONFIG_CHOICES.items():
+        value = str(settings.get(key, _CONFIG_DEFAULTS[key])).strip().lower()
+        if value in choices:
+            values[key] = value
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected one of {', '.join(choices)} "
+                                    f"(default {_CONFIG_DEFAULTS[key]})", column=key,
+                                    value=str(settings.get(key))))
     if any(p.is_error for p in problems):
         return None, problems
     return CompanyConfig(**values), problems

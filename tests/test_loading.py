@@ -246,3 +246,16 @@ def test_config_that_is_not_utf8_is_a_problem(tmp_path):
     config, problems = read_config(tmp_path)
     assert config is None
     assert [p.expected for p in problems] == ["not UTF-8; save it as UTF-8 text"]
+
+
+def test_config_choices_are_read_and_checked(tmp_path):
+    from sop_lib.loading import read_config
+
+    (tmp_path / "company.yaml").write_text("name: A\ncurrency: EUR\nreconciliation: WLS_struct\n")
+    config, problems = read_config(tmp_path)
+    assert (config.reconciliation, config.error_measure, problems) == ("wls_struct", "wape", [])
+    (tmp_path / "company.yaml").write_text("name: A\ncurrency: EUR\nerror_measure: rmse\n")
+    config, problems = read_config(tmp_path)
+    assert config is None
+    assert [(p.column, p.value) for p in problems] == [("error_measure", "rmse")]
+    assert "expected one of wape, mase" in str(problems[0])
