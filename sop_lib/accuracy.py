@@ -239,3 +239,21 @@ def _note(row, months: int, level: str, lag_compared: bool) -> str:
         notes.append(f"consensus in {row.consensus_months} of {row.months} months "
                      "(the others backfilled)")
     return "; ".join(notes)
+
+
+def plan_accuracy(accuracy: pd.DataFrame, *, lag: int = 1) -> pd.DataFrame:
+    """Per family at one lag, the accuracy of the plan leadership saw: the consensus where every
+    month of the window has one, else the statistical forecast.
+
+    Columns family, months, actual, forecast, abs_error, wape, bias, source; no Total row.
+    """
+    rows = accuracy[(accuracy["lag"] == lag) & (accuracy["family"] != TOTAL)]
+    full = rows["consensus_months"].eq(rows["months"]) & rows["months"].gt(0)
+    forecast = rows["consensus"].where(full, rows["statistical"])
+    wape = rows["wape_consensus"].where(full, rows["wape_statistical"])
+    return pd.DataFrame({
+        "family": rows["family"], "months": rows["months"], "actual": rows["actual"],
+        "forecast": forecast, "abs_error": wape * rows["actual"], "wape": wape,
+        "bias": rows["bias_consensus"].where(full, rows["bias_statistical"]),
+        "source": full.map({True: "consensus", False: "statistical"}),
+    }).reset_index(drop=True)

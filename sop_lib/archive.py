@@ -106,14 +106,22 @@ def load_archive(reports_dir: Path | str, *, lags: Iterable[int] = (1, 3),
 def _cycle_rows(folder: Path, cycle: pd.Period, lags: list[int]) -> pd.DataFrame:
     """One archived cycle's forecast rows at the wanted lags, with its consensus when it has one."""
     forecast = _read(folder / ARTIFACTS / FORECAST_FILE, ["sku", "family", "month", "forecast"])
+    consensus_path = folder / ARTIFACTS / CONSENSUS_FILE
+    consensus = (_read(consensus_path, ["sku", "month", "consensus"])
+                 if consensus_path.is_file() else None)
+    return archive_rows(forecast, cycle, lags, consensus=consensus)
+
+
+def archive_rows(forecast: pd.DataFrame, cycle: pd.Period, lags: Iterable[int], *,
+                 consensus: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A cycle's forecast (sku, family, month, forecast) as archive rows at the given lags."""
     lag_of_month = {forecast_month(cycle, lag): lag for lag in lags}
-    rows = (forecast[forecast["month"].isin(list(lag_of_month))]
+    rows = (forecast.loc[forecast["month"].isin(list(lag_of_month)),
+                         ["sku", "family", "month", "forecast"]]
             .rename(columns={"forecast": "statistical"}))
     rows.insert(0, "lag", rows["month"].map(lag_of_month).astype("int64"))
     rows.insert(0, "cycle", cycle)
-    consensus_path = folder / ARTIFACTS / CONSENSUS_FILE
-    if consensus_path.is_file():
-        consensus = _read(consensus_path, ["sku", "month", "consensus"])
+    if consensus is not None:
         return rows.merge(consensus, on=["sku", "month"], how="left")
     return rows.assign(consensus=float("nan"))
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import manifest as mf
-from .archive import (ARTIFACTS, BACKFILL_FILE, cycle_folder, is_published,
+from .archive import (ARTIFACTS, BACKFILL_FILE, archive_rows, cycle_folder, is_published,
                       replace_folder)
 from .artifacts import ArtifactStore
 from .company import Company
@@ -92,6 +92,28 @@ def backfill(company: Company, reports_dir: Path | str, *, first: pd.Period | st
         progress(f"{label} done in {time.perf_counter() - started:.1f} s")
     progress(f"backfill wrote {len(written)} of {len(cycles)} cycle(s) to {reports_dir}")
     return written
+
+
+def with_replayed_cycles(company: Company, archive: pd.DataFrame, *, lags=(1, 3),
+                         months: int = 12, forecaster: Forecaster | None = None
+                         ) -> tuple[pd.DataFrame, list[pd.Period]]:
+    """The archive completed, in memory, with the cycles the accuracy window needs but lacks.
+
+    The window is the last `months` closed months; the cycle behind month M at lag L is
+    M - L + 1. Each missing cycle that has enough history is replayed as `backfill` would
+    (nothing is written, no consensus). Returns the archive rows and the cycles replayed.
+    """
+    forecaster = forecaster or statistical_forecast
+    last = company.last_closed_month
+    earliest = company.demand_history["month"].min() + MIN_HISTORY_MONTHS + 1
+    needed = {last - offset - lag + 1 for offset in range(months) for lag in lags}
+    missing = sorted(c for c in needed - set(archive["cycle"]) if earliest <= c <= last)
+    frames = [archive] + [
+        archive_rows(forecaster(truncate_history(company, cycle), cycle=cycle,
+                                horizon=max(lags)), cycle, lags) for cycle in missing]
+    rows = [frame for frame in frames if not frame.empty]
+    combined = pd.concat(rows, ignore_index=True) if rows else archive
+    return combined.astype(archive.dtypes.to_dict()), missing
 
 
 def _month(value, option: str) -> pd.Period:

@@ -1,207 +1,195 @@
-"""Statistical demand forecast per SKU, and a backtest of it on the last closed months.
+"""Statistical demand forecast per SKU: the segment picks the candidate methods, the batched
+engine fits them all at once, chooses one per SKU by backtest and gives P10/P50/P90.
 
-The demand signal is `bookings` (what customers ordered, i.e. true demand). Each SKU's series
-runs from its first month of history to the last closed month; `forecast_series` picks a method
-from the series' length and pattern, so a later batched engine can replace that one function.
+The demand signal is `bookings` (what customers ordered, i.e. true demand). Mature SKUs with
+smooth or erratic demand get the smooth methods, intermittent or lumpy ones the intermittent
+methods (Croston, SBA, TSB); new SKUs get a share of their family's forecast (`lifecycle`), with
+the family's band scaled to that share; phase-out SKUs are forecast by their pattern and zeroed
+after their end of life; inactive SKUs and SKUs without demand in the window get zero.
 """
 from __future__ import annotations
 
-import dataclasses
-import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
-from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
+from . import engine
 from .company import Company
 from .errors import ParameterError
-from .months import month_label, month_range
+from .lifecycle import apply_end_of_life, new_item_forecast
+from .months import month_range
+from .segments import (INTERMITTENT_METHODS, NEW_ITEM_METHODS, PHASE_OUT_METHODS,
+                       SMOOTH_METHODS, segment_items)
 
-SEASON = 12
-SEASONAL_MIN_MONTHS = 2 * SEASON
-TREND_MIN_MONTHS = SEASON
-NEW_ITEM_MONTHS = 6
-INTERMITTENT_ADI = 1.32
-CROSTON_ALPHA = 0.1
-
-HOLT_WINTERS = "Holt-Winters: damped trend + seasonality"
-HOLT = "Holt: damped trend"
-SES = "simple exponential smoothing"
-CROSTON = "intermittent: Croston (SBA)"
-NEW_ITEM = "new item: average"
-ZERO_DEMAND = "no demand: zero"
-NO_HISTORY = "no history: zero"
-AFTER_END_OF_LIFE = "phase-out: zero after end of life"
-
-# How every exponential smoothing model is fitted. Measured on 150 synthetic monthly demand
-# series (Holt-Winters, 36 months, 12 ahead): statsmodels' default (brute-force start values,
-# SLSQP) took ~130 ms per series, these options ~18 ms with the same or slightly lower WAPE.
-FIT_OPTIONS = {"use_brute": False, "method": "least_squares"}
-
-FORECAST_DTYPES = {"sku": str, "family": str, "month": pd.PeriodDtype("M"), "forecast": float,
-                   "method": str}
-BACKTEST_DTYPES = {"family": str, "months": int, "actual": float, "forecast": float,
-                   "abs_error": float, "wape": float, "bias": float}
-FORECAST_COLUMNS = list(FORECAST_DTYPES)
-BACKTEST_COLUMNS = list(BACKTEST_DTYPES)
+QUANTILES = (0.1, 0.5, 0.9)
+BANDS = ("p10", "p50", "p90")
+ENGINE_GROUPS = {SMOOTH_METHODS: engine.SMOOTH_METHODS,
+                 INTERMITTENT_METHODS: engine.INTERMITTENT_METHODS}
+ZERO, ZERO_LABEL = "zero", "zero: no demand in the window"
+TEXT_COLUMNS = {"sku": str, "family": str, "method": str, "segment": str}
+COLUMNS = ["sku", "family", "month", "forecast", *BANDS, "method", "segment"]
 
 
-def statistical_forecast(company: Company, *, cycle: pd.Period, horizon: int) -> pd.DataFrame:
-    """Forecast bookings of every SKU that is not inactive, for months cycle .. cycle+horizon-1.
+@dataclass(frozen=True)
+class DemandForecast:
+    """The statistical forecast per SKU, each family series' own forecast, and the scores."""
 
-    Models are fitted on the history up to the last closed month; months between it and the
-    cycle are forecast too and dropped. Returns columns sku, family, month (Period[M]),
-    forecast (units, >= 0) and method (a readable label of how the number was made).
+    sku: pd.DataFrame
+    family: pd.DataFrame
+    scores: pd.DataFrame
+    segments: pd.DataFrame
+
+
+def statistical_forecast(company: Company, *, cycle, horizon: int,
+                         measure: str = "wape") -> pd.DataFrame:
+    """Forecast every SKU for months cycle .. cycle+horizon-1 (see `demand_forecast`)."""
+    return demand_forecast(company, cycle=cycle, horizon=horizon, measure=measure).sku
+
+
+def demand_forecast(company: Company, *, cycle, horizon: int,
+                    measure: str = "wape") -> DemandForecast:
+    """Forecast every SKU and every family series for months cycle .. cycle+horizon-1.
+
+    Fitted on history up to the last closed month; months between it and the cycle are
+    forecast too, then dropped. `sku` has columns sku, family, month, forecast, p10, p50, p90,
+    method and segment (the SKU's method family); `family` has family, month, forecast, p10,
+    p50, p90 and method (each family's own series, for new items and family intervals);
+    `scores` has each SKU's backtest error per candidate method, in `measure`.
     """
-    last_closed = company.last_closed_month
     cycle = pd.Period(cycle, freq="M")
-    if horizon < 1:
-        raise ParameterError(f"horizon must be at least 1 month, got {horizon}")
-    if cycle <= last_closed:
-        raise ParameterError(f"cycle {month_label(cycle)} must come after the last closed month "
-                             f"{month_label(last_closed)}")
-    gap = (cycle - (last_closed + 1)).n
-    months = month_range(cycle, horizon)
-    items = company.items[company.items["status"] != "inactive"]
-    histories = _bookings_by_sku(company.demand_history, last_closed)
-    frames = []
-    for sku, family, end_of_life in items[["sku", "family", "end_of_life"]].itertuples(index=False):
-        values, method = forecast_series(histories.get(sku, np.empty(0)), gap + horizon)
-        frame = pd.DataFrame({"sku": sku, "family": family, "month": months,
-                              "forecast": values[gap:], "method": method})
-        if not pd.isna(end_of_life):
-            after = frame["month"] > end_of_life
-            frame.loc[after, ["forecast", "method"]] = [0.0, AFTER_END_OF_LIFE]
-        frames.append(frame)
-    if not frames:
-        return _empty(FORECAST_DTYPES)
-    return pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
+    first = company.last_closed_month + 1
+    if horizon < 1 or cycle < first:
+        raise ParameterError(f"cannot forecast cycle {cycle} over {horizon} months: the cycle "
+                             "must come after the last closed month and the horizon be 1 or more")
+    steps = (cycle - first).n + horizon
+    segments = segment_items(company, cycle=cycle, horizon=horizon)
+    route = _route(segments)
+    matrix = bookings_matrix(company.demand_history, segments["sku"], company.last_closed_month)
+    family = family_forecast(company, first=first, steps=steps, measure=measure)
+    frames, scores = [], []
+    for group, methods in ENGINE_GROUPS.items():
+        rows = np.flatnonzero(route == group)
+        if rows.size:
+            result = engine.forecast_matrix(matrix[rows], steps, methods=methods,
+                                            measure=measure, quantiles=QUANTILES)
+            frames.append(_long(segments.iloc[rows], result, first, steps))
+            scores.append(result.scores.assign(sku=segments["sku"].iloc[rows].to_numpy()))
+    frames.append(_new_items(company, segments, family, first, steps))
+    frames.append(_zeros(segments[route == ZERO], first, steps))
+    sku = apply_end_of_life(pd.concat(frames, ignore_index=True), company.items)
+    sku.loc[sku["forecast"] == 0, list(BANDS)] = 0.0
+    sku = sku.merge(segments[["sku"]].reset_index(), on="sku").sort_values(["index", "month"])
+    return DemandForecast(
+        sku=_from_cycle(sku[COLUMNS].astype(TEXT_COLUMNS), cycle),
+        family=_from_cycle(family, cycle),
+        scores=pd.concat(scores, ignore_index=True) if scores else pd.DataFrame(),
+        segments=segments)
 
 
-def forecast_series(values: np.ndarray, horizon: int) -> tuple[np.ndarray, str]:
-    """Forecast `horizon` months after a monthly series; return (forecast >= 0, method label).
-
-    No history or all zeros -> zero; under 6 months -> the average; intermittent (on average
-    more than 1.32 months per month with demand) -> Croston (SBA); 24+ months -> Holt-Winters
-    (damped trend, additive 12-month seasonality); 12-23 months -> Holt damped trend or simple
-    exponential smoothing, whichever has the lower AICc; 6-11 months -> simple exponential
-    smoothing. A model fit that fails or gives non-finite numbers falls back to simple
-    exponential smoothing, and the label says so.
-    """
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        return np.zeros(horizon), NO_HISTORY
-    nonzero = np.count_nonzero(values)
-    if nonzero == 0:
-        return np.zeros(horizon), ZERO_DEMAND
-    if values.size < NEW_ITEM_MONTHS:
-        return np.full(horizon, values.mean()), NEW_ITEM
-    if values.size / nonzero > INTERMITTENT_ADI:
-        return croston(values, horizon), CROSTON
-    if values.size >= SEASONAL_MIN_MONTHS:
-        fitted = _fit(values, trend="add", damped_trend=True, seasonal="add",
-                      seasonal_periods=SEASON)
-        return _forecast_or_fallback(fitted, values, horizon, HOLT_WINTERS)
-    if values.size >= TREND_MIN_MONTHS:
-        holt, ses = _fit(values, trend="add", damped_trend=True), _fit(values)
-        if _usable(holt, horizon) and holt.aicc < ses.aicc:
-            return _clip(holt.forecast(horizon)), HOLT
-        return _forecast_or_fallback(ses, values, horizon, SES)
-    return _forecast_or_fallback(_fit(values), values, horizon, SES)
+def family_forecast(company: Company, *, first: pd.Period, steps: int,
+                    measure: str = "wape") -> pd.DataFrame:
+    """Each family's bookings series forecast on its own with the smooth methods."""
+    history = company.demand_history.merge(company.items[["sku", "family"]], on="sku")
+    totals = history.groupby(["family", "month"], as_index=False)["bookings"].sum()
+    families = pd.Series(sorted(totals["family"].unique()), dtype=str)
+    matrix = bookings_matrix(totals.rename(columns={"family": "sku"}), families, first - 1)
+    result = engine.forecast_matrix(matrix, steps, methods=engine.SMOOTH_METHODS,
+                                    measure=measure, quantiles=QUANTILES)
+    frame = _long(pd.DataFrame({"sku": families, "family": families, "method_family": ""}),
+                  result, first, steps)
+    return frame.drop(columns=["sku", "segment"]).astype({"family": str, "method": str})
 
 
-def croston(values: np.ndarray, horizon: int, *, alpha: float = CROSTON_ALPHA) -> np.ndarray:
-    """Croston's method with the Syntetos-Boylan correction, as a flat forecast.
-
-    Simple exponential smoothing (weight `alpha`) runs over the non-zero demand sizes and over
-    the intervals between them (the first interval counts from the start of the series); each
-    starts at its first observation. Forecast = (1 - alpha/2) * size / interval.
-    """
-    values = np.asarray(values, dtype=float)
-    positions = np.flatnonzero(values)
-    sizes = values[positions]
-    intervals = np.diff(positions + 1, prepend=0).astype(float)
-    rate = (1 - alpha / 2) * _ses_level(sizes, alpha) / _ses_level(intervals, alpha)
-    return np.full(horizon, rate)
+def bookings_matrix(history: pd.DataFrame, skus: pd.Series, last: pd.Period) -> np.ndarray:
+    """Bookings as series x months up to `last`; NaN before a series' first month, gaps 0."""
+    start = history["month"].min()
+    months = pd.period_range(start, last, freq="M")
+    wide = (history.pivot_table(index="sku", columns="month", values="bookings", aggfunc="sum")
+            .reindex(index=skus, columns=months))
+    values = wide.to_numpy(dtype=float)
+    started = np.cumsum(~np.isnan(values), axis=1) > 0
+    return np.where(started, np.nan_to_num(values), np.nan)
 
 
-def backtest(company: Company, *, holdout: int = 3) -> pd.DataFrame:
-    """Accuracy of the statistical forecast on the last `holdout` closed months, per family.
-
-    The forecast is refitted on the history that ends `holdout` months before the last closed
-    month and compared with the bookings of those months. SKUs with no history before that
-    cut-off (launched since) and inactive SKUs are left out. Returns columns family, months
-    (holdout months compared), actual, forecast, abs_error (units), wape (sum |F-A| / sum A)
-    and bias ((sum F - sum A) / sum A); wape and bias are NaN when the family booked nothing
-    in those months, as a share of zero demand is undefined.
-    """
-    if holdout < 1:
-        raise ParameterError(f"holdout must be at least 1 month, got {holdout}")
-    history = company.demand_history
-    cutoff = company.last_closed_month - holdout
-    known = history[history["month"] <= cutoff]
-    if known.empty:
-        return _empty(BACKTEST_DTYPES)
-    past = dataclasses.replace(company, tables={**company.tables, "demand_history": known})
-    forecast = statistical_forecast(past, cycle=cutoff + 1, horizon=holdout)
-    forecast = forecast[forecast["sku"].isin(known["sku"])]
-    actual = history[["sku", "month", "bookings"]].rename(columns={"bookings": "actual"})
-    compared = forecast.merge(actual, on=["sku", "month"], how="left").fillna({"actual": 0.0})
-    compared["abs_error"] = (compared["forecast"] - compared["actual"]).abs()
-    result = (compared.groupby("family", sort=True)[["actual", "forecast", "abs_error"]].sum()
-              .reset_index())
-    result.insert(1, "months", holdout)
-    demand = result["actual"].where(result["actual"] > 0)
-    result["wape"] = result["abs_error"] / demand
-    result["bias"] = (result["forecast"] - result["actual"]) / demand
-    return result[BACKTEST_COLUMNS]
+def _route(segments: pd.DataFrame) -> np.ndarray:
+    """Which forecast each SKU gets: engine group, new item or zero."""
+    family = segments["method_family"].to_numpy(dtype=object)
+    pattern = segments["pattern"].to_numpy(dtype=object)
+    by_pattern = np.select([np.isin(pattern, ["smooth", "erratic"]),
+                            np.isin(pattern, ["intermittent", "lumpy"])],
+                           [SMOOTH_METHODS, INTERMITTENT_METHODS], ZERO)
+    return np.select([np.isin(family, [SMOOTH_METHODS, INTERMITTENT_METHODS, NEW_ITEM_METHODS]),
+                      family == PHASE_OUT_METHODS], [family, by_pattern], ZERO)
 
 
-def _bookings_by_sku(history: pd.DataFrame, last_closed: pd.Period) -> dict[str, np.ndarray]:
-    """Each SKU's bookings from its first month to `last_closed`, missing months as zero."""
-    wide = history.pivot_table(index="sku", columns="month", values="bookings", aggfunc="sum")
-    if wide.empty:
-        return {}
-    wide = wide.reindex(columns=pd.period_range(wide.columns.min(), last_closed, freq="M"))
-    series = {}
-    for sku, row in wide.iterrows():
-        values = row.to_numpy(dtype=float)
-        first = np.flatnonzero(~np.isnan(values))[0]
-        series[sku] = np.nan_to_num(values[first:])
-    return series
+def _long(rows: pd.DataFrame, result, first: pd.Period, steps: int) -> pd.DataFrame:
+    """An engine result as long rows: one per series and month."""
+    months = month_range(first, steps)
+    count = len(rows)
+    frame = pd.DataFrame({
+        "sku": np.repeat(rows["sku"].to_numpy(), steps),
+        "family": np.repeat(rows["family"].to_numpy(), steps),
+        "month": _tiled(months, count),
+        "forecast": result.point.ravel(),
+        "method": np.repeat(result.method.astype(str), steps),
+        "segment": np.repeat(rows["method_family"].to_numpy(), steps),
+    })
+    for band, level in zip(BANDS, QUANTILES):
+        frame[band] = result.quantiles[level].ravel()
+    return frame
 
 
-def _fit(values: np.ndarray, **model):
-    """Fit an exponential smoothing model quietly; None when statsmodels cannot fit it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return ExponentialSmoothing(values, **model).fit(**FIT_OPTIONS)
-    except (ValueError, np.linalg.LinAlgError):
-        return None
+def _new_items(company, segments, family, first, steps) -> pd.DataFrame:
+    """New SKUs: family share of the family forecast, the band scaled alike."""
+    new = new_item_forecast(company, segments, family[["family", "month", "forecast"]],
+                            cycle=first, horizon=steps)
+    ratios = family.set_index(["family", "month"])
+    keys = pd.MultiIndex.from_frame(new[["family", "month"]])
+    for band in BANDS:
+        ratio = (ratios[band] / ratios["forecast"].where(ratios["forecast"] > 0)).reindex(keys)
+        new[band] = new["forecast"].to_numpy() * ratio.fillna(1.0).to_numpy()
+    return new.assign(segment=NEW_ITEM_METHODS)
 
 
-def _usable(fitted, horizon: int) -> bool:
-    return fitted is not None and np.all(np.isfinite(fitted.forecast(horizon)))
+def _zeros(rows: pd.DataFrame, first: pd.Period, steps: int) -> pd.DataFrame:
+    months = month_range(first, steps)
+    frame = pd.DataFrame({"sku": np.repeat(rows["sku"].to_numpy(), steps),
+                          "family": np.repeat(rows["family"].to_numpy(), steps),
+                          "month": _tiled(months, len(rows)), "forecast": 0.0,
+                          "method": ZERO_LABEL,
+                          "segment": np.repeat(rows["method_family"].to_numpy(), steps)})
+    return frame.assign(**dict.fromkeys(BANDS, 0.0))
 
 
-def _forecast_or_fallback(fitted, values: np.ndarray, horizon: int, label: str):
-    if _usable(fitted, horizon):
-        return _clip(fitted.forecast(horizon)), label
-    return _clip(_fit(values).forecast(horizon)), f"{SES} ({label} fit failed)"
+def _tiled(months: pd.PeriodIndex, count: int) -> pd.PeriodIndex:
+    """The months repeated for `count` series, as a Period[M] index."""
+    return pd.PeriodIndex.from_ordinals(np.tile(months.asi8, count), freq="M")
 
 
-def _ses_level(values: np.ndarray, alpha: float) -> float:
-    level = values[0]
-    for value in values[1:]:
-        level += alpha * (value - level)
-    return level
+def _from_cycle(frame: pd.DataFrame, cycle: pd.Period) -> pd.DataFrame:
+    return frame[frame["month"] >= cycle].reset_index(drop=True)
 
 
-def _clip(values: np.ndarray) -> np.ndarray:
-    return np.clip(np.asarray(values, dtype=float), 0.0, None)
+def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Per method chosen: SKUs, units forecast, and the backtest error that won against the
+    best single method it beat (scores in the company's error measure)."""
+    first = forecast.groupby("sku", sort=False).agg(method=("method", "first"),
+                                                     units=("forecast", "sum"))
+    table = first.join(scores.set_index("sku"), how="left")
+    singles = [c for c in scores.columns if c != "sku" and not c.startswith("combo")]
+    chosen_column = table["method"].map(_score_column)
+    table["score"] = [row.get(column, np.nan) if isinstance(column, str) else np.nan
+                      for row, column in zip(table.to_dict("records"), chosen_column)]
+    table["best_single"] = table[singles].min(axis=1) if singles else np.nan
+    summary = table.groupby("method").agg(skus=("units", "size"), units=("units", "sum"),
+                                          score=("score", "median"),
+                                          best_single=("best_single", "median"))
+    return summary.sort_values("skus", ascending=False).reset_index()
 
 
-def _empty(dtypes: dict) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in dtypes.items()})
+def _score_column(method: str) -> str | None:
+    """The scores column of a method label: combinations are scored as combo<N>."""
+    if method.startswith("combo: "):
+        return f"combo{method.count('+') + 1}"
+    return method if method in engine.METHODS else None

@@ -177,7 +177,7 @@ def _service_kpi(company, rows: pd.DataFrame, months: int, span: str) -> tuple:
 def _forecast_kpis(backtest: pd.DataFrame) -> list[tuple]:
     actual = backtest["actual"].sum()
     if actual <= 0:
-        comment = "No backtest: too little history to measure the forecast."
+        comment = "No archived forecast to measure yet (run `sop backfill`)."
         return [("Forecast accuracy (1 - WAPE)", math.nan, ACCURACY_TARGET, "share",
                  NOT_AVAILABLE, comment),
                 ("Forecast bias", math.nan, 0.0, "share", NOT_AVAILABLE, comment)]

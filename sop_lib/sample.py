@@ -17,7 +17,7 @@ from .contract import CONFIG_FILE, TABLES_BY_NAME
 from .months import month_label, month_range, to_month
 
 COMPANY = {"name": "Greenfield Outdoor Ltd", "currency": "EUR", "horizon_months": 18,
-           "fiscal_year_start_month": 1}
+           "fiscal_year_start_month": 1, "error_measure": "wape", "reconciliation": "bottom_up"}
 
 # family, SKU prefix, description, strategy, target (days of supply for MTS, weeks of backlog for
 # MTO), service target, share of the SKUs, units per SKU-month, unit price, peak month,

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from . import capacity, consensus, finance, forecast, kpis, presop, supply
+from . import capacity, finance, kpis, presop, supply
 from .artifacts import ArtifactStore
 from .company import Company
+from .demand_review import review_demand
+
+
+@dataclass(frozen=True)
+class PlanningCycle:
+    """What every step works on: the company, the cycle, the horizon, the plan archive."""
+
+    company: Company
+    cycle: pd.Period
+    horizon: int
+    archive_dir: Path
 
 
 @dataclass(frozen=True)
@@ -20,22 +32,16 @@ class Step:
     title: str
     reads: tuple[str, ...]
     writes: tuple[str, ...]
-    compute: Callable[..., dict[str, pd.DataFrame]]
+    compute: Callable[[PlanningCycle, dict], dict[str, pd.DataFrame]]
 
 
-def _demand(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
-    stat = forecast.statistical_forecast(company, cycle=cycle, horizon=horizon)
-    sku_plan, audit = consensus.apply_overrides(stat, company.overrides, company.items)
-    return {
-        "forecast": stat,
-        "consensus": sku_plan,
-        "override_audit": audit,
-        "demand": consensus.family_demand(sku_plan),
-        "backtest": forecast.backtest(company),
-    }
+def _demand(run: PlanningCycle, inputs) -> dict:
+    return review_demand(run.company, cycle=run.cycle, horizon=run.horizon,
+                         archive_dir=run.archive_dir)
 
 
-def _supply(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
+def _supply(run: PlanningCycle, inputs) -> dict:
+    company = run.company
     plan = supply.plan_supply(company, inputs["demand"])
     required_load = capacity.capacity_load(company, plan, column="required")
     by_family = capacity.load_by_family(company, plan, column="required")
@@ -48,7 +54,8 @@ def _supply(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
     }
 
 
-def _presop(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
+def _presop(run: PlanningCycle, inputs) -> dict:
+    company = run.company
     money = finance.money_view(company, inputs["plan"], inputs["consensus"])
     outlook = finance.fiscal_year_outlook(company, money)
     balance = presop.balance(inputs["plan"], money)
@@ -58,22 +65,24 @@ def _presop(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
         "balance": balance,
         "balance_summary": presop.balance_summary(balance),
         "decisions": presop.decisions(company, inputs["plan"], inputs["required_load"], money,
-                                        outlook),
+                                      outlook),
     }
 
 
-def _executive(company: Company, cycle: pd.Period, horizon: int, inputs) -> dict:
+def _executive(run: PlanningCycle, inputs) -> dict:
+    company = run.company
     plan, money, backtest = inputs["plan"], inputs["money"], inputs["backtest"]
     return {
-        "kpis": kpis.headline_kpis(company, plan, inputs["required_load"], money, inputs["outlook"],
-                                   backtest),
+        "kpis": kpis.headline_kpis(company, plan, inputs["required_load"], money,
+                                   inputs["outlook"], backtest),
         "family_status": kpis.family_status(company, plan, money, backtest),
     }
 
 
 STEPS: tuple[Step, ...] = (
     Step("demand", "01_demand_review", "Demand review", (),
-         ("forecast", "consensus", "override_audit", "demand", "backtest"), _demand),
+         ("segments", "forecast", "family_forecast", "scores", "consensus", "override_audit",
+          "demand", "accuracy", "backtest", "replayed_cycles"), _demand),
     Step("supply", "02_supply_review", "Supply review", ("demand",),
          ("plan", "load", "required_load", "load_by_family", "overloads"), _supply),
     Step("presop", "03_pre_sop", "Pre-S&OP", ("plan", "consensus", "required_load"),
@@ -89,8 +98,7 @@ def _producer(artifact: str) -> Step:
     return next(s for s in STEPS if artifact in s.writes)
 
 
-def run_step(name: str, company: Company, cycle: pd.Period, horizon: int,
-             store: ArtifactStore) -> dict[str, pd.DataFrame]:
+def run_step(name: str, run: PlanningCycle, store: ArtifactStore) -> dict[str, pd.DataFrame]:
     """Compute a step from its inputs, write its artifacts and return them.
 
     Inputs missing from the store are built first by the steps that produce them, so a
@@ -99,7 +107,7 @@ def run_step(name: str, company: Company, cycle: pd.Period, horizon: int,
     step = STEPS_BY_NAME[name]
     for artifact in step.reads:
         if not store.has(artifact):
-            run_step(_producer(artifact).name, company, cycle, horizon, store)
-    outputs = step.compute(company, cycle, horizon, store.read_all(step.reads))
+            run_step(_producer(artifact).name, run, store)
+    outputs = step.compute(run, store.read_all(step.reads))
     store.write_all(outputs)
     return outputs

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from .artifacts import ArtifactStore
-from .company import Company
 from .parameters import check_parameters
-from .steps import run_step
+from .steps import PlanningCycle, run_step
 from .validation import load_company
 
 
@@ -17,15 +15,28 @@ from .validation import load_company
 class Workbook:
     """One notebook's view of the cycle."""
 
-    company: Company
-    cycle: pd.Period
-    horizon: int
+    run_on: PlanningCycle
     store: ArtifactStore
-    archive_dir: Path
+
+    @property
+    def company(self):
+        return self.run_on.company
+
+    @property
+    def cycle(self) -> pd.Period:
+        return self.run_on.cycle
+
+    @property
+    def horizon(self) -> int:
+        return self.run_on.horizon
+
+    @property
+    def archive_dir(self):
+        return self.run_on.archive_dir
 
     def run(self, step: str) -> dict[str, pd.DataFrame]:
         """Compute `step` (building missing upstream artifacts first) and return its tables."""
-        return run_step(step, self.company, self.cycle, self.horizon, self.store)
+        return run_step(step, self.run_on, self.store)
 
     def read(self, *names: str) -> dict[str, pd.DataFrame]:
         """Artifacts of earlier steps."""
@@ -39,4 +50,4 @@ def open_workbook(**parameters) -> Workbook:
     cycle = params.cycle or company.default_cycle
     horizon = params.horizon or company.config.horizon_months
     store = ArtifactStore(params.reports_dir / cycle.strftime("%Y-%m") / "artifacts")
-    return Workbook(company, cycle, horizon, store, params.archive_dir)
+    return Workbook(PlanningCycle(company, cycle, horizon, params.archive_dir), store)

@@ -138,7 +138,7 @@ def test_headline_says_when_there_is_no_backtest():
     kpis = headline(backtest=BACKTEST.iloc[0:0])
     assert kpis.loc["Forecast accuracy (1 - WAPE)", "status"] == "n/a"
     assert math.isnan(kpis.loc["Forecast bias", "value"])
-    assert "too little history" in kpis.loc["Forecast bias", "comment"]
+    assert "No archived forecast" in kpis.loc["Forecast bias", "comment"]
 
 
 def test_days_of_supply_are_weighted_by_demand_at_cost():

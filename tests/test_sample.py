@@ -103,7 +103,8 @@ def test_every_contract_table_and_column_is_written(folder):
     config = yaml.safe_load((folder / CONFIG_FILE).read_text(encoding="utf-8"))
     assert set(config) == set(CONFIG_KEYS)
     assert config == {"name": "Greenfield Outdoor Ltd", "currency": "EUR", "horizon_months": 18,
-                      "fiscal_year_start_month": 1}
+                      "fiscal_year_start_month": 1, "error_measure": "wape",
+                      "reconciliation": "bottom_up"}
 
 
 def test_requested_sizes_and_months(tmp_path):

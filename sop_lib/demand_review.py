@@ -1,0 +1,60 @@
+"""The demand review step: statistical forecast, reconciled hierarchy, consensus, accuracy."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .accuracy import accuracy_by_family, plan_accuracy, sku_actuals
+from .archive import load_archive
+from .backfill import with_replayed_cycles
+from .company import Company
+from .consensus import apply_overrides, family_demand
+from .forecast import BANDS, demand_forecast
+from .hierarchy import TOTAL_CODE, family_intervals, reconcile
+
+
+def review_demand(company: Company, *, cycle: pd.Period, horizon: int,
+                  archive_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every table of the demand review, by artifact name."""
+    made = demand_forecast(company, cycle=cycle, horizon=horizon,
+                           measure=company.config.error_measure)
+    nodes = reconcile(_base(made.sku, made.family), made.sku.groupby("sku")["family"].first(),
+                      method=company.config.reconciliation)
+    statistical = _reconciled_skus(made.sku, nodes)
+    sku_plan, audit = apply_overrides(statistical, company.overrides, company.items)
+    bands = family_intervals(made.family, nodes)
+    archive, replayed = with_replayed_cycles(company, load_archive(archive_dir, before=cycle))
+    accuracy = accuracy_by_family(archive, sku_actuals(company))
+    return {
+        "segments": made.segments,
+        "forecast": statistical,
+        "family_forecast": made.family,
+        "scores": made.scores,
+        "consensus": sku_plan,
+        "override_audit": audit,
+        "demand": family_demand(sku_plan).merge(bands, on=["family", "month"], how="left"),
+        "accuracy": accuracy,
+        "backtest": plan_accuracy(accuracy),
+        "replayed_cycles": pd.DataFrame({"cycle": pd.PeriodIndex(replayed, freq="M")}),
+    }
+
+
+def _base(sku: pd.DataFrame, family: pd.DataFrame) -> pd.DataFrame:
+    """Base forecasts of every node: SKUs, families (their own series) and the total."""
+    total = family.groupby("month", as_index=False)["forecast"].sum().assign(code=TOTAL_CODE)
+    return pd.concat([
+        total.assign(level="total"),
+        family.rename(columns={"family": "code"}).assign(level="family"),
+        sku.rename(columns={"sku": "code"}).assign(level="sku"),
+    ], ignore_index=True)[["level", "code", "month", "forecast"]]
+
+
+def _reconciled_skus(sku: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
+    """SKU forecasts replaced by their reconciled figures, bands moved by the same amount."""
+    figures = nodes[nodes["level"] == "sku"].rename(columns={"code": "sku"})
+    merged = sku.merge(figures[["sku", "month", "reconciled"]], on=["sku", "month"], how="left")
+    shift = merged["reconciled"] - merged["forecast"]
+    for band in BANDS:
+        merged[band] = (merged[band] + shift).clip(lower=0.0)
+    return merged.assign(forecast=merged["reconciled"]).drop(columns="reconciled")
