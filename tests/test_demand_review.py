@@ -1,0 +1,80 @@
+"""The demand review step end to end on a small generated company."""
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sop_lib.accuracy import plan_accuracy
+from sop_lib.archive import archive_rows
+from sop_lib.backfill import with_replayed_cycles
+from sop_lib.demand_review import review_demand
+from sop_lib.sample import write_sample
+from sop_lib.validation import load_company
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return load_company(write_sample(tmp_path_factory.mktemp("c"), seed=5, skus=14, months=30))
+
+
+@pytest.fixture(scope="module")
+def reviewed(small, tmp_path_factory):
+    return review_demand(small, cycle=small.default_cycle, horizon=12,
+                         archive_dir=tmp_path_factory.mktemp("archive"))
+
+
+def test_family_plan_is_the_sum_of_its_skus_and_has_a_band(reviewed):
+    sku_sum = reviewed["consensus"].groupby(["family", "month"])["statistical"].sum()
+    demand = reviewed["demand"].set_index(["family", "month"])
+    np.testing.assert_allclose(demand["statistical"], sku_sum.reindex(demand.index))
+    np.testing.assert_allclose(demand["p50"], demand["statistical"])
+    assert (demand["p10"] <= demand["p50"]).all() and (demand["p50"] <= demand["p90"]).all()
+
+
+def test_wls_reconciliation_stays_coherent_and_moves_the_skus(small, reviewed, tmp_path):
+    config = dataclasses.replace(small.config, reconciliation="wls_struct")
+    wls = review_demand(dataclasses.replace(small, config=config), cycle=small.default_cycle,
+                        horizon=12, archive_dir=tmp_path)
+    sums = wls["consensus"].groupby(["family", "month"])["statistical"].sum()
+    demand = wls["demand"].set_index(["family", "month"])["statistical"]
+    np.testing.assert_allclose(demand, sums.reindex(demand.index))
+    assert not np.allclose(wls["forecast"]["forecast"], reviewed["forecast"]["forecast"])
+
+
+def test_an_empty_archive_is_replayed_from_history(small, reviewed):
+    replayed = reviewed["replayed_cycles"]["cycle"]
+    last = small.last_closed_month
+    assert replayed.max() == last and replayed.min() == last - 13
+    lag1 = reviewed["accuracy"].query("lag == 1 and family == 'Total'").iloc[0]
+    assert lag1["months"] == 12 and 0 < lag1["wape_statistical"] < lag1["wape_naive"]
+    assert set(reviewed["backtest"]["source"]) == {"statistical"}
+
+
+def test_archived_cycles_are_not_replayed(small):
+    cycle = small.last_closed_month
+    forecast = pd.DataFrame({"sku": ["X"], "family": ["F"], "month": [cycle], "forecast": [1.0]})
+    archive = archive_rows(forecast, cycle, (1, 3)).astype({"lag": "int64"})
+    calls = []
+
+    def forecaster(company, *, cycle, horizon):
+        calls.append(cycle)
+        return forecast.assign(month=cycle)
+
+    combined, replayed = with_replayed_cycles(small, archive, forecaster=forecaster)
+    assert cycle not in replayed and cycle not in calls and len(calls) == len(replayed) == 13
+    assert (combined["cycle"] == cycle).sum() == 1
+
+
+def test_plan_accuracy_uses_consensus_only_when_every_month_has_one():
+    accuracy = pd.DataFrame({
+        "family": ["A", "B", "Total"], "lag": 1, "months": 3, "actual": [100.0, 50.0, 150.0],
+        "statistical": [110.0, 40.0, 150.0], "consensus": [105.0, 45.0, 150.0],
+        "consensus_months": [3, 2, 2], "wape_statistical": [0.1, 0.2, 0.13],
+        "wape_consensus": [0.05, 0.1, 0.07], "bias_statistical": [0.1, -0.2, 0.0],
+        "bias_consensus": [0.05, -0.1, 0.0]})
+    table = plan_accuracy(accuracy).set_index("family")
+    assert list(table.index) == ["A", "B"]
+    assert table.loc["A", ["forecast", "wape", "source"]].tolist() == [105.0, 0.05, "consensus"]
+    assert table.loc["B", ["forecast", "wape", "source"]].tolist() == [40.0, 0.2, "statistical"]
+    assert table.loc["B", "abs_error"] == pytest.approx(10.0)
