@@ -1,0 +1,12 @@
+"""Batched forecasting engine: many monthly series at once, in pure numpy.
+
+Exponential smoothing, Theta and Croston-type methods run over a matrix of series (rows =
+series, loop over time only, parameter grids evaluated for all series at once); each series'
+method is chosen by a rolling-origin backtest and its quantiles come from the backtest errors.
+"""
+from .core import EngineResult, forecast_matrix
+from .frame import forecast_frame
+from .methods import INTERMITTENT_METHODS, METHODS, SMOOTH_METHODS
+
+__all__ = ["INTERMITTENT_METHODS", "METHODS", "SMOOTH_METHODS", "EngineResult",
+           "forecast_frame", "forecast_matrix"]

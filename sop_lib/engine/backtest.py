@@ -1,0 +1,86 @@
+"""Rolling-origin backtest windows and the error of each method over them.
+
+Each series gets `count` origins one month apart, the last one `horizon` months before the end
+of its history, so every window forecasts up to `horizon` months that are all in the history.
+A short series moves its origins forward so that at least MIN_TRAIN observations precede the
+first one; its windows are then cut at the end of the history ("or fewer months when history
+is short"). A series with MIN_TRAIN observations or fewer has no backtest.
+
+Parameters and seasonal indices are chosen on the data before the first origin; forecasts from
+each origin use only the data before it, so every backtest error is out of sample.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+MIN_TRAIN = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class Windows:
+    """Backtest origins (n, K) and, for each (row, origin, step), the actual value (n, K, h)
+    and whether it is part of the backtest."""
+
+    origins: np.ndarray
+    actual: np.ndarray
+    valid: np.ndarray
+
+    @property
+    def fit_end(self) -> np.ndarray:
+        return self.origins[:, 0]
+
+    @property
+    def has_backtest(self) -> np.ndarray:
+        return self.valid.any(axis=(1, 2))
+
+
+def windows(values: np.ndarray, lengths: np.ndarray, horizon: int, count: int,
+            step: int = 1) -> Windows:
+    """The backtest windows of left-aligned `values` whose rows have `lengths` observations."""
+    j = np.arange(count)[None, :] * step
+    latest = lengths[:, None] - horizon - (count - 1) * step + j
+    origins = np.maximum(latest, MIN_TRAIN + j)
+    time = origins[:, :, None] + np.arange(horizon)[None, None, :]
+    valid = time < lengths[:, None, None]
+    flat = np.take_along_axis(values, np.minimum(time, values.shape[1] - 1).reshape(
+        values.shape[0], -1), axis=1)
+    actual = np.where(valid, flat.reshape(time.shape), np.nan)
+    return Windows(origins, actual, valid)
+
+
+def mean_absolute_errors(forecasts: np.ndarray, windows: Windows) -> np.ndarray:
+    """Mean absolute error per row over the valid window points; NaN when the method has no
+    forecast for the row or the row has no backtest."""
+    errors = np.abs(forecasts - windows.actual)
+    total = np.where(windows.valid, errors, 0.0).sum(axis=(1, 2))
+    count = windows.valid.sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mae = total / count
+    missing = (np.isnan(forecasts) & windows.valid).any(axis=(1, 2))
+    return np.where(missing | (count == 0), np.nan, mae)
+
+
+def measure_scale(values: np.ndarray, windows: Windows, measure: str,
+                  season_length: int) -> np.ndarray:
+    """What a row's mean absolute backtest error is divided by to give the planner's measure:
+    "wape" -> the mean absolute actual over the windows (so MAE / scale = sum|e| / sum|A|);
+    "mase" -> the in-sample MAE of the seasonal naive forecast (lag season_length; lag 1 for
+    series with no more than a season before the first origin) on the data before the first
+    origin, the M4 definition. NaN where the scale is zero or undefined."""
+    if measure == "wape":
+        count = windows.valid.sum(axis=(1, 2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(windows.valid, np.abs(windows.actual), 0.0).sum(axis=(1, 2)) / count
+    else:
+        scale = np.full(values.shape[0], np.nan)
+        end = windows.fit_end
+        for lag in (1, season_length):
+            rows = (end > season_length) == (lag == season_length)
+            diffs = np.abs(values[:, lag:] - values[:, :-lag])
+            inside = np.arange(lag, values.shape[1])[None, :] < end[:, None]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                lag_scale = np.where(inside, diffs, 0.0).sum(axis=1) / (end - lag)
+            scale[rows] = lag_scale[rows]
+    return np.where(scale > 0, scale, np.nan)

@@ -1,0 +1,152 @@
+"""`forecast_matrix`: automatic forecasting of a matrix of monthly series, chunk by chunk."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from . import methods as registry
+from .backtest import measure_scale, windows
+from .intervals import noise_scale, pooled_quantiles, scaled_errors
+from .panel import Panel, Task, left_align
+from .selection import COMBINATION_SIZES, Selection, combination_name, select
+
+MEASURES = ("wape", "mase")
+FALLBACK = "naive"
+NO_HISTORY = "no history"
+DEFAULT_CHUNK = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineResult:
+    """Forecasts of n series for h months.
+
+    point: (n, h) the chosen method's forecast; quantiles: {level: (n, h)}; method: (n,) the
+    chosen method per series ("theta", "combo: theta+damped", "naive" for series too short to
+    backtest, "no history" for empty rows); scores: one row per series, one column per
+    candidate (methods, then "combo2"/"combo3"), the backtest error in the chosen measure (NaN
+    where the candidate had no forecast or the measure is undefined, e.g. WAPE of zero demand).
+    """
+
+    point: np.ndarray
+    quantiles: dict[float, np.ndarray]
+    method: np.ndarray
+    scores: pd.DataFrame
+
+
+@dataclasses.dataclass(frozen=True)
+class _Options:
+    horizon: int
+    season_length: int
+    methods: tuple[str, ...]
+    measure: str
+    origins: int
+    combine: bool
+    nonnegative: bool
+
+
+def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
+                    methods: tuple[str, ...] | list[str] | None = None, measure: str = "wape",
+                    origins: int = 3, combine: bool = True,
+                    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9), nonnegative: bool = True,
+                    chunk_size: int = DEFAULT_CHUNK) -> EngineResult:
+    """Forecast every row of `y` (series x months, all ending at the last column; leading NaN
+    = not started yet) `horizon` months ahead.
+
+    Each series' candidates (`methods`, default all of METHODS, plus the means of its best 2
+    and 3 methods when `combine`) are scored by a rolling-origin backtest (`origins` origins, see
+    `backtest`) on `measure` ("wape" or "mase"); the best is chosen per series. Quantile
+    forecasts come from the backtest errors (see `intervals`). With `nonnegative`, forecasts,
+    backtest forecasts and quantiles are clipped at 0. Series are processed `chunk_size` rows at
+    a time; results do not depend on it. Same input, same output.
+    """
+    options = _validate(horizon, season_length, methods, measure, origins, quantiles,
+                        chunk_size, combine, nonnegative)
+    panel = left_align(y)
+    n = panel.values.shape[0]
+    candidates = list(options.methods) + [combination_name(size) for size in COMBINATION_SIZES
+                                          if combine and size <= len(options.methods)]
+    point = np.zeros((n, horizon))
+    label = np.full(n, NO_HISTORY, dtype=object)
+    scores = np.full((n, len(candidates)), np.nan)
+    scaled = np.full((n, origins * len(options.methods), horizon), np.nan)
+    scale = np.full(n, np.nan)
+    rows = np.flatnonzero(panel.lengths > 0)
+    for start in range(0, rows.size, chunk_size):
+        chunk = rows[start:start + chunk_size]
+        part = panel.rows(chunk)
+        part = Panel(part.values[:, :int(part.lengths.max())], part.lengths)
+        point[chunk], label[chunk], scores[chunk], scaled[chunk], scale[chunk] = (
+            _forecast_chunk(part, options))
+    levels = tuple(float(level) for level in quantiles)
+    offsets = pooled_quantiles(scaled[rows], levels)
+    bands = {level: point + scale[:, None] * offsets[k] for k, level in enumerate(levels)}
+    for band in bands.values():
+        band[panel.lengths == 0] = 0.0
+        if nonnegative:
+            np.clip(band, 0.0, None, out=band)
+    return EngineResult(point=point, quantiles=bands, method=label,
+                        scores=pd.DataFrame(scores, columns=candidates))
+
+
+def _forecast_chunk(panel: Panel, options: _Options):
+    """Point forecasts, labels, scores, scaled backtest errors of every candidate method
+    (n, methods x origins, h) and noise scales of one chunk of series."""
+    values, lengths = panel.values, panel.lengths
+    horizon, m = options.horizon, options.season_length
+    win = windows(values, lengths, horizon, options.origins)
+    positive = np.where(np.arange(values.shape[1])[None, :] < lengths[:, None], values,
+                        np.inf).min(axis=1) > 0
+    past_task = Task(values, fit_end=win.fit_end, cuts=win.origins, horizon=horizon,
+                     season_length=m)
+    final_task = Task(values, fit_end=lengths, cuts=lengths[:, None], horizon=horizon,
+                      season_length=m)
+    past = {name: registry.run(name, past_task, positive) for name in options.methods}
+    final = {name: registry.run(name, final_task, positive)[:, 0] for name in options.methods}
+    if options.nonnegative:
+        for forecasts in (*past.values(), *final.values()):
+            np.clip(forecasts, 0.0, None, out=forecasts)
+    chosen = select(past, final, win, combine=options.combine)
+    point, label = _with_fallback(chosen, final_task, positive)
+    if options.nonnegative:
+        point = np.clip(point, 0.0, None)
+    scores = chosen.mae / measure_scale(values, win, options.measure, m)[:, None]
+    scale = noise_scale(final_task)
+    errors = np.concatenate([np.where(win.valid, win.actual - forecasts, np.nan)
+                             for forecasts in past.values()], axis=1)
+    return point, label, scores, scaled_errors(errors, scale), scale
+
+
+def _with_fallback(chosen: Selection, task: Task, positive: np.ndarray):
+    """The chosen forecasts and labels, with the naive forecast for series on which no
+    candidate could be scored (too short to backtest)."""
+    unscored = np.isnan(chosen.mae).all(axis=1)
+    point, label = chosen.final.copy(), chosen.label.copy()
+    if unscored.any():
+        point[unscored] = registry.run(FALLBACK, task, positive)[unscored, 0]
+        label[unscored] = FALLBACK
+    return point, label
+
+
+def _validate(horizon, season_length, methods, measure, origins, quantiles, chunk_size,
+              combine, nonnegative) -> _Options:
+    for name, value, low in (("horizon", horizon, 1), ("season_length", season_length, 1),
+                             ("origins", origins, 1), ("chunk_size", chunk_size, 1)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+            raise ParameterError(f"{name} must be a whole number of at least {low}, "
+                                 f"got {value!r}")
+    names = tuple(registry.DEFAULT_METHODS if methods is None else methods)
+    unknown = [name for name in names if name not in registry.REGISTRY]
+    if unknown or not names or len(set(names)) != len(names):
+        raise ParameterError(f"methods must be distinct names among {list(registry.METHODS)}, "
+                             f"got {list(names)}")
+    if measure not in MEASURES:
+        raise ParameterError(f"measure must be one of {list(MEASURES)}, got {measure!r}")
+    levels = np.asarray(quantiles, dtype=float)
+    if levels.ndim != 1 or not np.all((levels > 0) & (levels < 1)):
+        raise ParameterError(f"quantiles must be levels strictly between 0 and 1, "
+                             f"got {quantiles!r}")
+    return _Options(int(horizon), int(season_length), names, measure, int(origins),
+                    bool(combine), bool(nonnegative))

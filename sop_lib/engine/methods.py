@@ -1,0 +1,68 @@
+"""The forecasting methods the engine offers, and how much history each needs.
+
+A method maps a `Task` to forecasts of shape (n, cuts, horizon). A series is a candidate for a
+method only when it has at least the method's minimum number of observations before the fit
+end (and, for multiplicative Holt-Winters, only positive values); otherwise the method's
+forecasts for it are NaN and it is never chosen.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+from . import intermittent, naive, smoothing, theta
+from .panel import Task
+
+
+@dataclasses.dataclass(frozen=True)
+class Method:
+    """A forecasting method: its function, and its minimum history as
+    `fixed + seasons * season_length` observations."""
+
+    forecast: Callable[[Task], np.ndarray]
+    fixed: int
+    seasons: int = 0
+    positive_only: bool = False
+
+    def min_length(self, season_length: int) -> int:
+        return self.fixed + self.seasons * season_length
+
+
+REGISTRY: dict[str, Method] = {
+    "naive": Method(naive.naive, 1),
+    "snaive": Method(naive.seasonal_naive, 0, seasons=1),
+    "naive2": Method(naive.naive2, 1),
+    "ses": Method(smoothing.ses, 3),
+    "theta": Method(theta.theta, 4),
+    "damped": Method(smoothing.damped, 8),
+    "hw_add": Method(smoothing.winters_additive, 0, seasons=2),
+    "hw_mul": Method(smoothing.winters_multiplicative, 0, seasons=2, positive_only=True),
+    "croston": Method(intermittent.croston, 3),
+    "sba": Method(intermittent.sba, 3),
+    "tsb": Method(intermittent.tsb, 3),
+}
+METHODS: tuple[str, ...] = tuple(REGISTRY)
+SMOOTH_METHODS: tuple[str, ...] = ("ses", "theta", "damped", "hw_add", "hw_mul")
+INTERMITTENT_METHODS: tuple[str, ...] = ("ses", "croston", "sba", "tsb")
+DEFAULT_METHODS = SMOOTH_METHODS
+
+def eligible(name: str, task: Task, positive: np.ndarray) -> np.ndarray:
+    """Rows (bool, (n,)) with enough history for method `name`; `positive` flags rows whose
+    history has only positive values."""
+    method = REGISTRY[name]
+    ok = task.fit_end >= method.min_length(task.season_length)
+    return ok & positive if method.positive_only else ok
+
+
+def run(name: str, task: Task, positive: np.ndarray) -> np.ndarray:
+    """Forecasts (n, C, h) of method `name`; NaN for rows that are not candidates for it."""
+    rows = eligible(name, task, positive)
+    forecasts = np.full((task.size, task.cuts.shape[1], task.horizon), np.nan)
+    if rows.any():
+        with np.errstate(all="ignore"):
+            result = REGISTRY[name].forecast(task)
+        forecasts[rows] = result[rows]
+    forecasts[~np.isfinite(forecasts)] = np.nan
+    return forecasts
