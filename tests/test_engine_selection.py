@@ -28,6 +28,19 @@ def test_windows_end_at_the_history_and_shrink_for_short_series():
     assert np.isnan(win.actual[1, 0, 7:]).all()
 
 
+def test_windows_keep_the_preferred_training_when_the_history_allows():
+    values = np.ones((3, 60))
+    win = windows(values, np.array([60, 40, 10]), horizon=18, count=3, preferred=24)
+    # 60 months: full windows leave 40 months of training anyway
+    np.testing.assert_array_equal(win.origins[0], [40, 41, 42])
+    # 40 months: 24 months of training, windows of 16, 15 and 14 months
+    np.testing.assert_array_equal(win.origins[1], [24, 25, 26])
+    np.testing.assert_array_equal(win.valid[1].sum(axis=1), [16, 15, 14])
+    # 10 months: as much training as leaves the last window one month
+    np.testing.assert_array_equal(win.origins[2], [7, 8, 9])
+    np.testing.assert_array_equal(win.valid[2].sum(axis=1), [3, 2, 1])
+
+
 def test_series_of_min_train_months_or_fewer_have_no_backtest():
     win = windows(np.ones((2, 5)), np.array([3, 4]), horizon=6, count=3)
     np.testing.assert_array_equal(win.has_backtest, [False, True])

@@ -1,10 +1,12 @@
 """Rolling-origin backtest windows and the error of each method over them.
 
-Each series gets `count` origins one month apart, the last one `horizon` months before the end
-of its history, so every window forecasts up to `horizon` months that are all in the history.
-A short series moves its origins forward so that at least MIN_TRAIN observations precede the
-first one; its windows are then cut at the end of the history ("or fewer months when history
-is short"). A series with MIN_TRAIN observations or fewer has no backtest.
+Each series gets `count` origins one month apart; the last one is `horizon` months before the
+end of its history, so every window forecasts up to `horizon` months that are all in the
+history. A series too short for that moves its origins forward, but keeps `preferred`
+observations (the engine asks for two seasons, so that seasonal methods can compete; fewer
+when the series is shorter, never fewer than MIN_TRAIN) before the first origin; its windows
+are then cut at the end of the history ("or fewer months when history is short"). A series of
+MIN_TRAIN observations or fewer has no backtest.
 
 Parameters and seasonal indices are chosen on the data before the first origin; forecasts from
 each origin use only the data before it, so every backtest error is out of sample.
@@ -37,11 +39,12 @@ class Windows:
 
 
 def windows(values: np.ndarray, lengths: np.ndarray, horizon: int, count: int,
-            step: int = 1) -> Windows:
+            preferred: int = 0) -> Windows:
     """The backtest windows of left-aligned `values` whose rows have `lengths` observations."""
-    j = np.arange(count)[None, :] * step
-    latest = lengths[:, None] - horizon - (count - 1) * step + j
-    origins = np.maximum(latest, MIN_TRAIN + j)
+    latest = lengths - horizon - (count - 1)
+    room = lengths - count  # the last window keeps at least one month
+    first = np.maximum(np.maximum(latest, np.minimum(preferred, room)), MIN_TRAIN)
+    origins = first[:, None] + np.arange(count)[None, :]
     time = origins[:, :, None] + np.arange(horizon)[None, None, :]
     valid = time < lengths[:, None, None]
     flat = np.take_along_axis(values, np.minimum(time, values.shape[1] - 1).reshape(

@@ -16,7 +16,7 @@ from .selection import COMBINATION_SIZES, Selection, combination_name, select
 MEASURES = ("wape", "mase")
 FALLBACK = "naive"
 NO_HISTORY = "no history"
-DEFAULT_CHUNK = 10_000
+DEFAULT_CHUNK = 2_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _forecast_chunk(panel: Panel, options: _Options):
     (n, methods x origins, h) and noise scales of one chunk of series."""
     values, lengths = panel.values, panel.lengths
     horizon, m = options.horizon, options.season_length
-    win = windows(values, lengths, horizon, options.origins)
+    win = windows(values, lengths, horizon, options.origins, preferred=2 * m)
     positive = np.where(np.arange(values.shape[1])[None, :] < lengths[:, None], values,
                         np.inf).min(axis=1) > 0
     past_task = Task(values, fit_end=win.fit_end, cuts=win.origins, horizon=horizon,

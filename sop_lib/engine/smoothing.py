@@ -25,12 +25,12 @@ from .seasonality import decomposition_indices, seasonal_adjustment
 SES_ALPHAS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 DAMPED_START = Grid.point(alpha=0.3, beta=0.05, phi=0.95)
 DAMPED_STAGES = [{"alpha": (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0)},
-                 {"beta": (0.01, 0.05, 0.15, 0.3), "phi": (0.8, 0.9, 0.95, 0.98)},
-                 {"alpha": (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0)}]
+                 {"beta": (0.01, 0.05, 0.15, 0.3), "phi": (0.8, 0.9, 0.95, 0.98)}]
 WINTERS_START = Grid.point(alpha=0.3, beta=0.05, phi=0.95, gamma=0.1)
 WINTERS_STAGES = [{"alpha": (0.05, 0.15, 0.3, 0.5, 0.7), "gamma": (0.01, 0.1, 0.3)},
-                  {"beta": (0.01, 0.05, 0.15), "phi": (0.9, 0.95, 0.98)},
-                  {"alpha": (0.05, 0.15, 0.3, 0.5, 0.7), "gamma": (0.01, 0.1, 0.3)}]
+                  {"beta": (0.01, 0.05, 0.15), "phi": (0.9, 0.95, 0.98)}]
+# Coarse grids on purpose: on M1 and Tourism monthly, finer grids (and a third search stage)
+# fitted the history better but forecast no better (M1 worse), at two to four times the time.
 TREND_START_POINTS = 10  # observations of the straight line that gives the initial level/trend
 
 
