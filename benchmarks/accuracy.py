@@ -81,26 +81,35 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-def evaluate(name: str, dataset) -> list[tuple[str, float, float, float]]:
-    """Rows (method, sMAPE, MASE, seconds) for one data set."""
+def coverage(test: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
+    """Share of the test values inside [low, high]."""
+    return float(((test >= low) & (test <= high)).mean())
+
+
+def evaluate(dataset) -> tuple[list[tuple[str, float, float, float]], float]:
+    """Rows (method, sMAPE, MASE, seconds) for one data set, and the share of its test values
+    inside the engine's P10-P90 interval."""
     history, test, horizon, histories = load(dataset)
     rows = []
     result, seconds = timed(forecast_matrix, history, horizon, season_length=SEASON)
     rows.append(("engine: automatic selection", result.point, seconds))
+    inside = coverage(test, result.quantiles[0.1], result.quantiles[0.9])
     for method in CLASSIC:
         rows.append((method, *timed(classic, history, horizon, method)))
     reference, seconds = timed(statsmodels_theta, histories, horizon)
     rows.append(("theta (statsmodels ThetaModel)", reference, seconds))
     return [(label, smape(test, point), mase(test, point, histories), seconds)
-            for label, point, seconds in rows]
+            for label, point, seconds in rows], inside
 
 
-def table(name: str, rows, series: int, horizon: int) -> str:
+def table(name: str, rows, inside: float, series: int, horizon: int) -> str:
     lines = [f"### {name} ({series} series, h = {horizon})", "",
              "| method | sMAPE | MASE | seconds |", "|---|---:|---:|---:|"]
     lines += [f"| {label} | {s:.2f} | {m:.3f} | {sec:.2f} |" for label, s, m, sec in rows]
     for label, value in PUBLISHED.get(name, {}).items():
         lines.append(f"| published: {label} | {value:.2f} | | |")
+    lines += ["", f"Engine P10-P90 interval: {inside:.1%} of the test values inside (80% "
+              "nominal)."]
     return "\n".join(lines)
 
 
@@ -111,7 +120,8 @@ def main(argv=None) -> None:
     sets = {**SETS, **(HOLDOUT if args.m3 else {})}
     for name, dataset in sets.items():
         history, _, horizon, _ = load(dataset)
-        print(table(name, evaluate(name, dataset), history.shape[0], horizon), end="\n\n")
+        rows, inside = evaluate(dataset)
+        print(table(name, rows, inside, history.shape[0], horizon), end="\n\n")
 
 
 if __name__ == "__main__":

@@ -8,17 +8,18 @@ Run from the repository root:
 Demand is the bundled sample company's generator (`sop_lib.sample.sample_tables`): seasonal,
 trending, intermittent and new SKUs. For each size the bookings matrix is made here, saved to
 a temporary .npy file, and forecast in a fresh child process (`forecast_matrix` with its
-defaults: the smooth methods, combinations, P10/P50/P90, chunks of 10,000 SKUs). The child
-reports the seconds `forecast_matrix` took and its own peak resident memory
-(`resource.getrusage(RUSAGE_SELF).ru_maxrss`, so Python, numpy, pandas and the input matrix
-are included), and its resident memory just before the call, for comparison.
+defaults: the smooth methods, combinations, P10/P50/P90, chunks of 2,000 SKUs). The child
+reports the seconds `forecast_matrix` took, its peak resident memory (VmHWM of
+/proc/self/status: Python, numpy, pandas and the input matrix included) and its resident
+memory just before the call. Not `getrusage(...).ru_maxrss`: Linux carries that over from the
+parent across fork and exec, and the parent holds the generated data (about 1.8 GB for 100,000
+SKUs), so it would report the parent's peak, not the engine's.
 """
 from __future__ import annotations
 
 import argparse
 import collections
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -40,21 +41,23 @@ def bookings(skus: int, months: int) -> np.ndarray:
     return np.where(started, np.nan_to_num(values), np.nan)
 
 
-def resident_mb() -> float:
-    """Current resident memory of this process in MB (Linux)."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 2**20
+def status_mb(field: str) -> float:
+    """A memory field of /proc/self/status (VmRSS: now, VmHWM: peak) in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def child(path: str, horizon: int) -> None:
     """Forecast the saved matrix and print a JSON line of measurements."""
     from sop_lib.engine import forecast_matrix
     y = np.load(path)
-    before = resident_mb()
+    before = status_mb("VmRSS")
     start = time.perf_counter()
     result = forecast_matrix(y, horizon)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    peak = status_mb("VmHWM")
     chosen = collections.Counter(label.split(":")[0] for label in result.method)
     print(json.dumps({"seconds": seconds, "peak_mb": peak, "before_mb": before,
                       "chosen": dict(chosen.most_common())}))

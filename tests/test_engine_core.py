@@ -8,7 +8,7 @@ import pytest
 
 from sop_lib.engine import (INTERMITTENT_METHODS, METHODS, SMOOTH_METHODS, EngineResult,
                             forecast_matrix)
-from sop_lib.engine.intervals import pooled_quantiles
+from sop_lib.engine.intervals import pooled_offsets
 from sop_lib.errors import ParameterError
 
 M = 12
@@ -135,6 +135,7 @@ def test_quantiles_are_ordered_and_cover_about_80_percent_of_simulated_outcomes(
     inside = (future >= low) & (future <= high)
     assert abs(inside.mean() - 0.8) <= 0.05
     assert abs((future < mid).mean() - 0.5) <= 0.05
+    np.testing.assert_array_equal(mid, result.point)
 
 
 def test_any_quantile_levels():
@@ -143,12 +144,14 @@ def test_any_quantile_levels():
     assert (result.quantiles[0.05] <= result.quantiles[0.25]).all()
 
 
-def test_pooled_quantiles_extrapolate_steps_no_backtest_reached():
+def test_pooled_offsets_are_centred_quantiles_and_extrapolate_unreached_steps():
     scaled = np.full((50, 1, 4), np.nan)
-    scaled[:, 0, :2] = np.linspace(-1, 1, 50)[:, None] * [1.0, 2.0]
-    result = pooled_quantiles(scaled, (0.1, 0.9))
-    np.testing.assert_allclose(result[:, 1], np.quantile(np.linspace(-2, 2, 50), [0.1, 0.9]))
+    scaled[:, 0, :2] = np.linspace(-1, 1, 50)[:, None] * [1.0, 2.0] + 3.0  # median 3
+    result = pooled_offsets(scaled, (0.1, 0.5, 0.9))
+    np.testing.assert_allclose(result[:, 1], np.quantile(np.linspace(-2, 2, 50), [0.1, 0.5, 0.9]),
+                               atol=1e-12)
     np.testing.assert_allclose(result[:, 3], result[:, 1] * np.sqrt(4 / 2))
+    assert np.isnan(pooled_offsets(np.full((3, 2, 4), np.nan), (0.1,))).all()
 
 
 def test_measure_changes_the_scores_not_the_choice():

@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import ParameterError
 from . import methods as registry
 from .backtest import measure_scale, windows
-from .intervals import noise_scale, pooled_quantiles, scaled_errors
+from .intervals import noise_scale, pooled_offsets, scaled_errors
 from .panel import Panel, Task, left_align
 from .selection import COMBINATION_SIZES, Selection, combination_name, select
 
@@ -55,12 +55,15 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
     """Forecast every row of `y` (series x months, all ending at the last column; leading NaN
     = not started yet) `horizon` months ahead.
 
-    Each series' candidates (`methods`, default all of METHODS, plus the means of its best 2
-    and 3 methods when `combine`) are scored by a rolling-origin backtest (`origins` origins, see
-    `backtest`) on `measure` ("wape" or "mase"); the best is chosen per series. Quantile
+    Each series' candidates (`methods`, default SMOOTH_METHODS; any of METHODS; plus the means
+    of its best 2 and 3 methods when `combine`) are scored by a rolling-origin backtest
+    (`origins` origins one month apart, see `backtest`) and the one with the smallest error is
+    chosen; `measure` ("wape" or "mase") is the unit of the reported scores (both rank a
+    series' candidates alike). Series too short to backtest get the naive forecast. Quantile
     forecasts come from the backtest errors (see `intervals`). With `nonnegative`, forecasts,
-    backtest forecasts and quantiles are clipped at 0. Series are processed `chunk_size` rows at
-    a time; results do not depend on it. Same input, same output.
+    backtest forecasts and quantiles are clipped at 0. Series are processed `chunk_size` rows
+    at a time (2,000 by default: small enough for the CPU caches, faster than larger chunks);
+    results do not depend on it. Same input, same output.
     """
     options = _validate(horizon, season_length, methods, measure, origins, quantiles,
                         chunk_size, combine, nonnegative)
@@ -81,7 +84,7 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
         point[chunk], label[chunk], scores[chunk], scaled[chunk], scale[chunk] = (
             _forecast_chunk(part, options))
     levels = tuple(float(level) for level in quantiles)
-    offsets = pooled_quantiles(scaled[rows], levels)
+    offsets = pooled_offsets(scaled, levels)  # rows without history hold only NaN
     bands = {level: point + scale[:, None] * offsets[k] for k, level in enumerate(levels)}
     for band in bands.values():
         band[panel.lengths == 0] = 0.0

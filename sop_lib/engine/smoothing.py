@@ -10,7 +10,13 @@ with prior = l + phi*b and one-step error e = y - fitted,
 
 Each row of the panel is one series; each column of a `Grid` one parameter set; the loop runs
 over time only. Methods built on it: SES and damped Holt on the seasonally adjusted series (as
-the M4 benchmarks apply them) and Holt-Winters with additive or multiplicative seasonality.
+the M4 benchmarks apply them) and Holt-Winters (damped additive trend) with additive or
+multiplicative seasonality. A forecast k months ahead uses the latest seasonal state of its
+month, also when k is a whole number of seasons (statsmodels <= 0.15 uses the one before there,
+its issue #9538). Parameters are chosen per series by in-sample one-step SSE: SES over a grid of
+alpha, the others by a two-stage coordinate search; initial states come from the first
+observations (level = first value for SES; a straight line through the first 10 for damped
+Holt; classical decomposition of the first up-to-four seasons for Holt-Winters).
 """
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ import numpy as np
 
 from .grid import Grid, best_index, coordinate_search, snapshot_plan
 from .panel import Task
-from .seasonality import decomposition_indices, seasonal_adjustment
+from .seasonality import Adjustment, decomposition_indices, seasonal_adjustment
 
 SES_ALPHAS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 DAMPED_START = Grid.point(alpha=0.3, beta=0.05, phi=0.95)
@@ -168,7 +174,7 @@ def line_start(values: np.ndarray, lengths: np.ndarray,
     return y_mean - slope * (t_mean + 1), slope
 
 
-def adjusted(task: Task) -> tuple[np.ndarray, object]:
+def adjusted(task: Task) -> tuple[np.ndarray, Adjustment]:
     """The task's values seasonally adjusted with indices from the training data (shared)."""
     def compute(task: Task):
         adjustment = seasonal_adjustment(task.training(), task.fit_end, task.season_length)
