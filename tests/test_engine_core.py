@@ -178,6 +178,7 @@ def test_a_subset_of_methods_limits_the_candidates():
     ({"horizon": 0}, "horizon"),
     ({"methods": ["theta", "arima"]}, "methods"),
     ({"methods": []}, "methods"),
+    ({"methods": "theta"}, "list of names"),
     ({"measure": "mape"}, "measure"),
     ({"quantiles": (0.1, 1.0)}, "quantiles"),
     ({"origins": 0}, "origins"),

@@ -140,6 +140,8 @@ def _validate(horizon, season_length, methods, measure, origins, quantiles, chun
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
             raise ParameterError(f"{name} must be a whole number of at least {low}, "
                                  f"got {value!r}")
+    if isinstance(methods, str):
+        raise ParameterError(f"methods must be a list of names, e.g. [{methods!r}]")
     names = tuple(registry.DEFAULT_METHODS if methods is None else methods)
     unknown = [name for name in names if name not in registry.REGISTRY]
     if unknown or not names or len(set(names)) != len(names):
