@@ -185,7 +185,9 @@ def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame
     summary = table.groupby("method").agg(skus=("units", "size"), units=("units", "sum"),
                                           score=("score", "median"),
                                           best_single=("best_single", "median"))
-    return summary.sort_values("skus", ascending=False).reset_index()
+    summary = summary.sort_values("skus", ascending=False).reset_index()
+    summary.insert(1, "description", summary["method"].map(engine.describe))
+    return summary
 
 
 def _score_column(method: str) -> str | None:

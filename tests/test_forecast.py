@@ -8,7 +8,8 @@ import pytest
 from builders import company_from_rows
 from sop_lib import engine
 from sop_lib.errors import ParameterError
-from sop_lib.forecast import ZERO_LABEL, bookings_matrix, demand_forecast, statistical_forecast
+from sop_lib.forecast import (ZERO_LABEL, bookings_matrix, demand_forecast, method_summary,
+                              statistical_forecast)
 
 LAST = pd.Period("2024-12", "M")
 
@@ -120,3 +121,18 @@ def test_bookings_matrix_starts_each_series_at_its_first_month_and_fills_gaps():
                             "bookings": [5.0, 7.0, 1.0, 2.0]})
     matrix = bookings_matrix(history, pd.Series(["b", "a"]), pd.Period("2024-04", "M"))
     np.testing.assert_array_equal(matrix, [[np.nan, 1, 2, 0], [5, 0, 7, 0]])
+
+
+def test_method_summary_counts_skus_and_explains_each_method(mixed):
+    _, result = mixed
+    summary = method_summary(result.sku, result.scores).set_index("method")
+    assert summary["skus"].sum() == result.sku["sku"].nunique()
+    assert summary.loc["inactive: zero", "description"] == "inactive: zero"
+    for method, row in summary.iterrows():
+        if method in engine.METHODS:
+            assert row["description"] == engine.describe(method) != method
+            assert row["score"] == row["best_single"]
+
+
+def test_describe_reads_combinations():
+    assert engine.describe("combo: theta+damped") == "average of Theta and damped Holt"

@@ -6,7 +6,7 @@ method is chosen by a rolling-origin backtest and its quantiles come from the ba
 """
 from .core import EngineResult, forecast_matrix
 from .frame import forecast_frame
-from .methods import INTERMITTENT_METHODS, METHODS, SMOOTH_METHODS
+from .methods import INTERMITTENT_METHODS, METHODS, SMOOTH_METHODS, describe
 
-__all__ = ["INTERMITTENT_METHODS", "METHODS", "SMOOTH_METHODS", "EngineResult",
+__all__ = ["INTERMITTENT_METHODS", "METHODS", "SMOOTH_METHODS", "EngineResult", "describe",
            "forecast_frame", "forecast_matrix"]

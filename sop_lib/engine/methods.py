@@ -14,6 +14,7 @@ import numpy as np
 
 from . import intermittent, naive, smoothing, theta
 from .panel import Task
+from .selection import COMBO_PREFIX
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Method:
     `fixed + seasons * season_length` observations."""
 
     forecast: Callable[[Task], np.ndarray]
+    title: str
     fixed: int
     seasons: int = 0
     positive_only: bool = False
@@ -31,22 +33,34 @@ class Method:
 
 
 REGISTRY: dict[str, Method] = {
-    "naive": Method(naive.naive, 1),
-    "snaive": Method(naive.seasonal_naive, 0, seasons=1),
-    "naive2": Method(naive.naive2, 1),
-    "ses": Method(smoothing.ses, 3),
-    "theta": Method(theta.theta, 4),
-    "damped": Method(smoothing.damped, 8),
-    "hw_add": Method(smoothing.winters_additive, 0, seasons=2),
-    "hw_mul": Method(smoothing.winters_multiplicative, 0, seasons=2, positive_only=True),
-    "croston": Method(intermittent.croston, 3),
-    "sba": Method(intermittent.sba, 3),
-    "tsb": Method(intermittent.tsb, 3),
+    "naive": Method(naive.naive, "naive (last month)", 1),
+    "snaive": Method(naive.seasonal_naive, "seasonal naive", 0, seasons=1),
+    "naive2": Method(naive.naive2, "naive, seasonally adjusted", 1),
+    "ses": Method(smoothing.ses, "simple exponential smoothing", 3),
+    "theta": Method(theta.theta, "Theta", 4),
+    "damped": Method(smoothing.damped, "damped Holt", 8),
+    "hw_add": Method(smoothing.winters_additive, "Holt-Winters additive", 0, seasons=2),
+    "hw_mul": Method(smoothing.winters_multiplicative, "Holt-Winters multiplicative", 0,
+                     seasons=2, positive_only=True),
+    "croston": Method(intermittent.croston, "Croston", 3),
+    "sba": Method(intermittent.sba, "Syntetos-Boylan (SBA)", 3),
+    "tsb": Method(intermittent.tsb, "Teunter-Syntetos-Babai (TSB)", 3),
 }
 METHODS: tuple[str, ...] = tuple(REGISTRY)
 SMOOTH_METHODS: tuple[str, ...] = ("ses", "theta", "damped", "hw_add", "hw_mul")
 INTERMITTENT_METHODS: tuple[str, ...] = ("ses", "croston", "sba", "tsb")
 DEFAULT_METHODS = SMOOTH_METHODS
+
+
+def describe(label: str) -> str:
+    """A method label as a planner reads it: "combo: theta+damped" -> "average of Theta and
+    damped Holt"; labels that are not engine methods come back unchanged."""
+    if label.startswith(COMBO_PREFIX):
+        names = [describe(part) for part in label[len(COMBO_PREFIX):].split("+")]
+        return "average of " + ", ".join(names[:-1]) + " and " + names[-1]
+    method = REGISTRY.get(label)
+    return method.title if method else label
+
 
 def eligible(name: str, task: Task, positive: np.ndarray) -> np.ndarray:
     """Rows (bool, (n,)) with enough history for method `name`; `positive` flags rows whose
