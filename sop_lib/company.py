@@ -19,6 +19,9 @@ class CompanyConfig:
     fiscal_year_start_month: int = 1
     error_measure: str = "wape"
     reconciliation: str = "bottom_up"
+    frozen_months: int = 2
+    holding_cost_rate: float = 0.25
+    backlog_cost_rate: float = 0.10
 
 
 @dataclass(frozen=True)

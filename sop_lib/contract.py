@@ -45,6 +45,7 @@ class Table:
 
 STATUSES = ("active", "new", "phase_out", "inactive")
 STRATEGIES = ("MTS", "MTO")
+PLAN_STRATEGIES = ("optimised", "level", "chase")
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -80,6 +81,14 @@ TABLES: tuple[Table, ...] = (
                    "for MTO.", "weeks", required=False, minimum=0, maximum=104),
             Column("service_target", NUMBER, "Share of demand to ship on time.", "fraction 0-1",
                    minimum=0, maximum=1),
+            Column("plan_strategy", CHOICE, "How the operations plan is made: `optimised` "
+                   "(default: least cost within capacity), `level` (a constant rate) or `chase` "
+                   "(produce what demand and the target change need).", required=False,
+                   choices=PLAN_STRATEGIES),
+            Column("min_production", NUMBER, "Lowest production rate the plan may use.",
+                   "units per month", required=False, minimum=0),
+            Column("max_production", NUMBER, "Highest production rate the plan may use.",
+                   "units per month", required=False, minimum=0),
         ),
         key=("family",),
     ),
@@ -207,6 +216,14 @@ CONFIG_KEYS = {
                       "(default, families are the sums of their SKUs' forecasts) or "
                       "`wls_struct` (SKU and family forecasts combined, weighted by size).",
 }
+CONFIG_KEYS.update({
+    "frozen_months": "Time fence: the first months of the plan that keep last cycle's plan of "
+                     "record (0-12, default 2).",
+    "holding_cost_rate": "Yearly cost of holding inventory, as a share of its standard cost "
+                         "(default 0.25).",
+    "backlog_cost_rate": "Cost of each unit of demand shipped a month late, as a share of its "
+                         "price (default 0.10).",
+})
 CONFIG_CHOICES = {"error_measure": ("wape", "mase"),
                   "reconciliation": ("bottom_up", "wls_struct")}
 

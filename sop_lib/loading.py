@@ -24,7 +24,9 @@ from .errors import Problem
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 WORKBOOK_SUFFIX = ".xlsx"
-CONFIG_RANGES = {"horizon_months": (12, 36), "fiscal_year_start_month": (1, 12)}
+CONFIG_RANGES = {"horizon_months": (12, 36), "fiscal_year_start_month": (1, 12),
+                 "frozen_months": (0, 12)}
+CONFIG_RATES = {"holding_cost_rate": (0.0, 2.0), "backlog_cost_rate": (0.0, 10.0)}
 _CONFIG_DEFAULTS = {f.name: f.default for f in fields(CompanyConfig) if f.default is not MISSING}
 _TABLE_NAMES = {t.name for t in TABLES}
 _DAMAGED_FILE_ERRORS = (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException,
@@ -122,6 +124,14 @@ def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
         else:
             problems.append(Problem(CONFIG_FILE, f"expected a whole number from {low} to {high} "
                                     f"(default {_CONFIG_DEFAULTS[key]})", column=key,
+                                    value=str(value)))
+    for key, (low, high) in CONFIG_RATES.items():
+        value = settings.get(key, _CONFIG_DEFAULTS[key])
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+            values[key] = float(value)
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected a number from {low:g} to {high:g} "
+                                    f"(default {_CONFIG_DEFAULTS[key]:g})", column=key,
                                     value=str(value)))
     for key, choices in CONFIG_CHOICES.items():
         value = str(settings.get(key, _CONFIG_DEFAULTS[key])).strip().lower()

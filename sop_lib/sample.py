@@ -17,7 +17,11 @@ from .contract import CONFIG_FILE, TABLES_BY_NAME
 from .months import month_label, month_range, to_month
 
 COMPANY = {"name": "Greenfield Outdoor Ltd", "currency": "EUR", "horizon_months": 18,
-           "fiscal_year_start_month": 1, "error_measure": "wape", "reconciliation": "bottom_up"}
+           "fiscal_year_start_month": 1, "error_measure": "wape", "reconciliation": "bottom_up",
+           "frozen_months": 2, "holding_cost_rate": 0.25, "backlog_cost_rate": 0.1}
+
+# Families planned otherwise than by the optimiser, to show the strategies side by side.
+PLAN_STRATEGY_OF = {"Outdoor Furniture": "level", "Spare Parts": "chase"}
 
 # family, SKU prefix, description, strategy, target (days of supply for MTS, weeks of backlog for
 # MTO), service target, share of the SKUs, units per SKU-month, unit price, peak month,
@@ -362,8 +366,12 @@ def _items_table(items: pd.DataFrame, last: pd.Period) -> pd.DataFrame:
 
 def _families_table(fams: pd.DataFrame) -> pd.DataFrame:
     mts = fams["strategy"] == "MTS"
+    empty = pd.array([pd.NA] * len(fams), dtype="Int64")
     return _contract(fams.assign(inventory_target_days=fams["target"].where(mts).astype("Int64"),
-                                 backlog_target_weeks=fams["target"].mask(mts).astype("Int64")),
+                                 backlog_target_weeks=fams["target"].mask(mts).astype("Int64"),
+                                 plan_strategy=fams["family"].map(PLAN_STRATEGY_OF)
+                                 .fillna("optimised"),
+                                 min_production=empty, max_production=empty),
                      "families")
 
 

@@ -104,7 +104,8 @@ def test_every_contract_table_and_column_is_written(folder):
     assert set(config) == set(CONFIG_KEYS)
     assert config == {"name": "Greenfield Outdoor Ltd", "currency": "EUR", "horizon_months": 18,
                       "fiscal_year_start_month": 1, "error_measure": "wape",
-                      "reconciliation": "bottom_up"}
+                      "reconciliation": "bottom_up", "frozen_months": 2,
+                      "holding_cost_rate": 0.25, "backlog_cost_rate": 0.1}
 
 
 def test_requested_sizes_and_months(tmp_path):
