@@ -51,12 +51,16 @@ def _forecast(args) -> int:
     started = time.perf_counter()
     result = forecast_frame(series, args.horizon, season_length=args.season_length,
                             measure=args.measure, quantiles=tuple(args.quantiles),
-                            combine=not args.no_combine)
+                            combine=not args.no_combine, progress=_show_progress)
     write_table(result.rename(columns={"unique_id": args.id_col, "ds": args.time_col}), args.out)
     print(f"Wrote {args.out} in {time.perf_counter() - started:.1f} s; methods chosen:")
     for method, number in result.groupby("method")["unique_id"].nunique().items():
         print(f"  {method}: {number:,} series")
     return EXIT_OK
+
+
+def _show_progress(done: int, total: int) -> None:
+    print(f"  {done:,} of {total:,} series ({done / total:.0%})", flush=True)
 
 
 def _backfill(args) -> int:

@@ -69,7 +69,8 @@ def test_forecast_writes_every_series_with_its_method_and_quantiles(tmp_path, ca
     assert result["period"].iloc[0] == "2025-01"
     flat = result[result["item"] == "b"]["forecast"]
     assert np.allclose(flat, 10)
-    assert "methods chosen" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2 of 2 series (100%)" in out and "methods chosen" in out
 
 
 def test_forecast_names_the_bad_cells(tmp_path, capsys):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,8 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
                     methods: tuple[str, ...] | list[str] | None = None, measure: str = "wape",
                     origins: int = 3, combine: bool = True,
                     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9), nonnegative: bool = True,
-                    chunk_size: int = DEFAULT_CHUNK) -> EngineResult:
+                    chunk_size: int = DEFAULT_CHUNK,
+                    progress: Callable[[int, int], None] | None = None) -> EngineResult:
     """Forecast every row of `y` (series x months, all ending at the last column; leading NaN
     = not started yet) `horizon` months ahead.
 
@@ -63,7 +65,8 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
     forecasts come from the backtest errors (see `intervals`). With `nonnegative`, forecasts,
     backtest forecasts and quantiles are clipped at 0. Series are processed `chunk_size` rows
     at a time (2,000 by default: small enough for the CPU caches, faster than larger chunks);
-    results do not depend on it. Same input, same output.
+    results do not depend on it; `progress(done, total)` is called after each chunk. Same
+    input, same output.
     """
     options = _validate(horizon, season_length, methods, measure, origins, quantiles,
                         chunk_size, combine, nonnegative)
@@ -83,6 +86,8 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
         part = Panel(part.values[:, :int(part.lengths.max())], part.lengths)
         point[chunk], label[chunk], scores[chunk], scaled[chunk], scale[chunk] = (
             _forecast_chunk(part, options))
+        if progress:
+            progress(start + chunk.size, rows.size)
     levels = tuple(float(level) for level in quantiles)
     offsets = pooled_offsets(scaled, levels)  # rows without history hold only NaN
     bands = {level: point + scale[:, None] * offsets[k] for k, level in enumerate(levels)}
