@@ -1,12 +1,14 @@
 """Showing results in a notebook so that the code-free HTML reads well and data stays text."""
 from __future__ import annotations
 
+import base64
 import html
+import io
 import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 STATUS_COLOURS = {"green": "#d8f0d8", "amber": "#fbe7c0", "red": "#f6c9c9",
                   "ok": "#d8f0d8", "overtime": "#fbe7c0", "overload": "#f6c9c9"}
@@ -70,10 +72,24 @@ def table(frame: pd.DataFrame, *, formats: dict | None = None, status: str | Non
     display(styler)
 
 
-def figure(fig) -> None:
-    """Show a matplotlib figure once, as an embedded image, and free it."""
-    display(fig)
+def figure(fig, alt: str | None = None) -> None:
+    """Show a matplotlib figure as an embedded PNG with alt text, and free it.
+
+    The alt text defaults to the figure's titles; pass one that says what the chart shows.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    text = alt or chart_title(fig)
+    display(HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(text)}">'))
+
+
+def chart_title(fig) -> str:
+    """The figure's title and its charts' titles, as one sentence."""
+    titles = [fig._suptitle.get_text()] if fig._suptitle else []
+    titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return "Chart: " + "; ".join(titles) if titles else "Chart"
 
 
 def _kpi_text(value, unit: str) -> str:

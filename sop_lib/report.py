@@ -1,4 +1,5 @@
-"""Rendering the pack: code-free HTML pages per step, the cycle index and the index of cycles."""
+"""Rendering the pack: self-contained, code-free HTML pages, the cycle index and the index of
+cycles. Pages load nothing from the network and forbid scripts (Content-Security-Policy)."""
 from __future__ import annotations
 
 import html
@@ -11,17 +12,31 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 CYCLE_FOLDER = re.compile(r"^\d{4}-\d{2}$")
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0;
-       color: #1d2733; }
+       color: #1d2733; font-size: 14px; line-height: 1.45; }
+main { max-width: 78em; margin: 0 auto; padding: 0.5em 1.2em 3em; }
 nav.sop-nav { background: #1d3557; padding: 0.6em 1.2em; }
 nav.sop-nav a { color: #f1faee; margin-right: 1.4em; text-decoration: none; }
 nav.sop-nav a.current { font-weight: bold; text-decoration: underline; }
-main.sop-index { max-width: 60em; margin: 1.5em auto; padding: 0 1em; }
-table.sop { border-collapse: collapse; }
-table.sop td, table.sop th { border-bottom: 1px solid #ccd; padding: 0.3em 0.8em;
-                             text-align: left; }
+nav.sop-nav span.sop-cycles { float: right; }
+h1 { font-size: 1.9em; margin: 0.6em 0 0.3em; } h2 { margin-top: 1.6em; }
+.anchor-link { display: none; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.92em; }
+th, td { border-bottom: 1px solid #d5d9e0; padding: 0.25em 0.7em; text-align: right;
+         vertical-align: top; }
+th { background: #f1f3f6; } caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
+img { max-width: 100%; height: auto; }
+.output_stderr, .output_error { background: #fde8e8; }
+@media print {
+  nav.sop-nav { display: none; }
+  main { max-width: none; padding: 0; }
+  h2, h3 { page-break-after: avoid; }
+  img, tr { page-break-inside: avoid; }
+  body { font-size: 11px; }
+}
 """
 
 
@@ -35,48 +50,66 @@ class _DropStderr(Preprocessor):
         return cell, resources
 
 
-def nav_bar(pages: list[tuple[str, str]], current: str | None) -> str:
-    """A navigation bar over (file name, title) pairs; `current` is highlighted."""
+def page(title: str, nav: str, content: str) -> str:
+    """A whole HTML page around `content`: styles inline, no scripts allowed."""
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+            f"<body>{nav}<main>{content}</main></body></html>\n")
+
+
+def nav_bar(pages: list[tuple[str, str]], current: str | None, *,
+            cycles: tuple[str | None, str | None] = (None, None)) -> str:
+    """Links to all cycles, this cycle's index and pages, and the neighbouring cycles."""
     links = ['<a href="../index.html">All cycles</a>', '<a href="index.html">This cycle</a>']
     for href, title in pages:
         css = ' class="current"' if href == current else ""
         links.append(f'<a href="{html.escape(href)}"{css}>{html.escape(title)}</a>')
+    before, after = cycles
+    neighbours = [f'<a href="../{c}/{html.escape(current or "index.html")}">{label}</a>'
+                  for c, label in ((before, f"&larr; {before}"), (after, f"{after} &rarr;"))
+                  if c]
+    if neighbours:
+        links.append(f'<span class="sop-cycles">{"".join(neighbours)}</span>')
     return '<nav class="sop-nav">' + "".join(links) + "</nav>"
 
 
 def render_notebook(notebook: Path, target: Path, *, title: str, nav: str) -> Path:
-    """Write the executed notebook as HTML with no code, prompts or stderr, under a nav bar."""
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    """Write the executed notebook as one self-contained page with no code, prompts or stderr."""
+    exporter = HTMLExporter(template_name="basic", exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(_DropStderr(), enabled=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4),
-                                          resources={"metadata": {"name": title}})
-    body = body.replace("</head>", f"<style>{STYLE}</style></head>", 1)
-    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
-    target.write_text(body, encoding="utf-8")
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    target.write_text(page(title, nav, body), encoding="utf-8")
     return target
 
 
-def _page(title: str, nav: str, content: str) -> str:
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
-            f'<body>{nav}<main class="sop-index">{content}</main></body></html>')
+def neighbour_cycles(reports_dir: Path, cycle: str) -> tuple[str | None, str | None]:
+    """The published cycles just before and after `cycle`."""
+    cycles = sorted(p.name for p in reports_dir.iterdir()
+                    if CYCLE_FOLDER.match(p.name) and (p / "manifest.json").exists())
+    before = [c for c in cycles if c < cycle]
+    after = [c for c in cycles if c > cycle]
+    return (before[-1] if before else None, after[0] if after else None)
 
 
-def write_cycle_index(folder: Path, manifest: dict, pages: list[tuple[str, str]]) -> Path:
+def write_cycle_index(folder: Path, manifest: dict, pages: list[tuple[str, str]], *,
+                      cycles: tuple[str | None, str | None] = (None, None)) -> Path:
     """The cycle's front page: what the pack holds and how the run went."""
     rows = "".join(
-        f'<tr><td><a href="{html.escape(href)}">{html.escape(title)}</a></td>'
-        f"<td>{step['seconds']:.1f} s</td></tr>"
+        f'<tr><td style="text-align:left"><a href="{html.escape(href)}">'
+        f"{html.escape(title)}</a></td><td>{step['seconds']:.1f} s</td></tr>"
         for (href, title), step in zip(pages, manifest["steps"]))
     content = (f"<h1>{html.escape(manifest['company'])}: S&amp;OP pack "
                f"{html.escape(manifest['cycle'])}</h1>"
                f"<p>Status: {html.escape(manifest['status'])}. Finished "
                f"{html.escape(manifest['finished'])}.</p>"
-               f'<table class="sop"><tr><th>Page</th><th>Run time</th></tr>{rows}</table>'
+               f"<table><tr><th>Page</th><th>Run time</th></tr>{rows}</table>"
                '<p><a href="manifest.json">Run manifest</a> (inputs, parameters, versions)</p>')
     path = folder / "index.html"
-    path.write_text(_page(f"S&OP {manifest['cycle']}", nav_bar(pages, "index.html"), content),
+    path.write_text(page(f"S&OP {manifest['cycle']}",
+                         nav_bar(pages, "index.html", cycles=cycles), content),
                     encoding="utf-8")
     return path
 
@@ -90,13 +123,14 @@ def write_reports_index(reports_dir: Path) -> Path:
         if not manifest_path.exists():
             continue
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        rows.append(f'<tr><td><a href="{folder.name}/index.html">{folder.name}</a></td>'
+        rows.append(f'<tr><td style="text-align:left"><a href="{folder.name}/index.html">'
+                    f"{folder.name}</a></td>"
                     f"<td>{html.escape(manifest.get('company', ''))}</td>"
                     f"<td>{html.escape(manifest.get('status', ''))}</td>"
                     f"<td>{html.escape(manifest.get('finished', ''))}</td></tr>")
-    content = ("<h1>S&amp;OP packs</h1><table class=\"sop\"><tr><th>Cycle</th><th>Company</th>"
+    content = ("<h1>S&amp;OP packs</h1><table><tr><th>Cycle</th><th>Company</th>"
                f"<th>Status</th><th>Published</th></tr>{''.join(rows)}</table>")
     path = reports_dir / "index.html"
-    path.write_text(_page("S&OP packs", '<nav class="sop-nav"></nav>', content),
+    path.write_text(page("S&OP packs", '<nav class="sop-nav"></nav>', content),
                     encoding="utf-8")
     return path

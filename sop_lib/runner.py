@@ -14,7 +14,8 @@ from . import manifest as mf
 from .archive import replace_folder
 from .errors import RunError
 from .parameters import check_parameters
-from .report import nav_bar, render_notebook, write_cycle_index, write_reports_index
+from .report import (nav_bar, neighbour_cycles, render_notebook, write_cycle_index,
+                     write_reports_index)
 from .steps import STEPS
 from .validation import load_company
 
@@ -50,6 +51,7 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
     staging_root = reports_dir / f".staging-{label}-{os.getpid()}"
     work = staging_root / label
     work.mkdir(parents=True)
+    cycles = neighbour_cycles(reports_dir, label)
     manifest = {
         "company": company.config.name, "cycle": label, "status": "running",
         "started": mf.now(), "finished": "",
@@ -64,11 +66,11 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
         for number, step in enumerate(STEPS, start=1):
             progress(f"[{number}/{len(STEPS)}] {step.title} ...")
             seconds = _execute(step, work, staging_root, params.data_dir.resolve(), label,
-                               horizon, manifest)
+                               horizon, manifest, cycles)
             progress(f"[{number}/{len(STEPS)}] {step.title} done in {seconds:.1f} s")
         manifest.update(status="published", finished=mf.now())
         mf.write_manifest(work, manifest)
-        write_cycle_index(work, manifest, PAGES)
+        write_cycle_index(work, manifest, PAGES, cycles=cycles)
         target = replace_folder(work, reports_dir / label)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
@@ -78,7 +80,7 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
 
 
 def _execute(step, work: Path, staging_root: Path, data_dir: Path, label: str, horizon: int,
-             manifest: dict) -> float:
+             manifest: dict, cycles: tuple) -> float:
     """Execute and render one notebook; on failure keep its pages aside and raise RunError."""
     executed = work / f"{step.notebook}.ipynb"
     page = work / f"{step.notebook}.html"
@@ -95,22 +97,23 @@ def _execute(step, work: Path, staging_root: Path, data_dir: Path, label: str, h
         seconds = time.perf_counter() - started
         manifest["steps"].append({"step": step.name, "seconds": seconds, "status": "failed"})
         manifest.update(status="failed", finished=mf.now())
-        failed = _keep_failed(work, step, executed, page, manifest)
+        failed = _keep_failed(work, step, executed, page, manifest, cycles)
         raise RunError(f"step {step.title} failed: {error.ename}: {error.evalue}\n"
                        f"The notebook with the error: {failed / page.name}\n"
                        "Nothing was published; the last good pack is unchanged.") from error
     render_notebook(executed, page, title=f"{step.title} {label}",
-                    nav=nav_bar(PAGES, page.name))
+                    nav=nav_bar(PAGES, page.name, cycles=cycles))
     seconds = time.perf_counter() - started
     manifest["steps"].append({"step": step.name, "notebook": step.notebook,
                               "seconds": round(seconds, 2), "status": "done"})
     return seconds
 
 
-def _keep_failed(work: Path, step, executed: Path, page: Path, manifest: dict) -> Path:
+def _keep_failed(work: Path, step, executed: Path, page: Path, manifest: dict,
+                 cycles: tuple) -> Path:
     if executed.exists():
         render_notebook(executed, page, title=f"{step.title} (failed)",
-                        nav=nav_bar(PAGES, page.name))
+                        nav=nav_bar(PAGES, page.name, cycles=cycles))
     mf.write_manifest(work, manifest)
     failed = work.parent.parent / ".failed" / work.name
     shutil.rmtree(failed, ignore_errors=True)

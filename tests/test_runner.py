@@ -71,6 +71,12 @@ def test_pages_have_no_code_and_every_chart_is_embedded(published):
         images = soup.find_all("img")
         assert images, f"{step.notebook} shows no chart"
         assert all(img["src"].startswith("data:image/png;base64,") for img in images)
+        assert all(img.get("alt", "").strip() for img in images), "every chart has alt text"
+        assert not soup.find_all("script"), "no script element"
+        assert "script-src" not in soup.find("meta", attrs={"http-equiv": True})["content"]
+        assert "default-src 'none'" in soup.find("meta", attrs={"http-equiv": True})["content"]
+        assert not [t for t in soup.find_all(src=True) if not t["src"].startswith("data:")]
+        assert not [t for t in soup.find_all("link") if t.get("href", "").startswith("http")]
     index = BeautifulSoup((cycle / "index.html").read_text(), "html.parser")
     assert {a["href"] for a in index.find_all("a")} >= {f"{s.notebook}.html" for s in STEPS}
 
