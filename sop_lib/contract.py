@@ -261,7 +261,11 @@ def markdown() -> str:
             lines.append(f"| `{c.name}` | {c.kind} | {c.unit} | {'yes' if c.required else 'no'}"
                          f" | {_rule(c, table)} | {c.description} |")
     lines += ["", "## Rules across tables", ""] + [f"- {rule}" for rule in CROSS_TABLE_RULES]
-    return "\n".join(lines) + "\n"
+    lines += ["", "## Outputs: the plan of record", "", PLAN_OF_RECORD_TEXT, ""]
+    for name, columns in PLAN_OF_RECORD.items():
+        lines += [f"### {name}", "", "| column | meaning |", "| --- | --- |"]
+        lines += [f"| `{column}` | {meaning} |" for column, meaning in columns] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 CROSS_TABLE_RULES = (
@@ -277,6 +281,30 @@ CROSS_TABLE_RULES = (
     "Warning only: a SKU with no demand in the last 12 months, a family with no business plan "
     "for the horizon, an active SKU with a zero price.",
 )
+
+
+PLAN_OF_RECORD_TEXT = (
+    "Each published pack writes `reports/<cycle>/plan_of_record/` with two tables, each as "
+    "`.csv` (months as YYYY-MM) and `.parquet`: the approved plan passed downward to master "
+    "scheduling, purchasing and distribution, and upward to the financial plan. SKU rows add "
+    "up to the family figures of the pack (to 1e-9 units); the financial rows are the pack's "
+    "money view.")
+PLAN_OF_RECORD = {
+    "sku_plan": (
+        ("sku", "SKU code."), ("family", "Its family."), ("month", "Plan month."),
+        ("share", "The SKU's share of its family that month: its consensus mix (the mix over "
+                  "the horizon when the family has no consensus that month, else equal)."),
+        ("demand", "Consensus demand, units."), ("production", "Planned production, units."),
+        ("shipments", "Planned shipments, units."),
+    ),
+    "financial_plan": (
+        ("family", "Family code, or `Total` for all families."), ("month", "Plan month."),
+        ("units", "Units shipped."), ("revenue", "Revenue, company currency."),
+        ("cogs", "Cost of goods sold at standard cost."), ("margin", "Revenue - cogs."),
+        ("inventory_value", "Month-end inventory at standard cost (MTS)."),
+        ("plan_revenue", "The annual business plan's revenue for the month."),
+    ),
+}
 
 
 def _rule(column: Column, table: Table) -> str:

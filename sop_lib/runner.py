@@ -12,6 +12,8 @@ import papermill
 
 from . import manifest as mf
 from .archive import replace_folder
+from .artifacts import ArtifactStore
+from .plan_of_record import write_plan_of_record
 from .errors import RunError
 from .parameters import check_parameters
 from .report import (nav_bar, neighbour_cycles, render_notebook, write_cycle_index,
@@ -68,6 +70,7 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
             seconds = _execute(step, work, staging_root, params.data_dir.resolve(), label,
                                horizon, manifest, cycles)
             progress(f"[{number}/{len(STEPS)}] {step.title} done in {seconds:.1f} s")
+        _write_plan_of_record(work)
         manifest.update(status="published", finished=mf.now())
         mf.write_manifest(work, manifest)
         write_cycle_index(work, manifest, PAGES, cycles=cycles)
@@ -107,6 +110,12 @@ def _execute(step, work: Path, staging_root: Path, data_dir: Path, label: str, h
     manifest["steps"].append({"step": step.name, "notebook": step.notebook,
                               "seconds": round(seconds, 2), "status": "done"})
     return seconds
+
+
+def _write_plan_of_record(work: Path) -> None:
+    artifacts = ArtifactStore(work / "artifacts").read_all(("plan", "consensus", "money"))
+    write_plan_of_record(work / "plan_of_record", artifacts["plan"], artifacts["consensus"],
+                         artifacts["money"])
 
 
 def _keep_failed(work: Path, step, executed: Path, page: Path, manifest: dict,

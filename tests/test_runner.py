@@ -116,3 +116,16 @@ def test_a_failed_step_publishes_nothing_and_keeps_the_last_good_pack(published,
     failed_page = reports / ".failed" / cycle.name / "03_pre_sop.html"
     assert "disk on fire" in failed_page.read_text()
     assert not list(reports.glob(".staging-*"))
+
+
+def test_plan_of_record_adds_up_to_the_pack(published):
+    _, _, cycle = published
+    skus = pd.read_parquet(cycle / "plan_of_record" / "sku_plan.parquet")
+    plan = _artifact(cycle, "plan").set_index(["family", "month"])
+    sums = skus.groupby(["family", "month"])[["demand", "production", "shipments"]].sum()
+    np.testing.assert_allclose(sums.to_numpy(),
+                               plan.loc[sums.index, ["demand", "production", "shipments"]],
+                               rtol=0, atol=1e-9)
+    money = pd.read_csv(cycle / "plan_of_record" / "financial_plan.csv")
+    total = money[money["family"] == "Total"]["revenue"].sum()
+    assert total == pytest.approx(_artifact(cycle, "money")["revenue"].sum())
