@@ -32,16 +32,16 @@ import pandas as pd
 
 from .actuals import family_history
 from .archive import ARTIFACTS, CONSENSUS_FILE, cycle_folder
-from .archive import _read as read_artifact
+from .archive import read_artifact
 from .company import Company
 from .errors import ParameterError
 from .months import month_label, month_range, parse_month
+from .status import AMBER, GREEN, NOT_AVAILABLE, RED
 
 PLAN_FILE = "plan.parquet"
 NO_PRODUCTION_NOTE = "no production_history row for this month"
 PLAN_ADHERENCE_TARGET = 0.95
 PLAN_ADHERENCE_AMBER = 0.90
-GREEN, AMBER, RED, NOT_AVAILABLE = "green", "amber", "red", "n/a"
 _TOLERANCE = 1e-9
 
 KEY = ["family", "month"]

@@ -64,7 +64,12 @@ def replace_folder(work: Path, target: Path) -> Path:
     previous = target.with_name(f".previous-{target.name}-{os.getpid()}")
     if target.exists():
         target.rename(previous)
-    work.rename(target)
+    try:
+        work.rename(target)
+    except BaseException:
+        if previous.exists() and not target.exists():
+            previous.rename(target)
+        raise
     shutil.rmtree(previous, ignore_errors=True)
     return target
 
@@ -105,9 +110,10 @@ def load_archive(reports_dir: Path | str, *, lags: Iterable[int] = (1, 3),
 
 def _cycle_rows(folder: Path, cycle: pd.Period, lags: list[int]) -> pd.DataFrame:
     """One archived cycle's forecast rows at the wanted lags, with its consensus when it has one."""
-    forecast = _read(folder / ARTIFACTS / FORECAST_FILE, ["sku", "family", "month", "forecast"])
+    forecast = read_artifact(folder / ARTIFACTS / FORECAST_FILE,
+                             ["sku", "family", "month", "forecast"])
     consensus_path = folder / ARTIFACTS / CONSENSUS_FILE
-    consensus = (_read(consensus_path, ["sku", "month", "consensus"])
+    consensus = (read_artifact(consensus_path, ["sku", "month", "consensus"])
                  if consensus_path.is_file() else None)
     return archive_rows(forecast, cycle, lags, consensus=consensus)
 
@@ -126,7 +132,7 @@ def archive_rows(forecast: pd.DataFrame, cycle: pd.Period, lags: Iterable[int], 
     return rows.assign(consensus=float("nan"))
 
 
-def _read(path: Path, columns: list[str]) -> pd.DataFrame:
+def read_artifact(path: Path, columns: list[str]) -> pd.DataFrame:
     """Columns of an archived artifact; a SopError naming the file when it cannot be read."""
     try:
         return pd.read_parquet(path, columns=columns)

@@ -25,6 +25,7 @@ import pandas as pd
 from .finance import KEY, TOTAL, format_money, span_label
 from .months import month_label
 from .presop import balance, balance_summary, first_months
+from .status import AMBER, GREEN, NOT_AVAILABLE, RED
 
 SERVICE_AMBER_POINTS = 0.03
 ACCURACY_TARGET = 0.8
@@ -40,7 +41,6 @@ UTILISATION_AMBER = 1.10
 OVERLOAD_AMBER_COUNT = 3
 POSITION_MONTH = 3
 
-GREEN, AMBER, RED, NOT_AVAILABLE = "green", "amber", "red", "n/a"
 _SEVERITY = {NOT_AVAILABLE: -1, GREEN: 0, AMBER: 1, RED: 2}
 _TOLERANCE = 1e-9
 _POSITION = {"MTS": ("days_of_supply", "inventory_target_days", "days of supply"),

@@ -17,7 +17,8 @@ DEFAULTS = {
     "horizon": 0,
 }
 HELP = {
-    "cycle": "month being planned, YYYY-MM; empty for the month after the last closed month",
+    "cycle": "month being planned, YYYY-MM; empty or auto for the month after the last closed "
+             "month",
     "data_dir": "the company folder",
     "reports_dir": "where the cycle folder (artifacts) is written",
     "archive_dir": "the published packs: earlier cycles' plans, for accuracy",
@@ -43,6 +44,7 @@ def check_parameters(**given) -> Parameters:
                 for name in unknown]
     values = {**DEFAULTS, **given}
     cycle_text = str(values["cycle"] or "").strip()
+    cycle_text = "" if cycle_text.lower() == "auto" else cycle_text
     cycle = parse_month(cycle_text) if cycle_text else None
     if cycle_text and cycle is None:
         problems.append(f"cycle {cycle_text!r} is not {MONTH_FORMAT_HELP}")
