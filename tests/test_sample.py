@@ -50,7 +50,7 @@ def family_months(folder: Path) -> pd.DataFrame:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def typical_year_load(folder: Path) -> pd.DataFrame:

@@ -1,0 +1,30 @@
+"""Pre-S&OP scenarios: read what-if files, apply them, re-plan, compare and recommend one.
+
+    scenarios = load_scenarios(company)                  # scenarios/*.yaml, checked
+    baseline = run_scenario(company, demand, consensus)  # the plan as reviewed
+    results = [run_scenario(company, demand, consensus, s) for s in scenarios]
+    comparison = compare_scenarios(baseline, results)
+    choice = recommend(comparison, currency=company.config.currency)
+
+The file format is documented in docs/scenarios.md.
+"""
+from .applying import ScenarioInputs, apply_scenario
+from .calendar import CALENDAR_TABLE, calendar_load, monthly_capacity
+from .comparing import (
+    COMPARISON_COLUMNS,
+    RECOMMENDATION_RULE,
+    Recommendation,
+    ScenarioResult,
+    compare_scenarios,
+    recommend,
+    run_scenario,
+)
+from .model import BASELINE, Change, Scenario, changes_table
+from .reading import ScenarioProblem, check_scenarios, load_scenarios, scenario_files
+
+__all__ = [
+    "BASELINE", "CALENDAR_TABLE", "COMPARISON_COLUMNS", "RECOMMENDATION_RULE", "Change",
+    "Recommendation", "Scenario", "ScenarioInputs", "ScenarioProblem", "ScenarioResult",
+    "apply_scenario", "calendar_load", "changes_table", "check_scenarios", "compare_scenarios",
+    "load_scenarios", "monthly_capacity", "recommend", "run_scenario", "scenario_files",
+]

@@ -1,0 +1,268 @@
+"""Running scenarios through the supply plan and the money view, and comparing them side by side.
+
+The comparison covers the first `months` months of the plan (the window, 12 by default) plus the
+fiscal year containing the cycle:
+- units, revenue, margin: planned shipments and the money view's revenue and margin;
+- overtime_hours / overtime_cost: the planned production's hours beyond the regular hours, at
+  the resources' overtime rate; added_hours / added_hours_cost: regular hours the scenario adds
+  over the baseline's (a shift is paid whether used or not; removed hours save nothing), at the
+  regular rate; net_margin = margin - overtime_cost - added_hours_cost;
+- inventory_value: average month-end inventory at standard cost;
+- service_level: share of what is due that ships on time (as the executive KPI); service_target
+  the families' targets weighted by demand; families_below_target counts families whose own
+  service falls short of their target;
+- peak_utilisation, peak_at and overloaded_resource_months: from the unconstrained load (the
+  production the plan would need) against regular hours and regular plus overtime hours;
+- plan_gap: revenue minus the business plan over the window; fiscal_year_gap: the fiscal year's
+  forecast (actuals plus outlook) minus its business plan.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import pandas as pd
+
+from .. import finance, supply
+from ..capacity import OVERLOAD
+from ..company import Company
+from ..errors import SopError
+from ..finance import TOTAL, format_money, span_label
+from ..months import month_label
+from ..presop import balance, first_months
+from .applying import apply_scenario
+from .calendar import calendar_load, resource_calendar, supply_reads_calendar
+from .model import BASELINE, Scenario
+
+WINDOW_MONTHS = 12
+TIE_SHARE = 0.001
+_TOLERANCE = 1e-9
+
+RECOMMENDATION_RULE = (
+    "The recommended scenario has the highest net margin over the next 12 months (margin less "
+    "overtime and added-hours costs) among the scenarios whose projected customer service meets "
+    "its target and that leave no resource-month overloaded. Net margins within 0.1% of the "
+    "best count as a tie, which goes to fewer overtime hours, then to the scenario listed first "
+    "(Baseline first). When no scenario qualifies, the one with the fewest overloaded "
+    "resource-months is recommended, then the one with the highest service, then the highest "
+    "net margin."
+)
+
+COMPARISON_COLUMNS = [
+    "scenario", "description", "months", "units", "revenue", "margin", "overtime_hours",
+    "overtime_cost", "added_hours", "added_hours_cost", "net_margin", "net_margin_change",
+    "inventory_value", "service_level", "service_target", "families_below_target",
+    "peak_utilisation", "peak_at", "overloaded_resource_months", "plan_gap", "plan_gap_pct",
+    "fiscal_year", "fiscal_year_revenue", "fiscal_year_gap", "fiscal_year_gap_pct",
+    "qualifies", "notes",
+]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A scenario's plan and its money and capacity views.
+
+    `company`, `demand` and `consensus` are the scenario's inputs; `plan` is plan_supply's frame,
+    `money` money_view's, `outlook` fiscal_year_outlook's; `load` and `required_load` are
+    capacity_load's frames of the planned and of the unconstrained production, against each
+    month's hours. `notes` say where a figure is not what the scenario asks (see module notes).
+    """
+
+    scenario: Scenario
+    company: Company
+    demand: pd.DataFrame
+    consensus: pd.DataFrame
+    plan: pd.DataFrame
+    money: pd.DataFrame
+    outlook: pd.DataFrame
+    load: pd.DataFrame
+    required_load: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+class Recommendation(NamedTuple):
+    """The scenario the rule picks, and why, in words."""
+
+    scenario: str
+    reason: str
+
+
+def run_scenario(company: Company, demand: pd.DataFrame, consensus: pd.DataFrame,
+                 scenario: Scenario = BASELINE, *, plan_options: dict | None = None
+                 ) -> ScenarioResult:
+    """Plan supply, money and capacity load for a scenario (by default the baseline).
+
+    `demand` and `consensus` are the demand review's frames; `plan_options` are passed to
+    `supply.plan_supply` as keyword options.
+    """
+    inputs = apply_scenario(company, demand, consensus, scenario)
+    changed = inputs.company
+    plan = supply.plan_supply(changed, inputs.demand, **(plan_options or {}))
+    money = finance.money_view(changed, plan, inputs.consensus)
+    return ScenarioResult(
+        scenario=scenario, company=changed, demand=inputs.demand, consensus=inputs.consensus,
+        plan=plan, money=money, outlook=finance.fiscal_year_outlook(changed, money),
+        load=calendar_load(changed, plan), required_load=calendar_load(changed, plan,
+                                                                       column="required"),
+        notes=_calendar_notes(changed))
+
+
+def compare_scenarios(baseline: ScenarioResult, results, *,
+                      months: int = WINDOW_MONTHS) -> pd.DataFrame:
+    """One row per scenario, the baseline first, with the figures of the module notes.
+
+    Columns: COMPARISON_COLUMNS. months reads like "2026-11 to 2027-10"; net_margin_change is
+    against the baseline; qualifies says whether the scenario meets the service target with no
+    overloaded resource-month; notes joins the result's notes. Raises SopError when two results
+    share a name.
+    """
+    everything = [baseline, *results]
+    names = [r.scenario.name for r in everything]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise SopError(f"Scenario names must differ; {', '.join(repeated)} appears twice.")
+    rows = [_figures(result, baseline, months) for result in everything]
+    table = pd.DataFrame(rows)
+    table["net_margin_change"] = table["net_margin"] - table["net_margin"].iloc[0]
+    table["qualifies"] = _qualifies(table)
+    return table[COMPARISON_COLUMNS]
+
+
+def recommend(comparison: pd.DataFrame, *, currency: str) -> Recommendation:
+    """The scenario RECOMMENDATION_RULE picks from compare_scenarios' table, and the reason."""
+    if comparison.empty:
+        raise SopError("There is no scenario to recommend from.")
+    eligible = comparison[comparison["qualifies"]]
+    if eligible.empty:
+        return _closest(comparison)
+    best = eligible["net_margin"].max()
+    tied = eligible[eligible["net_margin"] >= best - TIE_SHARE * abs(best)]
+    chosen = tied.loc[tied["overtime_hours"].idxmin()]
+    return Recommendation(chosen["scenario"], _eligible_reason(
+        chosen, eligible, tied, comparison[~comparison["qualifies"]], currency))
+
+
+def _figures(result: ScenarioResult, baseline: ScenarioResult, months: int) -> dict:
+    money = first_months(result.money, months)
+    load = first_months(result.load, months)
+    required = first_months(result.required_load, months)
+    rates = result.company.resources.set_index("resource")
+    overtime_cost = (load["overtime_hours"] * load["resource"].map(
+        rates["overtime_cost_per_hour"])).sum()
+    added = _added_hours(load, first_months(baseline.load, months))
+    added_cost = (added * added.index.get_level_values("resource").map(
+        rates["regular_cost_per_hour"])).sum()
+    margin = money["margin"].sum()
+    service = _service(result, months)
+    peak = required.loc[required["utilisation"].idxmax()] if required["utilisation"].notna(
+    ).any() else None
+    plan_revenue = money["plan_revenue"].sum(min_count=1)
+    fiscal = result.outlook[result.outlook["family"] == TOTAL].iloc[0]
+    return {
+        "scenario": result.scenario.name, "description": result.scenario.description,
+        "months": span_label(money["month"].min(), money["month"].max()),
+        "units": money["units"].sum(), "revenue": money["revenue"].sum(), "margin": margin,
+        "overtime_hours": load["overtime_hours"].sum(), "overtime_cost": overtime_cost,
+        "added_hours": added.sum(), "added_hours_cost": added_cost,
+        "net_margin": margin - overtime_cost - added_cost,
+        "inventory_value": money.groupby("month")["inventory_value"].sum().mean(),
+        **service,
+        "peak_utilisation": math.nan if peak is None else peak["utilisation"],
+        "peak_at": "" if peak is None else f"{peak['resource']} {month_label(peak['month'])}",
+        "overloaded_resource_months": int((required["status"] == OVERLOAD).sum()),
+        "plan_gap": money["revenue"].sum() - plan_revenue,
+        "plan_gap_pct": _share(money["revenue"].sum() - plan_revenue, plan_revenue),
+        "fiscal_year": fiscal["fiscal_year"], "fiscal_year_revenue": fiscal["forecast_revenue"],
+        "fiscal_year_gap": fiscal["gap"], "fiscal_year_gap_pct": fiscal["gap_pct"],
+        "notes": " ".join(result.notes),
+    }
+
+
+def _added_hours(load: pd.DataFrame, baseline_load: pd.DataFrame) -> pd.Series:
+    """Regular hours per resource and month above the baseline's (0 where fewer or equal)."""
+    key = ["resource", "month"]
+    hours = load.set_index(key)["available_hours"]
+    usual = baseline_load.set_index(key)["available_hours"].reindex(hours.index)
+    return (hours - usual).clip(lower=0.0).fillna(0.0)
+
+
+def _service(result: ScenarioResult, months: int) -> dict:
+    """Projected service over the window, its demand-weighted target, families below target."""
+    rows = first_months(balance(result.plan, result.money), months)
+    targets = result.company.families.set_index("family")["service_target"]
+    weights = rows["demand"]
+    target = _share((rows["family"].map(targets) * weights).sum(), weights.sum())
+    by_family = rows.groupby("family")[["on_time", "due"]].sum()
+    family_service = by_family["on_time"] / by_family["due"].where(by_family["due"] > 0)
+    below = family_service < by_family.index.map(targets) - _TOLERANCE
+    return {"service_level": _share(rows["on_time"].sum(), rows["due"].sum()),
+            "service_target": target, "families_below_target": int(below.sum())}
+
+
+def _qualifies(table: pd.DataFrame) -> pd.Series:
+    """Service at or above target (or nothing due) and no overloaded resource-month."""
+    serves = (table["service_level"] >= table["service_target"] - _TOLERANCE) | table[
+        "service_level"].isna() | table["service_target"].isna()
+    return serves & (table["overloaded_resource_months"] == 0)
+
+
+def _eligible_reason(chosen: pd.Series, eligible: pd.DataFrame, tied: pd.DataFrame,
+                     excluded: pd.DataFrame, currency: str) -> str:
+    margin = format_money(chosen["net_margin"], currency)
+    condition = "meet the service target with no overloaded resource-month"
+    if len(eligible) == 1:
+        text = (f"{chosen['scenario']} is the only scenario that can {condition}; its net margin "
+                f"is {margin}.")
+    else:
+        text = (f"{chosen['scenario']} has the highest net margin ({margin}) of the "
+                f"{len(eligible)} scenarios that {condition}.")
+    others = tied[tied["scenario"] != chosen["scenario"]]
+    if not others.empty:
+        fewest = others["overtime_hours"].min()
+        why = (f"needs fewer overtime hours ({chosen['overtime_hours']:,.0f} against "
+               f"{fewest:,.0f})" if chosen["overtime_hours"] < fewest - _TOLERANCE
+               else "needs as few overtime hours and is listed first")
+        text += (f" It ties on net margin (within {TIE_SHARE:.1%}) with "
+                 f"{', '.join(others['scenario'])} and {why}.")
+    if not excluded.empty:
+        text += " Not eligible: " + "; ".join(
+            f"{row['scenario']} ({_shortcomings(row)})" for _, row in excluded.iterrows()) + "."
+    return text
+
+
+def _closest(comparison: pd.DataFrame) -> Recommendation:
+    ranked = comparison.assign(order=range(len(comparison)), service=comparison[
+        "service_level"].fillna(1.0)).sort_values(
+        ["overloaded_resource_months", "service", "net_margin", "order"],
+        ascending=[True, False, False, True])
+    chosen = ranked.iloc[0]
+    return Recommendation(chosen["scenario"], (
+        f"No scenario meets the service target with no overloaded resource-month. "
+        f"{chosen['scenario']} comes closest: {_shortcomings(chosen)}."))
+
+
+def _shortcomings(row: pd.Series) -> str:
+    """Why a scenario does not qualify, in words."""
+    parts = []
+    if row["service_level"] < row["service_target"] - _TOLERANCE:
+        parts.append(f"service {row['service_level']:.1%} below its "
+                     f"{row['service_target']:.1%} target")
+    count = row["overloaded_resource_months"]
+    if count:
+        parts.append(f"{count} overloaded resource-month{'s' if count != 1 else ''}")
+    return "; ".join(parts) or "meets the service target with no overloaded resource-month"
+
+
+def _calendar_notes(company: Company) -> tuple[str, ...]:
+    calendar = resource_calendar(company)
+    if calendar.empty or supply_reads_calendar():
+        return ()
+    spans = "; ".join(f"{resource} {span_label(rows['month'].min(), rows['month'].max())}"
+                      for resource, rows in calendar.groupby("resource", sort=False))
+    return (f"Month-specific hours ({spans}) count in the load, overtime and overload figures; "
+            "the supply plan still cuts production with the usual hours in those months.",)
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if not pd.isna(whole) and whole != 0 else math.nan
