@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 
 from .errors import DataError, ParameterError, SopError
+from .lock import LockedError
 from .months import to_month
+from .runner import CELL_TIMEOUT
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _validate(args) -> int:
@@ -36,7 +38,8 @@ def _run(args) -> int:
     from .runner import REPORTS_DIR, SAMPLE_DIR, run_cycle
 
     run_cycle(data_dir=args.data or SAMPLE_DIR, reports_dir=args.out or REPORTS_DIR,
-              cycle=args.cycle or "", horizon=args.horizon)
+              cycle=args.cycle or "", horizon=args.horizon, resume=args.resume,
+              cell_timeout=args.cell_timeout)
     return EXIT_OK
 
 
@@ -107,12 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(handler=_sample)
 
     run = commands.add_parser("run", help="run the monthly cycle and publish the pack")
-    run.add_argument("--cycle", help="month being planned, YYYY-MM (default: after the last "
-                     "closed month)")
+    run.add_argument("--cycle", help="month being planned, YYYY-MM, or auto (default): the "
+                     "month after the last closed month in the data")
     run.add_argument("--data", help="company folder (default: the bundled sample)")
     run.add_argument("--out", help="reports folder (default: reports/)")
     run.add_argument("--horizon", type=int, default=0, help="months to plan (default: the "
                      "company's horizon_months)")
+    run.add_argument("--resume", action="store_true", help="restart a failed run of the cycle "
+                     "at its failed step, reusing the steps before it when the inputs, "
+                     "parameters and packages are unchanged")
+    run.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT, metavar="SECONDS",
+                     help=f"fail a step when one cell runs longer (default {CELL_TIMEOUT})")
     run.set_defaults(handler=_run)
 
     forecast = commands.add_parser("forecast", help="forecast any long-format file of monthly "
@@ -145,13 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point; exit 0 done, 1 a step or command failed, 2 bad input or parameters."""
+    """Entry point; exit 0 done, 1 a step or command failed, 2 bad input or parameters,
+    3 another run of the cycle is in progress."""
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
     except (DataError, ParameterError) as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except LockedError as error:
+        print(error, file=sys.stderr)
+        return EXIT_LOCKED
     except SopError as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED

@@ -43,3 +43,7 @@ def write_manifest(folder: Path, manifest: dict) -> Path:
     path = folder / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     return path
+
+
+def read_manifest(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
