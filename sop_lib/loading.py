@@ -6,6 +6,7 @@ of a raw frame is the row number a spreadsheet shows (header = row 1, first data
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -95,13 +96,21 @@ def read_config(folder: Path | str) -> tuple[CompanyConfig | None, list[Problem]
     except UnicodeDecodeError:
         return None, [Problem(CONFIG_FILE, "not UTF-8; save it as UTF-8 text")]
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
         return None, [Problem(CONFIG_FILE, "not valid YAML; expected `key: value` lines such as "
-                              "`name: Acme`", row=mark.line + 1 if mark else None)]
+                              "`name: Acme`", row=_yaml_error_line(error))]
     if not isinstance(settings, dict):
         return None, [Problem(CONFIG_FILE, "expected `key: value` lines with at least `name:` "
                               "and `currency:`")]
     return _config_from(settings)
+
+
+def _yaml_error_line(error: yaml.YAMLError) -> int | None:
+    """The line of a YAML mistake: where reading stopped or, when the file ended inside an
+    unclosed bracket or quote, the line that opened it."""
+    mark = getattr(error, "problem_mark", None)
+    if "stream" in str(getattr(error, "problem", "")):  # "end of stream", "<stream end>"
+        mark = getattr(error, "context_mark", None) or mark
+    return mark.line + 1 if mark else None
 
 
 def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
@@ -191,7 +200,7 @@ def _read_source(source: _Source) -> tuple[RawTable | None, list[Problem]]:
     try:
         records = source.records if source.sheet else readers[source.path.suffix.lower()](source)
     except _Unreadable as error:
-        return None, [Problem(source.file, str(error))]
+        return None, [Problem(source.file, str(error), **error.where)]
     frame, problems = _tidy(records, source.file)
     if frame is None:
         return None, problems
@@ -199,7 +208,12 @@ def _read_source(source: _Source) -> tuple[RawTable | None, list[Problem]]:
 
 
 class _Unreadable(Exception):
-    """A file that cannot be read; the message says what to do."""
+    """A file that cannot be read; the message says what to do, `where` where it went wrong."""
+
+    def __init__(self, expected: str, *, row: int | None = None, column: str | None = None,
+                 value: str | None = None):
+        super().__init__(expected)
+        self.where = {"row": row, "column": column, "value": value}
 
 
 def _decode(data: bytes) -> str:
@@ -210,21 +224,49 @@ def _decode(data: bytes) -> str:
 def _read_csv_records(source: _Source) -> list[list[str]]:
     """Every row of a CSV file (header included) as a list of cells, blank rows too."""
     try:
-        text = _decode(source.path.read_bytes())
-    except UnicodeDecodeError:
-        raise _Unreadable("not UTF-8; save it as CSV UTF-8") from None
+        data = source.path.read_bytes()
     except OSError as error:
         raise _Unreadable(f"could not be read ({error.strerror})") from None
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise _Unreadable(f"could not be read as CSV ({error})") from None
-    width = len(next((r for r in records if any(c.strip() for c in r)), []))
+        records = _csv_records(_decode(data))
+    except UnicodeDecodeError:
+        raise _not_utf8(data) from None
+    width = len(_header(records))
     for number, record in enumerate(records, start=1):
         if any(cell.strip() for cell in record[width:]):
-            raise _Unreadable(f"row {number} has more values than the header has columns; "
-                              "check that values holding commas are quoted")
+            raise _Unreadable("more values than the header has columns; check that values "
+                              "holding commas are quoted", row=number)
     return [r if len(r) == width else r[:width] + [""] * (width - len(r)) for r in records]
+
+
+def _csv_records(text: str) -> list[list[str]]:
+    """The rows of a CSV text as lists of cells."""
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise _Unreadable(f"could not be read as CSV ({error})") from None
+
+
+def _header(records: list[list[str]]) -> list[str]:
+    """The first row holding a value: the header."""
+    return next((r for r in records if any(c.strip() for c in r)), [])
+
+
+def _not_utf8(data: bytes) -> _Unreadable:
+    """The problem of a CSV file that is not UTF-8, at the first cell holding a byte that is
+    not (a planner can then find the character Excel saved in another encoding)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _Unreadable("saved as UTF-16 (Unicode text); save it as CSV UTF-8")
+    records = _csv_records(data.decode("utf-8-sig", errors="replace"))
+    header = _header(records)
+    names = [name.strip().lower() for name in header]
+    for number, record in enumerate(records, start=1):
+        for index, cell in enumerate(record):
+            if "\ufffd" in cell:
+                column = names[index] if record is not header and index < len(names) else None
+                return _Unreadable("not UTF-8 (the character shown as \ufffd); save it as CSV "
+                                   "UTF-8", row=number, column=column, value=cell)
+    return _Unreadable("not UTF-8; save it as CSV UTF-8")
 
 
 def _read_parquet_records(source: _Source) -> list[list[str]]:

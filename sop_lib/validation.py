@@ -17,7 +17,7 @@ import pandas as pd
 from .company import Company, CompanyConfig
 from .contract import CHOICE, CONFIG_FILE, MONTH, NUMBER, TABLES, TEXT, Column, Table
 from .errors import DataError, ParameterError, Problem
-from .loading import RawTable, read_config, read_tables
+from .loading import WORKBOOK_SUFFIX, RawTable, read_config, read_tables
 from .months import MONTH_FORMAT_HELP, month_label, month_range, parse_month
 
 MAX_MAGNITUDE = 1e12
@@ -109,11 +109,12 @@ def _parse_tables(raw: dict[str, RawTable | None]) -> tuple[dict[str, _Checked],
     (its loading problem says why) is left out, as is one missing a required column.
     """
     tables, problems = {}, []
+    workbook = _workbook_name(raw)
     for table in TABLES:
         if table.name in raw and raw[table.name] is None:
             continue
         source = raw.get(table.name)
-        missing = _missing_columns(source, table)
+        missing = _missing_columns(source, table, workbook)
         if missing:
             problems += missing
             continue
@@ -125,8 +126,20 @@ def _parse_tables(raw: dict[str, RawTable | None]) -> tuple[dict[str, _Checked],
     return tables, problems + _check_not_empty(tables)
 
 
-def _missing_columns(source: RawTable | None, table: Table) -> list[Problem]:
-    """A problem for a missing required table, an empty file, or each missing required column."""
+def _workbook_name(raw: dict[str, RawTable | None]) -> str | None:
+    """The name of the .xlsx workbook the tables were read from, if any."""
+    return next((t.path.name for t in raw.values()
+                 if t is not None and t.path.suffix.lower() == WORKBOOK_SUFFIX), None)
+
+
+def _missing_columns(source: RawTable | None, table: Table,
+                     workbook: str | None = None) -> list[Problem]:
+    """A problem for a missing required table (named in the company's workbook when it keeps
+    its tables in one), an empty file, or each missing required column."""
+    if source is None and workbook:
+        return [] if not table.required else [Problem(
+            workbook, f"the sheet {table.name} is missing; expected a sheet named {table.name} "
+            f"(or {table.name}.csv or {table.name}.parquet next to the workbook)")]
     if source is None:
         return [] if not table.required else [Problem(
             f"{table.name}.csv", f"the table is missing; expected {table.name}.csv, "
@@ -272,13 +285,22 @@ def _check_references(tables: dict[str, _Checked]) -> list[Problem]:
 
 def _unknown_codes(checked: _Checked, column: str, target: _Checked, *,
                    among: pd.Series | bool = True) -> list[Problem]:
-    """A problem for each row (`among` those selected) whose `column` names a code absent from
-    `target`'s key."""
+    """A problem for each code that rows (`among` those selected) name in `column` but
+    `target`'s key lacks, at the first such row. Nothing when `target` has no rows at all:
+    that is its own problem, and every row naming it would only repeat it."""
+    if target.table.name in MUST_HAVE_ROWS and target.frame.empty:
+        return []
     code = target.table.key[0]
     values = checked.frame[column]
-    unknown = values.notna() & ~values.isin(target.frame[code].dropna().unique()) & among
-    return _row_problems(checked, unknown, column,
-                         f"unknown {code}; expected a {code} defined in {target.file}")
+    unknown = values[values.notna() & ~values.isin(target.frame[code].dropna().unique()) & among]
+    problems = []
+    for rows in unknown.groupby(unknown, sort=False).groups.values():
+        more = len(rows) - 1
+        problems.append(Problem(
+            checked.file, f"unknown {code}; expected a {code} defined in {target.file}"
+            + (f" (the same in {more} more row(s))" if more else ""), row=int(rows[0]),
+            column=column, value=checked.text.at[rows[0], column]))
+    return problems
 
 
 def _row_problems(checked: _Checked, mask: pd.Series, column: str, expected: str, *,

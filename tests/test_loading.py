@@ -60,12 +60,22 @@ def test_blank_rows_are_dropped_and_rows_keep_their_spreadsheet_numbers(tmp_path
     assert frame["resource"].tolist() == ["R1", "R2"]
 
 
-def test_csv_that_is_not_utf8_is_a_problem_naming_the_file(tmp_path):
-    write(tmp_path, "resources.csv", "resource,plant\nLyon,Besançon\n".encode("cp1252"))
+def test_csv_that_is_not_utf8_is_a_problem_at_the_first_cell_that_is_not(tmp_path):
+    write(tmp_path, "resources.csv", "resource,plant\nLyon,Paris\nDijon,Besançon\nMâcon,X\n"
+          .encode("cp1252"))
+    tables, problems = read_tables(tmp_path)
+    assert tables == {"resources": None}
+    assert where(problems) == [("resources.csv", 3, "plant", "Besan\ufffdon", "error")]
+    assert problems[0].expected == ("not UTF-8 (the character shown as \ufffd); save it as CSV "
+                                    "UTF-8")
+
+
+def test_csv_saved_as_utf16_is_a_problem_saying_so(tmp_path):
+    write(tmp_path, "resources.csv", "resource,plant\nLyon,Paris\n".encode("utf-16"))
     tables, problems = read_tables(tmp_path)
     assert tables == {"resources": None}
     assert where(problems) == [("resources.csv", None, None, None, "error")]
-    assert problems[0].expected == "not UTF-8; save it as CSV UTF-8"
+    assert problems[0].expected == "saved as UTF-16 (Unicode text); save it as CSV UTF-8"
 
 
 def test_empty_file_and_header_only_file(tmp_path):
@@ -82,9 +92,9 @@ def test_row_with_too_many_fields_is_a_problem(tmp_path):
     write(tmp_path, "resources.csv", "resource,plant\nR1,P1\nR2,Lyon, France\n")
     tables, problems = read_tables(tmp_path)
     assert tables == {"resources": None}
-    assert where(problems) == [("resources.csv", None, None, None, "error")]
-    assert problems[0].expected == ("row 3 has more values than the header has columns; check "
-                                    "that values holding commas are quoted")
+    assert where(problems) == [("resources.csv", 3, None, None, "error")]
+    assert problems[0].expected == ("more values than the header has columns; check that "
+                                    "values holding commas are quoted")
 
 
 def test_quoted_values_may_hold_commas_and_line_breaks(tmp_path):
@@ -217,6 +227,9 @@ def test_unknown_config_key_is_a_warning(tmp_path):
 @pytest.mark.parametrize(("text", "row", "column", "value", "expected"), [
     (None, None, None, None, "the file is missing"),
     ("name: [Acme\ncurrency: EUR\n", 2, None, None, "not valid YAML"),
+    ("name: Acme\ncurrency: [EUR\n", 2, None, None, "not valid YAML"),
+    ('name: "Acme\ncurrency: EUR\nhorizon_months: 18\n', 1, None, None, "not valid YAML"),
+    ("name: Acme\n- EUR\n", 2, None, None, "not valid YAML"),
     ("- name\n- currency\n", None, None, None, "expected `key: value` lines"),
     ("", None, None, None, "expected `key: value` lines"),
     ("currency: EUR\n", None, "name", None, "expected the company name"),

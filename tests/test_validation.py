@@ -173,6 +173,16 @@ def test_xlsx_tables_are_named_as_sheets(tmp_path):
     assert where(problems) == [("company.xlsx[items]", 2, "unit_price", "ten")]
 
 
+def test_sheet_missing_from_the_workbook_is_named_in_the_workbook(tmp_path):
+    tables = valid_tables()
+    del tables["resources"]
+    _, problems = check_company(write_company(tmp_path / "book", tables, form="xlsx"))
+    assert where(errors(problems)) == [("company.xlsx", None, None, None)]
+    assert errors(problems)[0].expected == (
+        "the sheet resources is missing; expected a sheet named resources (or resources.csv "
+        "or resources.parquet next to the workbook)")
+
+
 def test_months_written_in_other_forms_are_read(valid_company, tmp_path):
     tables = valid_tables()
     history = tables["demand_history"]
@@ -389,6 +399,28 @@ def test_table_without_rows(tmp_path):
     _, problems = check_company(write_company(tmp_path / "acme", tables))
     empty = [p for p in problems if p.file == "items.csv" and p.row is None]
     assert [p.expected for p in empty] == ["the table has no rows; expected at least one"]
+
+
+def test_rows_naming_a_table_without_rows_do_not_repeat_its_problem(tmp_path):
+    tables = valid_tables()
+    tables["families"] = tables["families"].iloc[:0]
+    _, problems = check_company(write_company(tmp_path / "acme", tables))
+    assert where(problems) == [("families.csv", None, None, None)]
+    assert problems[0].expected == "the table has no rows; expected at least one"
+
+
+def test_an_unknown_code_is_reported_once_at_its_first_row(tmp_path):
+    tables = valid_tables()
+    plan = tables["business_plan"]
+    plan.loc[plan["family"].eq("F_ORDER") & plan["month"].isin(PLAN[2:5]), "family"] = "F_ORDR"
+    plan.loc[1, "family"] = "F_STOK"
+    _, problems = check_company(write_company(tmp_path / "acme", tables))
+    assert where(problems) == [("business_plan.csv", 3, "family", "F_STOK"),
+                               ("business_plan.csv", 22, "family", "F_ORDR")]
+    assert problems[0].expected == ("unknown family; expected a family defined in "
+                                    "families.csv")
+    assert problems[1].expected == ("unknown family; expected a family defined in "
+                                    "families.csv (the same in 2 more row(s))")
 
 
 @pytest.mark.parametrize("cycle", ["2025-01", "2025-03", pd.Period("2025-02", freq="M")])
