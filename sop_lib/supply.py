@@ -1,134 +1,247 @@
 """Supply review: the operations plan per family toward its inventory or backlog target.
 
-The plan is worked month by month for all families at once:
+`supply_plan` makes the plan of every family and month at once:
+1. targets (`targets`): MTS inventory targets in forward days of supply, floored by safety stock
+   from the service target and the forecast band; MTO backlog targets in weeks of demand;
+2. fixed production (`strategies`): inside the time fence (the first `frozen_months` months)
+   every family keeps the plan of record's production, when there is one; outside it, `level`
+   and `chase` families follow their rule;
+3. the optimiser (`optimiser`, costs in `supply_costs`): one linear programme over all families,
+   months and resources chooses the production of the `optimised` families (the default) at
+   least cost, with the fixed families' production in it, so capacity is shared honestly;
+4. the plan is rolled forward from the opening position (`strategies.roll_forward`), checked
+   against the balance identities, costed, and explained (`shortfalls`).
 
-- MTS (make-to-stock) families plan toward an inventory target of `inventory_target_days`
-  of forward demand (the average daily demand of the next three months; the last month of the
-  horizon, with nothing ahead, uses its own demand). Required production covers the month's
-  demand, clears any carried backlog and restores the target. MTS plans open with zero backlog:
-  open MTS orders are already part of the forecast demand.
-- MTO (make-to-order) families plan toward a backlog target of `backlog_target_weeks` of weekly
-  demand (the average of the month and the next two). They ship what they make and hold no
-  finished inventory (inventory is NaN). Their plans open with the open orders as backlog.
-- Rough-cut capacity (available plus overtime hours per resource) cuts every family that uses an
-  overloaded resource by the same factor, the tightest of its resources; the cut is carried as
-  backlog and shown as `shortfall`.
-
-`shortfall` is the part of the month's own demand still unshipped at month end beyond the backlog
-the strategy means to hold (none for MTS, the target for MTO), oldest orders shipping first:
-`clip(backlog - intended backlog, 0, demand)`. An unconstrained plan has no shortfall.
+MTS plans open with zero backlog (open MTS orders are already part of the forecast demand); MTO
+plans open with the open orders as backlog and hold no finished inventory (inventory is NaN).
+`required` is the unconstrained chase plan from the opening position (no capacity, fence or
+limits): the load it would put on the resources shows where capacity runs short. `constrained`
+marks optimised months outside the fence that make less than required while a resource the
+family uses is at its regular hours. `shortfall` is the part of the month's own demand still
+unshipped at month end beyond the backlog the strategy means to hold (none for MTS, the target
+for MTO), oldest orders shipping first: `clip(backlog - intended backlog, 0, demand)`.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .capacity import capacity_hours, hours_per_unit
 from .company import Company
 from .errors import SopError
+from .finance import span_label
 from .months import month_label, month_range
+from .optimiser import Problem, solve
+from .shortfalls import explain_shortfalls
+from .strategies import roll_forward, rule_production
+from .supply_costs import (COST_COLUMNS, HOUR_COLUMNS, CostRates, cost_rates, cost_table,
+                           family_costs, resource_hours)
+from .supply_inputs import CHASE, OPTIMISED, PlanInputs, opening_position, plan_start, read_inputs
+from .targets import DAYS_PER_MONTH, Targets, compute_targets
 
-DAYS_PER_MONTH = 30.4
-WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
-FORWARD_MONTHS = 3
+__all__ = ["DAYS_PER_MONTH", "FORWARD_MONTHS", "PLAN_COLUMNS", "TOLERANCE", "WEEKS_PER_MONTH",
+           "SupplyPlan", "check_balance", "opening_position", "plan_supply", "supply_plan"]
+
 TOLERANCE = 1e-6
-
-DEMAND_COLUMNS = ("family", "month", "consensus")
-PLAN_COLUMNS = ("family", "strategy", "month", "demand", "required", "production", "shipments",
+# The three-month average demand window `family_sheet` still reads for the days of supply of
+# closed months; the plan's own targets use run-out cover (`targets`).
+FORWARD_MONTHS = 3
+WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
+RECORD_COLUMNS = ("family", "month", "production")
+PLAN_COLUMNS = ["family", "strategy", "month", "demand", "required", "production", "shipments",
                 "shortfall", "inventory", "backlog", "target", "days_of_supply",
-                "weeks_of_backlog", "constrained")
+                "weeks_of_backlog", "constrained", "plan_strategy", "frozen", "safety_stock",
+                *HOUR_COLUMNS, *COST_COLUMNS]
 
 
-def opening_position(company: Company) -> pd.DataFrame:
-    """Per family: on-hand inventory at the last closed month and all open orders.
+@dataclass(frozen=True)
+class SupplyPlan:
+    """The supply plan with its costs, its explanations and what the planner should know.
 
-    Columns `family, strategy, opening_inventory, opening_backlog` (units), one row per family.
+    plan: one row per family and month, PLAN_COLUMNS (see `plan_supply`);
+    costs: per family, `supply_costs.cost_table`;
+    explanations: where capacity or a rule keeps the plan from chasing demand and what it does
+    instead, `shortfalls.explain_shortfalls`;
+    notes: sentences about the time fence and the inputs (no plan of record, no band, ...);
+    objective: the optimiser's minimum, which the costs' `objective` column adds up to.
     """
-    family_of = company.items.set_index("sku")["family"]
-    inventory = company.inventory
-    closing = inventory[inventory["month"] == company.last_closed_month]
-    on_hand = closing.groupby(closing["sku"].map(family_of))["on_hand"].sum()
-    orders = company.open_orders
-    backlog = orders.groupby(orders["sku"].map(family_of))["quantity"].sum()
-    families = company.families
-    return pd.DataFrame({
-        "family": families["family"].to_numpy(),
-        "strategy": families["strategy"].to_numpy(),
-        "opening_inventory": on_hand.reindex(families["family"]).fillna(0.0).to_numpy(),
-        "opening_backlog": backlog.reindex(families["family"]).fillna(0.0).to_numpy(),
-    })
+
+    plan: pd.DataFrame
+    costs: pd.DataFrame
+    explanations: pd.DataFrame
+    notes: list[str]
+    objective: float
 
 
-def plan_supply(company: Company, demand: pd.DataFrame) -> pd.DataFrame:
-    """The supply plan for every family of `demand` (consensus units per family and month).
+def plan_supply(company: Company, demand: pd.DataFrame, *,
+                plan_of_record: pd.DataFrame | None = None,
+                frozen_months: int | None = None) -> pd.DataFrame:
+    """The plan frame of `supply_plan` (same arguments)."""
+    return supply_plan(company, demand, plan_of_record=plan_of_record,
+                       frozen_months=frozen_months).plan
 
-    One row per family and month, columns `family, strategy, month, demand, required,
-    production, shipments, shortfall, inventory, backlog, target, days_of_supply,
-    weeks_of_backlog, constrained`: `required` is the unconstrained production, `production`
-    what capacity allows, `target` the inventory target (MTS) or backlog target (MTO) in units,
-    `constrained` whether capacity cut production. The balance identities are checked.
+
+def supply_plan(company: Company, demand: pd.DataFrame, *,
+                plan_of_record: pd.DataFrame | None = None,
+                frozen_months: int | None = None) -> SupplyPlan:
+    """The supply plan of every family of `demand` (consensus units per family and month;
+    with p10/p90 the targets get safety stock).
+
+    `plan_of_record`: last cycle's plan (`family, month, production`, e.g. its archived
+    plan.parquet; production NaN where it planned nothing; an optional `cycle` or `cycle_used`
+    column names it in the notes); None when there is none, and then nothing is frozen.
+    `frozen_months`: the time fence, default company.config's.
+
+    The plan frame has PLAN_COLUMNS, one row per family and month: `required` is the
+    unconstrained chase production, `production` the plan, `target` the inventory (MTS) or
+    backlog (MTO) target in units, `constrained` whether capacity cut an optimised family below
+    required, `plan_strategy` optimised, level or chase, `frozen` whether the month keeps the
+    plan of record, `safety_stock` the floor of the MTS target; the hours are the family's share
+    of its resources' regular, overtime and overload hours, the costs its share of the plan's
+    costs and penalties (`supply_costs`). The balance identities are checked.
     """
-    units, months = _demand_matrix(demand)
-    families = _family_settings(company, units.index)
-    opening = _plan_start(opening_position(company)).set_index("family").loc[units.index]
-    hours = hours_per_unit(company, units.index)
-    capacity = capacity_hours(company).reindex(hours.columns).to_numpy()
+    inputs = read_inputs(company, demand)
+    goals = compute_targets(inputs)
+    fence = frozen_months if frozen_months is not None else company.config.frozen_months
+    frozen, notes = _fence(inputs, plan_of_record, fence)
+    opening = {"opening_inventory": inputs.opening_inventory,
+               "opening_backlog": inputs.opening_backlog}
+    fixed = rule_production(inputs.demand, goals.target, mts=inputs.mts, rule=inputs.plan_strategy,
+                            frozen=frozen, minimum=inputs.min_production,
+                            maximum=inputs.max_production, **opening)
+    notes += _cut_record_notes(inputs, frozen, fixed)
+    required = rule_production(inputs.demand, goals.target, mts=inputs.mts,
+                               rule=np.full(len(inputs.families), CHASE), **opening)
+    rates = cost_rates(company, inputs)
+    solution = solve(_problem(inputs, goals.target, fixed, rates))
+    flows = roll_forward(solution.values["production"], inputs.demand, mts=inputs.mts, **opening)
+    plan = _plan_frame(inputs, goals, flows, required=required, frozen=~np.isnan(frozen),
+                       costs=family_costs(flows, goals.target, inputs, rates))
+    check_balance(plan, opening=opening_position(company))
+    return SupplyPlan(plan=plan, costs=cost_table(plan),
+                      explanations=explain_shortfalls(company, plan),
+                      notes=notes + goals.notes, objective=solution.objective)
 
-    d = units.to_numpy()
-    mts = (families["strategy"] == "MTS").to_numpy()
-    forward_daily = _window_mean(d, 1, FORWARD_MONTHS) / DAYS_PER_MONTH
-    forward_daily[:, -1] = d[:, -1] / DAYS_PER_MONTH
-    weekly = _window_mean(d, 0, FORWARD_MONTHS) / WEEKS_PER_MONTH
-    target = np.where(mts[:, None],
-                      families["inventory_target_days"].to_numpy()[:, None] * forward_daily,
-                      families["backlog_target_weeks"].to_numpy()[:, None] * weekly)
-    flows = _roll_forward(d, target, mts=mts, opening=opening, hours=hours.to_numpy(),
-                          capacity=capacity)
 
-    intended_backlog = np.where(mts[:, None], 0.0, target)
+def _problem(inputs: PlanInputs, target: np.ndarray, fixed: np.ndarray,
+             rates: CostRates) -> Problem:
+    """The optimiser's problem: fixed production as equal bounds, min/max elsewhere (an MTO
+    minimum applies up to the month's new orders: it cannot make what nobody ordered)."""
+    free = np.isnan(fixed)
+    lower = np.where(inputs.mts[:, None], inputs.min_production[:, None],
+                     np.minimum(inputs.min_production[:, None], inputs.demand))
+    resources = inputs.resources
+    return Problem(
+        demand=inputs.demand, target=target, mts=inputs.mts,
+        opening_inventory=inputs.opening_inventory, opening_backlog=inputs.opening_backlog,
+        lower=np.where(free, lower, fixed),
+        upper=np.where(free, inputs.max_production[:, None], fixed),
+        hours=inputs.hours, available=resources["available_hours"].to_numpy(),
+        max_overtime=resources["max_overtime_hours"].to_numpy(), rates=rates)
+
+
+def _fence(inputs: PlanInputs, record: pd.DataFrame | None,
+           months: int) -> tuple[np.ndarray, list[str]]:
+    """Families x months production frozen at the plan of record (NaN where not frozen)."""
+    frozen = np.full(inputs.demand.shape, np.nan)
+    if not 0 <= months <= 12 or int(months) != months:
+        raise SopError(f"frozen_months is {months!r}; expected a whole number of months from "
+                       "0 to 12.")
+    fence = inputs.months[:int(months)]
+    if len(fence) == 0:
+        return frozen, ["No time fence (frozen_months is 0): every month is planned afresh."]
+    if record is None:
+        return frozen, [f"No plan of record from an earlier cycle: nothing is frozen (the "
+                        f"{len(fence)}-month time fence applies once a plan is published)."]
+    rows = _record_rows(record)
+    rows = rows[rows["family"].isin(inputs.families) & rows["month"].isin(fence)]
+    wide = rows.pivot(index="family", columns="month", values="production").reindex(
+        index=inputs.families, columns=fence)
+    frozen[:, :len(fence)] = wide.to_numpy()
+    column = "cycle_used" if "cycle_used" in rows.columns else "cycle"
+    cycles = sorted({month_label(pd.Period(c, "M"))
+                     for c in rows.get(column, pd.Series(dtype=object)).dropna()})
+    source = f" of cycle {', '.join(cycles)}" if cycles else ""
+    notes = [f"{span_label(fence[0], fence[-1])} keep the production of the plan of "
+             f"record{source} (time fence of {len(fence)} months)."]
+    for family, row in wide.iterrows():
+        gaps = row.index[row.isna()]
+        if len(gaps):
+            notes.append(f"Family {family} has no plan of record for "
+                         f"{', '.join(month_label(m) for m in gaps)}: not frozen there.")
+    return frozen, notes
+
+
+def _record_rows(record: pd.DataFrame) -> pd.DataFrame:
+    """The plan of record's rows with a production (NaN: no plan for that family and month);
+    checks the frame."""
+    missing = [c for c in RECORD_COLUMNS if c not in record.columns]
+    if missing:
+        raise SopError(f"The plan of record lacks column(s) {', '.join(missing)}; expected "
+                       f"{', '.join(RECORD_COLUMNS)}.")
+    rows = record.assign(month=pd.PeriodIndex(record["month"], freq="M"),
+                         production=record["production"].astype(float))
+    rows = rows[rows["production"].notna()]
+    bad = rows[~(rows["production"] >= 0)]
+    if not bad.empty:
+        row = bad.iloc[0]
+        raise SopError(f"The plan of record has production {row['production']:g} for family "
+                       f"{row['family']} in {month_label(row['month'])}; expected 0 or more.")
+    if rows.duplicated(["family", "month"]).any():
+        row = rows[rows.duplicated(["family", "month"])].iloc[0]
+        raise SopError(f"The plan of record has family {row['family']} in "
+                       f"{month_label(row['month'])} more than once.")
+    return rows
+
+
+def _cut_record_notes(inputs: PlanInputs, frozen: np.ndarray, fixed: np.ndarray) -> list[str]:
+    """Notes for frozen MTO production cut to what is on order."""
+    cut = ~np.isnan(frozen) & (fixed < frozen - TOLERANCE)
+    return [f"Family {inputs.families[f]}: the plan of record makes {frozen[f, t]:,.0f} units in "
+            f"{month_label(inputs.months[t])} but only {fixed[f, t]:,.0f} are on order; the "
+            "plan makes those." for f, t in zip(*np.nonzero(cut))]
+
+
+def _plan_frame(inputs: PlanInputs, goals: Targets, flows: dict, *, required: np.ndarray,
+                frozen: np.ndarray, costs: dict) -> pd.DataFrame:
+    """The plan as one row per family and month, PLAN_COLUMNS."""
+    mts = inputs.mts[:, None]
+    daily = goals.forward_daily
+    intended = np.where(mts, 0.0, goals.target)
     with np.errstate(divide="ignore", invalid="ignore"):
-        days_of_supply = np.where(mts[:, None] & (forward_daily > 0),
-                                  flows["inventory"] / forward_daily, np.nan)
-        weeks_of_backlog = np.where(~mts[:, None] & (weekly > 0),
-                                    flows["backlog"] / weekly, np.nan)
+        days_of_supply = np.where(mts & (daily > 0), flows["inventory"] / daily, np.nan)
+        weeks_of_backlog = np.where(~mts & (daily > 0), flows["backlog"] / (7.0 * daily), np.nan)
     matrices = {
-        "demand": d, **flows,
-        "shortfall": np.clip(flows["backlog"] - intended_backlog, 0.0, d),
-        "inventory": np.where(mts[:, None], flows["inventory"], np.nan),
-        "target": target, "days_of_supply": days_of_supply, "weeks_of_backlog": weeks_of_backlog,
-        "constrained": flows["production"] < flows["required"],
+        "demand": inputs.demand, "required": required, **flows,
+        "shortfall": np.clip(flows["backlog"] - intended, 0.0, inputs.demand),
+        "inventory": np.where(mts, flows["inventory"], np.nan),
+        "target": goals.target, "days_of_supply": days_of_supply,
+        "weeks_of_backlog": weeks_of_backlog,
+        "constrained": _constrained(inputs, flows["production"], required, frozen),
+        "frozen": frozen, "safety_stock": goals.safety_stock, **costs,
     }
-    count = len(months)
-    plan = pd.DataFrame({
-        "family": np.repeat(units.index.to_numpy(), count),
-        "strategy": np.repeat(families["strategy"].to_numpy(), count),
-        "month": pd.PeriodIndex(np.tile(months, len(units.index)), freq="M"),
+    count, families = len(inputs.months), len(inputs.families)
+    return pd.DataFrame({
+        "family": np.repeat(inputs.families.to_numpy(), count),
+        "strategy": np.repeat(inputs.strategy, count),
+        "month": pd.PeriodIndex(np.tile(inputs.months, families), freq="M"),
+        "plan_strategy": np.repeat(inputs.plan_strategy, count),
         **{name: matrix.ravel() for name, matrix in matrices.items()},
-    })[list(PLAN_COLUMNS)]
-    check_balance(plan, opening=opening.reset_index())
-    return plan
+    })[PLAN_COLUMNS]
 
 
-def _roll_forward(d: np.ndarray, target: np.ndarray, *, mts: np.ndarray, opening: pd.DataFrame,
-                  hours: np.ndarray, capacity: np.ndarray) -> dict[str, np.ndarray]:
-    """Month by month for all families: required, production, shipments, inventory, backlog."""
-    flows = {name: np.empty_like(d) for name in
-             ("required", "production", "shipments", "inventory", "backlog")}
-    inventory = np.where(mts, opening["opening_inventory"].to_numpy(), 0.0)
-    backlog = opening["opening_backlog"].to_numpy()
-    for t in range(d.shape[1]):
-        required = np.maximum(0.0, np.where(mts, d[:, t] + backlog + target[:, t] - inventory,
-                                            backlog + d[:, t] - target[:, t]))
-        production = required * _capacity_factor(required, hours, capacity)
-        shipments = np.where(mts, np.minimum(d[:, t] + backlog, inventory + production),
-                             production)
-        inventory = inventory + production - shipments
-        backlog = backlog + d[:, t] - shipments
-        for name, value in (("required", required), ("production", production),
-                            ("shipments", shipments), ("inventory", inventory),
-                            ("backlog", backlog)):
-            flows[name][:, t] = value
-    return flows
+def _constrained(inputs: PlanInputs, production: np.ndarray, required: np.ndarray,
+                 frozen: np.ndarray) -> np.ndarray:
+    """Optimised months outside the fence below required while a resource the family uses is
+    at its regular hours."""
+    load = resource_hours(production, inputs)["load"]
+    available = inputs.resources["available_hours"].to_numpy()[:, None]
+    full = (load >= available - TOLERANCE * np.maximum(available, 1.0)).astype(float)
+    tight = ((inputs.hours > 0).astype(float) @ full) > 0
+    optimised = (inputs.plan_strategy == OPTIMISED)[:, None] & ~frozen
+    short = production < required - TOLERANCE * np.maximum(required, 1.0)
+    return optimised & short & tight
 
 
 def check_balance(plan: pd.DataFrame, *, opening: pd.DataFrame | None = None) -> None:
@@ -147,7 +260,7 @@ def check_balance(plan: pd.DataFrame, *, opening: pd.DataFrame | None = None) ->
     previous_backlog = by_family["backlog"].shift()
     first = by_family.cumcount() == 0
     if opening is not None:
-        start = _plan_start(opening).set_index("family")
+        start = plan_start(opening).set_index("family")
         previous_inventory = previous_inventory.where(
             ~first, plan["family"].map(start["opening_inventory"]))
         previous_backlog = previous_backlog.where(
@@ -185,75 +298,3 @@ def _check_consecutive(plan: pd.DataFrame) -> None:
         if not (months.to_numpy() == expected.to_numpy()).all():
             raise SopError(f"The supply plan of family {family} does not run month by month "
                            f"from {month_label(months.iloc[0])}: each month must appear once.")
-
-
-def _plan_start(position: pd.DataFrame) -> pd.DataFrame:
-    """The position a plan starts from: MTS families open with zero backlog."""
-    return position.assign(opening_backlog=position["opening_backlog"].where(
-        position["strategy"] != "MTS", 0.0))
-
-
-def _demand_matrix(demand: pd.DataFrame) -> tuple[pd.DataFrame, pd.PeriodIndex]:
-    """Consensus units as a families x months matrix, with its months; checks the frame."""
-    missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
-    if missing:
-        raise SopError(f"The demand for the supply plan lacks column(s) {', '.join(missing)}; "
-                       f"expected {', '.join(DEMAND_COLUMNS)}.")
-    if demand.empty:
-        raise SopError("The demand for the supply plan is empty: no family to plan.")
-    duplicated = demand[demand.duplicated(["family", "month"])]
-    if not duplicated.empty:
-        row = duplicated.iloc[0]
-        raise SopError(f"The demand for the supply plan has family {row['family']} in "
-                       f"{month_label(row['month'])} more than once.")
-    bad = demand[~(demand["consensus"] >= 0)]
-    if not bad.empty:
-        row = bad.iloc[0]
-        raise SopError(f"The demand for family {row['family']} in {month_label(row['month'])} "
-                       f"is {row['consensus']!r}; expected a number of units, 0 or more.")
-    months = month_range(demand["month"].min(),
-                         (demand["month"].max() - demand["month"].min()).n + 1)
-    units = demand.pivot(index="family", columns="month", values="consensus").reindex(
-        columns=months).sort_index()
-    gaps = units.isna().stack()
-    if gaps.any():
-        family, month = gaps[gaps].index[0]
-        raise SopError(f"The demand for the supply plan has no row for family {family} in "
-                       f"{month_label(month)}; every family needs every month "
-                       f"{month_label(months[0])} to {month_label(months[-1])}.")
-    return units.astype(float), months
-
-
-def _family_settings(company: Company, names: pd.Index) -> pd.DataFrame:
-    """Strategy and targets of the planned families; raises SopError for unknown or incomplete."""
-    families = company.families.set_index("family")
-    unknown = names.difference(families.index)
-    if len(unknown):
-        raise SopError(f"The demand names family {unknown[0]}, which is not in families.")
-    settings = families.loc[names]
-    for strategy, column in (("MTS", "inventory_target_days"), ("MTO", "backlog_target_weeks")):
-        lacking = settings[(settings["strategy"] == strategy) & settings[column].isna()]
-        if not lacking.empty:
-            raise SopError(f"Family {lacking.index[0]} is {strategy} but has no {column} in "
-                           "families; the supply plan needs it.")
-    return settings
-
-
-def _window_mean(values: np.ndarray, offset: int, width: int) -> np.ndarray:
-    """For each month t, the mean of months t+offset .. t+offset+width-1 inside the horizon.
-
-    NaN where the window starts past the last month.
-    """
-    count = values.shape[1]
-    means = np.full(values.shape, np.nan)
-    for t in range(count - offset):
-        means[:, t] = values[:, t + offset:t + offset + width].mean(axis=1)
-    return means
-
-
-def _capacity_factor(required: np.ndarray, hours: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """Per family, the share of its required production the tightest resource it uses allows."""
-    load = required @ hours
-    with np.errstate(divide="ignore", invalid="ignore"):
-        resource_factor = np.where(load > capacity, capacity / load, 1.0)
-    return np.where(hours > 0, resource_factor, 1.0).min(axis=1, initial=1.0)
