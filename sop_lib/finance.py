@@ -14,6 +14,9 @@ from .months import month_label, month_range
 
 TOTAL = "Total"
 KEY = ["family", "month"]
+OUTLOOK_COLUMNS = ["family", "fiscal_year", "months", "actual_revenue", "outlook_revenue",
+                   "forecast_revenue", "plan_revenue", "gap", "gap_pct", "actual_cogs",
+                   "outlook_cogs", "forecast_cogs", "forecast_margin", "forecast_margin_pct"]
 
 
 def family_prices(company, consensus: pd.DataFrame) -> pd.DataFrame:
@@ -88,41 +91,52 @@ def fiscal_year(month: pd.Period, *, start_month: int = 1) -> tuple[str, pd.Peri
 
 
 def fiscal_year_outlook(company, money: pd.DataFrame) -> pd.DataFrame:
-    """Revenue of the fiscal year containing the cycle (the first month of `money`) vs plan.
+    """Revenue, cost of goods and margin of the fiscal year containing the cycle (the first month
+    of `money`): year-to-date actuals plus the rest-of-year outlook, against the business plan.
 
     Per family, then a Total row: `family, fiscal_year, months, actual_revenue, outlook_revenue,
-    forecast_revenue, plan_revenue, gap, gap_pct`. actual_revenue is the fiscal year's history up
-    to the last closed month, shipments x the SKU's current unit_price; outlook_revenue is the
-    rest of the fiscal year from `money`; forecast = actual + outlook; plan_revenue is the
+    forecast_revenue, plan_revenue, gap, gap_pct, actual_cogs, outlook_cogs, forecast_cogs,
+    forecast_margin, forecast_margin_pct`. actual_revenue and actual_cogs are the fiscal year's
+    history up to the last closed month: shipments x the SKU's current unit_price and
+    standard_cost; outlook_revenue and outlook_cogs are the rest of the fiscal year from `money`;
+    forecast = actual + outlook; forecast_margin = forecast_revenue - forecast_cogs and
+    forecast_margin_pct its share of forecast_revenue (NaN when that is 0). plan_revenue is the
     business plan over the whole fiscal year (NaN for a family without any plan row in it; the
-    Total adds the plans that exist). Months between the last closed month and the cycle (when
-    the cycle is planned more than one month after the close) have neither actuals nor plan.
+    Total adds the plans that exist). The business plan holds units and revenue but no cost, so
+    margin has no plan to compare with: only revenue has a gap. Months between the last closed
+    month and the cycle (when the cycle is planned more than one month after the close) have
+    neither actuals nor plan.
     """
     label, months = fiscal_year(money["month"].min(),
                                 start_month=company.config.fiscal_year_start_month)
-    history = company.demand_history.merge(company.items[["sku", "family", "unit_price"]],
-                                           on="sku", how="left")
+    history = company.demand_history.merge(
+        company.items[["sku", "family", "unit_price", "standard_cost"]], on="sku", how="left")
     history = history[history["month"].isin(months)]
-    actual = (history["shipments"] * history["unit_price"]).groupby(history["family"]).sum()
+    actual = pd.DataFrame({
+        "actual_revenue": history["shipments"] * history["unit_price"],
+        "actual_cogs": history["shipments"] * history["standard_cost"],
+    }).groupby(history["family"]).sum()
     in_year = money[money["month"].isin(months)]
-    outlook = in_year.groupby("family")["revenue"].sum()
+    outlook = in_year.groupby("family")[["revenue", "cogs"]].sum().rename(
+        columns={"revenue": "outlook_revenue", "cogs": "outlook_cogs"})
     plan_rows = company.business_plan[company.business_plan["month"].isin(months)]
     plan = plan_rows.groupby("family")["revenue"].sum()
     families = sorted(set(money["family"]) | set(actual.index) | set(plan.index))
-    table = pd.DataFrame({
-        "actual_revenue": actual.reindex(families, fill_value=0.0),
-        "outlook_revenue": outlook.reindex(families, fill_value=0.0),
-        "plan_revenue": plan.reindex(families),
-    })
+    table = pd.concat([actual.reindex(families, fill_value=0.0),
+                       outlook.reindex(families, fill_value=0.0)], axis=1)
+    table["plan_revenue"] = plan.reindex(families)
     table.loc[TOTAL] = table.sum(min_count=1)
     table["forecast_revenue"] = table["actual_revenue"] + table["outlook_revenue"]
     table["gap"] = table["forecast_revenue"] - table["plan_revenue"]
     table["gap_pct"] = table["gap"] / table["plan_revenue"].where(table["plan_revenue"] != 0)
+    table["forecast_cogs"] = table["actual_cogs"] + table["outlook_cogs"]
+    table["forecast_margin"] = table["forecast_revenue"] - table["forecast_cogs"]
+    table["forecast_margin_pct"] = table["forecast_margin"] / table["forecast_revenue"].where(
+        table["forecast_revenue"] != 0)
     table = table.rename_axis("family").reset_index()
     table.insert(1, "fiscal_year", label)
     table.insert(2, "months", span_label(months[0], months[-1]))
-    return table[["family", "fiscal_year", "months", "actual_revenue", "outlook_revenue",
-                  "forecast_revenue", "plan_revenue", "gap", "gap_pct"]]
+    return table[OUTLOOK_COLUMNS]
 
 
 def span_label(first: pd.Period, last: pd.Period) -> str:

@@ -152,6 +152,33 @@ def test_fiscal_year_outlook_with_a_march_start():
     assert list(outlook.index) == ["A", "B", "Total"]
 
 
+def test_fiscal_year_outlook_adds_cost_of_goods_and_margin():
+    # FY2026 runs 2025-03 .. 2026-02 (March start).
+    owner = company(fiscal_start=3)
+    outlook = fiscal_year_outlook(owner, money_view(owner, plan(), consensus())).set_index(
+        "family")
+    a, b, total = outlook.loc["A"], outlook.loc["B"], outlook.loc["Total"]
+    assert a["actual_cogs"] == pytest.approx(126)        # (10 + 5) x 6 + 3 x 12
+    assert a["outlook_cogs"] == pytest.approx(699)       # 40 x 7.5 + 38 x 10.5
+    assert a["forecast_cogs"] == pytest.approx(825)
+    assert a["forecast_margin"] == pytest.approx(550)    # 1375 - 825
+    assert a["forecast_margin_pct"] == pytest.approx(0.4)
+    assert [b["actual_cogs"], b["outlook_cogs"], b["forecast_margin"]] == \
+        pytest.approx([140, 420, 240])                   # 2 x 70; (5 + 1) x 70; 800 - 560
+    assert [total["forecast_cogs"], total["forecast_margin"]] == pytest.approx([1385, 790])
+    assert total["forecast_margin_pct"] == pytest.approx(790 / 2175)
+
+
+def test_fiscal_year_outlook_margin_share_is_undefined_without_revenue():
+    owner = company(fiscal_start=3)
+    idle = plan().assign(shipments=0.0)
+    owner.tables["demand_history"] = owner.demand_history.iloc[0:0]
+    outlook = fiscal_year_outlook(owner, money_view(owner, idle, consensus())).set_index(
+        "family")
+    assert outlook.loc["A", "forecast_margin"] == 0
+    assert pd.isna(outlook.loc["A", "forecast_margin_pct"])
+
+
 def test_fiscal_year_outlook_leaves_plan_empty_for_a_family_without_one():
     owner = company()
     owner.tables["business_plan"] = owner.business_plan[owner.business_plan["family"] == "A"]

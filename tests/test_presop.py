@@ -1,19 +1,10 @@
-"""Pre-S&OP: demand/supply balance, service, and the decisions each rule raises and ranks."""
+"""Pre-S&OP: demand/supply balance and service; the decisions are the exception agenda's."""
 import pandas as pd
 import pytest
 from test_finance import frame, make_company
 
-from sop_lib.presop import (
-    ABOVE_PLAN_DECISION,
-    BELOW_PLAN_DECISION,
-    EXCESS_BACKLOG_DECISION,
-    EXCESS_INVENTORY_DECISION,
-    OVERLOAD_DECISION,
-    SHORTFALL_DECISION,
-    balance,
-    balance_summary,
-    decisions,
-)
+from sop_lib.agenda import exception_agenda
+from sop_lib.presop import balance, balance_summary, decisions
 
 START = pd.Period("2026-01", "M")
 NAN = float("nan")
@@ -71,12 +62,6 @@ def quiet_plan(months=3) -> list[dict]:
                           backlog=[10.0] * months, target=[10.0] * months))
 
 
-def run(plan_rows, *, loads=(90.0, 90.0, 90.0), gaps=None) -> pd.DataFrame:
-    plan = frame(plan_rows)
-    return decisions(COMPANY, plan, frame(load_rows("R1", loads)), money_for(plan, PRICES),
-                     outlook_rows(gaps or {"A": 0.0, "B": 0.0, "Total": 0.0}))
-
-
 def balance_case() -> tuple[pd.DataFrame, pd.DataFrame]:
     """MTS A short 20 in month 2 and catching up 10; MTO B shipping 20 of 40 in month 2."""
     plan = frame(
@@ -120,66 +105,19 @@ def test_balance_summary_over_the_first_months():
     assert whole.loc["A", "service_level"] == pytest.approx(290 / 320)
 
 
-def test_a_balanced_plan_needs_no_decision():
-    result = run(quiet_plan())
-    assert result.empty
-    assert list(result.columns) == ["rank", "family", "topic", "months", "issue", "impact",
-                                    "decision"]
-
-
-def test_shortfall_months_are_grouped_into_runs_priced_at_revenue_at_risk():
-    plan = family_plan("A", "MTS", shortfall=[0.0, 5.0, 15.0, 0.0, 30.0],
-                       shipments=[100.0, 95.0, 85.0, 100.0, 70.0])
-    result = run(plan, loads=[90.0] * 5)
-    assert result["months"].tolist() == ["2026-05", "2026-02 to 2026-03"]
-    assert result["impact"].tolist() == [300, 200]                  # 30 x 10, (5 + 15) x 10
-    assert set(result["topic"]) == {"Projected shortfall"}
-    assert set(result["decision"]) == {SHORTFALL_DECISION}
-    assert "20 units short" in result["issue"].iloc[1] and "EUR 200" in result["issue"].iloc[1]
-    assert result["rank"].tolist() == [1, 2]
-
-
-def test_overload_months_cost_the_hours_beyond_overtime():
-    result = run(quiet_plan(4), loads=[130.0, 125.0, 115.0, 140.0])   # capacity 100 + 20
-    assert result["family"].tolist() == ["R1", "R1"]
-    assert result["months"].tolist() == ["2026-04", "2026-01 to 2026-02"]
-    assert result["impact"].tolist() == [20 * 45, (10 + 5) * 45]
-    assert set(result["decision"]) == {OVERLOAD_DECISION}
-    assert "15 hours short" in result["issue"].iloc[1]
-
-
-def test_fiscal_year_gap_beyond_tolerance_in_either_direction():
-    result = run(quiet_plan(), gaps={"A": -0.06, "B": 0.05, "C": 0.08, "Total": -0.3})
-    assert result["family"].tolist() == ["C", "A"]                   # B sits on the tolerance
-    assert result["impact"].tolist() == pytest.approx([80, 60])
-    assert result["decision"].tolist() == [ABOVE_PLAN_DECISION, BELOW_PLAN_DECISION]
-    assert result["topic"].tolist() == ["Fiscal year above plan", "Fiscal year below plan"]
-    assert result["months"].tolist() == ["2026-01 to 2026-12"] * 2
-    assert "6.0% below" in result["issue"].iloc[1]
-
-
-def test_inventory_and_backlog_far_above_target():
-    plan = (family_plan("A", "MTS", inventory=[150.0, 151.0, 170.0])
-            + family_plan("B", "MTO", demand=[10.0] * 3, shipments=[10.0] * 3,
-                          backlog=[10.0, 16.0, 10.0], target=[10.0] * 3))
-    result = run(plan)
-    a = result[result["family"] == "A"].iloc[0]
-    assert (a["topic"], a["months"], a["decision"]) == \
-        ("Excess inventory", "2026-02 to 2026-03", EXCESS_INVENTORY_DECISION)
-    assert a["impact"] == pytest.approx((170 - 100) * 6)              # peak excess at cost
-    b = result[result["family"] == "B"].iloc[0]
-    assert (b["topic"], b["months"], b["decision"]) == \
-        ("Backlog above target", "2026-02", EXCESS_BACKLOG_DECISION)
-    assert b["impact"] == pytest.approx((16 - 10) * 100)               # at price
-    assert len(result) == 2
-
-
-def test_decisions_rank_by_impact_then_family():
-    plan = (family_plan("A", "MTS", shortfall=[0.0, 0.0, 60.0], shipments=[100.0, 100.0, 40.0])
-            + family_plan("B", "MTO", demand=[10.0] * 3, shipments=[10.0] * 3,
-                          backlog=[10.0] * 3, target=[10.0] * 3))
-    result = run(plan, loads=[90.0, 90.0, 140.0], gaps={"A": -0.6, "B": 0.6, "Total": 0.0})
-    assert result["rank"].tolist() == [1, 2, 3, 4]
-    assert result["impact"].tolist() == [900, 600, 600, 600]
-    assert result["family"].tolist() == ["R1", "A", "A", "B"]
-    assert result["topic"].tolist()[1:3] == ["Fiscal year below plan", "Projected shortfall"]
+def test_decisions_are_the_exception_agenda_without_demand_rows():
+    plan = frame(family_plan("A", "MTS", shortfall=[0.0, 5.0, 15.0],
+                             shipments=[100.0, 95.0, 85.0])
+                 + family_plan("B", "MTO", demand=[10.0] * 3, shipments=[10.0] * 3,
+                               backlog=[10.0] * 3, target=[10.0] * 3))
+    load = frame(load_rows("R1", [90.0, 130.0, 90.0]))
+    money = money_for(plan, PRICES).assign(revenue=lambda f: f["unit_price"] * 100,
+                                            plan_revenue=NAN)
+    plan["required"] = plan["demand"]
+    outlook = outlook_rows({"A": -0.2, "B": 0.0, "Total": -0.1})
+    result = decisions(COMPANY, plan, load, money, outlook)
+    assert result["topic"].tolist() == ["Projected stock-out", "Fiscal year below plan",
+                                        "Capacity overload"]
+    assert set(result["area"]) == {"supply", "capacity", "finance"}
+    pd.testing.assert_frame_equal(result, exception_agenda(
+        COMPANY, plan=plan, load=load, money=money, outlook=outlook, accuracy=None))

@@ -1,0 +1,562 @@
+"""The exception agenda: what needs a decision this cycle, largest money at stake first.
+
+Each row is one issue of one family (or resource) over one run of consecutive months, with the
+question to decide and the options, their figures included. The triggers, by area:
+
+- demand, "Tracking signal out of band": the lag-1 tracking signal of the statistical forecast
+  is beyond +/- `accuracy.TRACKING_SIGNAL_LIMIT` (the accuracy frame's `tracking_alert`);
+- demand, "Cumulative forecast error": the forecast leadership saw (the consensus where every
+  month of the window has one, else the statistical forecast; `cumulative_forecast_errors`)
+  summed over the window is off the bookings by more than `cumulative_error` x the bookings,
+  over at least `cumulative_error_min_months` months;
+- supply, "Projected stock-out": MTS months whose demand is not fully shipped (shortfall > 0,
+  inventory run down to zero); "Below safety stock": MTS months whose inventory is below the
+  plan's `safety_stock` (when the plan has that column) without a shortfall; "Inventory above
+  target": MTS inventory above (1 + `inventory`) x target; "Backlog above target": MTO backlog
+  above (1 + `backlog`) x target;
+- capacity, "Capacity overload": resource-months whose required load exceeds the regular plus
+  the most overtime hours (`load` status "overload");
+- finance, "Fiscal year below/above plan" and "Next 12 months below/above plan": a family's
+  revenue off its business plan by more than `plan_gap` (a share of the plan), for the fiscal
+  year (the outlook: actuals plus outlook) and for the plan's first 12 months, compared over the
+  months that have a business plan row.
+
+Impact: the value of the units at stake, in the company currency, always units x the family's
+price (or standard cost for stock) from the money view, so kinds rank on one scale:
+- units customers may not get on time or that the plan misreads are valued at price: a
+  stock-out at its shortfall units (revenue at risk); a backlog or safety-stock breach at its peak
+  units beyond target or below safety stock; an overload at the units its missing hours would
+  make (each month's required production of the families using the resource, cut in the ratio
+  of the hours short to the load, the way the supply plan cuts); a forecast bias at its
+  run-rate, the average monthly error over the window times the family's plan months in the next
+  12, at the family's average price over those months;
+- a business plan gap is the revenue gap itself;
+- stock held beyond need is valued at standard cost: inventory above target at its peak excess.
+Impacts are rounded to cents; rows are ranked by impact (largest first, an unknown impact last),
+then area (demand, supply, capacity, finance), family, topic and months.
+
+Options name their figures: extra capacity in hours at the overtime rate (the hours the units
+take on each resource of the family's bill of resources); building ahead in months between the
+time fence (the plan's first `frozen_months` months, which keep last cycle's plan) and the
+issue, on the capacity the required load leaves spare (the latest months first, holding cost at
+`holding_cost_rate` of standard cost a year); accepting the units late at their revenue.
+Spare capacity is shared: a family's build-ahead figure assumes no other family takes it.
+
+Tolerances are the module constants below, gathered in `Tolerances`; override any of them with
+e.g. `exception_agenda(..., tolerances=Tolerances(plan_gap=0.03))`. Unit comparisons ignore
+less than UNIT_TOLERANCE (half a unit: what rounds to nothing on the page).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .accuracy import TOTAL, TRACKING_SIGNAL_LIMIT, plan_accuracy
+from .company import Company
+from .finance import KEY, fiscal_year, format_money, span_label
+from .months import month_label
+
+CUMULATIVE_ERROR_TOLERANCE = 0.10
+CUMULATIVE_ERROR_MIN_MONTHS = 3
+INVENTORY_TOLERANCE = 0.50
+BACKLOG_TOLERANCE = 0.25
+PLAN_GAP_TOLERANCE = 0.05
+WINDOW_MONTHS = 12
+UNIT_TOLERANCE = 0.5
+
+AREAS = ("demand", "supply", "capacity", "finance")
+AGENDA_COLUMNS = ["rank", "area", "family", "topic", "months", "issue", "impact", "decision",
+                  "options"]
+ERROR_COLUMNS = ["family", "first_month", "last_month", "months", "forecast", "actual", "error",
+                 "error_pct", "source"]
+
+TRACKING_DECISION = "Is the bias real? Correct the forecast or the overrides?"
+CUMULATIVE_DECISION = "Re-base the demand plan, or keep it and record why?"
+STOCKOUT_DECISION = "Add capacity, build ahead, or accept late deliveries?"
+SAFETY_STOCK_DECISION = "Rebuild the buffer, or accept thinner cover?"
+INVENTORY_DECISION = "Reduce production, or accept the extra stock?"
+BACKLOG_DECISION = "Add capacity, or accept longer customer lead times?"
+OVERLOAD_DECISION = "Add a shift or outsource, build ahead, or accept late deliveries?"
+BELOW_PLAN_DECISION = "Accept the gap, push demand, or revise the plan?"
+ABOVE_PLAN_DECISION = "Raise the plan, or check that supply can deliver the upside?"
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """How far a figure may stray before it reaches the agenda (defaults: module constants).
+
+    cumulative_error: share of the bookings the summed forecast error may reach;
+    cumulative_error_min_months: fewest months that error is judged on; inventory, backlog:
+    share above target; plan_gap: share of the business plan revenue may miss or beat.
+    """
+
+    cumulative_error: float = CUMULATIVE_ERROR_TOLERANCE
+    cumulative_error_min_months: int = CUMULATIVE_ERROR_MIN_MONTHS
+    inventory: float = INVENTORY_TOLERANCE
+    backlog: float = BACKLOG_TOLERANCE
+    plan_gap: float = PLAN_GAP_TOLERANCE
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every trigger reads: the plan priced per family-month, capacity, the time fence."""
+
+    company: Company
+    rows: pd.DataFrame      # plan rows with unit_price and unit_cost, by family and month
+    load: pd.DataFrame
+    window: pd.PeriodIndex  # the plan's first WINDOW_MONTHS months
+    fence: pd.Period        # first month outside the time fence
+
+    @property
+    def currency(self) -> str:
+        return self.company.config.currency
+
+    def money(self, value: float) -> str:
+        return f"{self.currency} n/a" if pd.isna(value) else format_money(value, self.currency)
+
+
+def exception_agenda(company: Company, *, plan: pd.DataFrame, load: pd.DataFrame,
+                     money: pd.DataFrame, outlook: pd.DataFrame,
+                     accuracy: pd.DataFrame | None,
+                     cumulative_errors: pd.DataFrame | None = None,
+                     tolerances: Tolerances = Tolerances()) -> pd.DataFrame:
+    """The ranked exception agenda (see the module notes for triggers, impact and ranking).
+
+    `plan` is the supply plan, `load` the capacity load of its required production (the
+    `required_load` artifact), `money` and `outlook` the money view and fiscal-year outlook,
+    `accuracy` the demand review's accuracy frame (None when not measured: no demand rows).
+    `cumulative_errors` (columns of `cumulative_forecast_errors`) defaults to
+    `cumulative_forecast_errors(accuracy)`. Families not in the plan get no demand row.
+    Returns `rank, area, family, topic, months, issue, impact, decision, options`: family holds
+    the resource code for capacity rows, impact is in the company currency.
+    """
+    ctx = _context(company, plan, load, money)
+    if cumulative_errors is None and accuracy is not None:
+        cumulative_errors = cumulative_forecast_errors(accuracy)
+    alerts = _tracking_alerts(ctx, accuracy)
+    tracked = set(alerts[["family", "first_month", "last_month"]].itertuples(index=False,
+                                                                              name=None))
+    items = (_tracking_items(ctx, alerts)
+             + _cumulative_items(ctx, cumulative_errors, tracked, tolerances)
+             + _stockout_items(ctx) + _safety_stock_items(ctx)
+             + _excess_items(ctx, "MTS", tolerances.inventory)
+             + _excess_items(ctx, "MTO", tolerances.backlog)
+             + _overload_items(ctx)
+             + _fiscal_year_items(ctx, outlook, tolerances.plan_gap)
+             + _next_months_items(ctx, tolerances.plan_gap))
+    table = pd.DataFrame(items, columns=AGENDA_COLUMNS[1:]).astype({"impact": float})
+    table["impact"] = table["impact"].round(2)
+    table["_area"] = table["area"].map(AREAS.index)
+    table = table.sort_values(["impact", "_area", "family", "topic", "months"],
+                              ascending=[False, True, True, True, True], na_position="last",
+                              ignore_index=True).drop(columns="_area")
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table
+
+
+def cumulative_forecast_errors(accuracy: pd.DataFrame, *, lag: int = 1) -> pd.DataFrame:
+    """Per family at one lag, the summed error of the forecast leadership saw over the window.
+
+    The forecast is the consensus where every month of the window has one, else the statistical
+    forecast (as `accuracy.plan_accuracy`). Returns `family, first_month, last_month, months,
+    forecast, actual, error, error_pct, source`: error = forecast - actual (units, summed),
+    error_pct = error / actual (NaN without bookings). Families with no compared month are left
+    out.
+    """
+    chosen = plan_accuracy(accuracy, lag=lag)
+    chosen = chosen[chosen["months"] > 0]
+    span = accuracy.loc[accuracy["lag"] == lag, ["family", "first_month", "last_month"]]
+    errors = chosen.merge(span, on="family", how="left")
+    errors["error"] = errors["forecast"] - errors["actual"]
+    errors["error_pct"] = errors["error"] / errors["actual"].where(errors["actual"] > 0)
+    return errors[ERROR_COLUMNS].reset_index(drop=True)
+
+
+def _context(company: Company, plan: pd.DataFrame, load: pd.DataFrame,
+             money: pd.DataFrame) -> _Context:
+    priced = money[KEY + ["unit_price", "unit_cost", "revenue", "plan_revenue"]]
+    rows = plan.merge(priced, on=KEY, how="left").sort_values(KEY, ignore_index=True)
+    cycle = rows["month"].min()
+    return _Context(company=company, rows=rows, load=load,
+                    window=pd.period_range(cycle, periods=WINDOW_MONTHS, freq="M"),
+                    fence=cycle + company.config.frozen_months)
+
+
+# --- demand ---------------------------------------------------------------------------------
+
+def _tracking_alerts(ctx: _Context, accuracy: pd.DataFrame | None) -> pd.DataFrame:
+    """The lag-1 accuracy rows of planned families whose tracking signal is out of band."""
+    if accuracy is None:
+        return pd.DataFrame(columns=["family", "first_month", "last_month"])
+    return accuracy[(accuracy["lag"] == 1) & (accuracy["family"] != TOTAL)
+                    & accuracy["tracking_alert"] & accuracy["family"].isin(ctx.rows["family"])]
+
+
+def _tracking_items(ctx: _Context, rows: pd.DataFrame) -> list[dict]:
+    items = []
+    for row in rows.itertuples(index=False):
+        error = row.statistical - row.actual
+        months = span_label(row.first_month, row.last_month)
+        monthly, units, value, ahead = _run_rate(ctx, row.family, error, row.months)
+        items.append(_item(
+            "demand", row.family, "Tracking signal out of band", months,
+            f"The statistical forecast of {row.family} ran {_error_text(error, row.actual)} "
+            f"bookings over {row.months} months ({months}); tracking signal "
+            f"{row.tracking_signal:+.1f}, outside +/-{TRACKING_SIGNAL_LIMIT}.",
+            value, TRACKING_DECISION,
+            [f"correct the statistical forecast: {_direction(error)} it by {monthly:,.0f} units "
+             f"a month ({units:,.0f} units, {ctx.money(value)} over the next {ahead} months)",
+             "correct it through overrides, each with owner and reason",
+             "keep it: record why the bias will not last"]))
+    return items
+
+
+def _cumulative_items(ctx: _Context, errors: pd.DataFrame | None, tracked: set,
+                      tolerances: Tolerances) -> list[dict]:
+    """Rows for errors beyond tolerance; `tracked` holds the (family, first_month, last_month)
+    of the tracking-signal rows, which already put a statistical error on the agenda."""
+    if errors is None:
+        return []
+    flagged = errors[(errors["months"] >= tolerances.cumulative_error_min_months)
+                     & (errors["error"].abs() > tolerances.cumulative_error * errors["actual"]
+                        + UNIT_TOLERANCE)
+                     & errors["family"].isin(ctx.rows["family"])]
+    repeats = [row.source == "statistical" and (row.family, row.first_month, row.last_month)
+               in tracked for row in flagged.itertuples(index=False)]
+    flagged = flagged[~pd.Series(repeats, index=flagged.index, dtype=bool)]
+    items = []
+    for row in flagged.itertuples(index=False):
+        months = span_label(row.first_month, row.last_month)
+        monthly, units, value, ahead = _run_rate(ctx, row.family, row.error, row.months)
+        review = ("review the overrides that moved it" if row.source == "consensus"
+                  else "correct the statistical forecast it rests on")
+        items.append(_item(
+            "demand", row.family, "Cumulative forecast error", months,
+            f"The {row.source} forecast of {row.family} ran "
+            f"{_error_text(row.error, row.actual)} bookings over {row.months} months "
+            f"({months}), beyond the {tolerances.cumulative_error:.0%} tolerance.",
+            value, CUMULATIVE_DECISION,
+            [f"re-base the consensus: {_direction(row.error)} it by {monthly:,.0f} units a month "
+             f"({units:,.0f} units, {ctx.money(value)} over the next {ahead} months)",
+             review, "keep it: record why the error will not recur"]))
+    return items
+
+
+def _run_rate(ctx: _Context, family: str, error: float, months: int
+              ) -> tuple[float, float, float, int]:
+    """A window's error carried forward: (units a month, units and value over the family's plan
+    months in the next 12, that count of months), valued at the family's average price there."""
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(ctx.window)]
+    monthly = abs(error) / months
+    units = monthly * len(rows)
+    return monthly, units, units * _average_price(rows), len(rows)
+
+
+def _average_price(rows: pd.DataFrame) -> float:
+    """Unit price over some plan rows weighted by their demand (the plain mean without demand)."""
+    demand = rows["demand"].sum()
+    if demand > 0:
+        return float((rows["demand"] * rows["unit_price"]).sum(skipna=False) / demand)
+    return float(rows["unit_price"].mean())
+
+
+def _error_text(error: float, actual: float) -> str:
+    share = f" ({abs(error) / actual:.1%})" if actual > 0 else ""
+    return f"{abs(error):,.0f} units{share} {'above' if error > 0 else 'below'}"
+
+
+def _direction(error: float) -> str:
+    return "lower" if error > 0 else "raise"
+
+
+# --- supply ---------------------------------------------------------------------------------
+
+def _stockout_items(ctx: _Context) -> list[dict]:
+    rows = ctx.rows
+    flagged = rows[(rows["strategy"] == "MTS") & (rows["shortfall"] > UNIT_TOLERANCE)]
+    items = []
+    for family, months, run in _runs(flagged, "family"):
+        units = run["shortfall"].sum()
+        at_risk = (run["shortfall"] * run["unit_price"]).sum(skipna=False)
+        items.append(_item(
+            "supply", family, "Projected stock-out", months,
+            f"{family} runs out of stock: {units:,.0f} units of demand go unshipped over "
+            f"{_months_text(run)} ({ctx.money(at_risk)} of revenue at risk).",
+            at_risk, STOCKOUT_DECISION,
+            [_extra_capacity(ctx, family, units, months),
+             _build_ahead(ctx, family, units, run["month"].min()),
+             f"accept {units:,.0f} units late ({ctx.money(at_risk)} of revenue at risk)"]))
+    return items
+
+
+def _safety_stock_items(ctx: _Context) -> list[dict]:
+    rows = ctx.rows
+    if "safety_stock" not in rows.columns:
+        return []
+    rows = rows.assign(below=rows["safety_stock"] - rows["inventory"])
+    flagged = rows[(rows["strategy"] == "MTS") & (rows["below"] > UNIT_TOLERANCE)
+                   & ~(rows["shortfall"] > UNIT_TOLERANCE)]
+    items = []
+    for family, months, run in _runs(flagged, "family"):
+        low = run.loc[run["below"].idxmax()]
+        exposed = low["below"] * low["unit_price"]
+        items.append(_item(
+            "supply", family, "Below safety stock", months,
+            f"{family} stock falls below its safety stock over {_months_text(run)}: "
+            f"{low['inventory']:,.0f} units against {low['safety_stock']:,.0f} in "
+            f"{month_label(low['month'])}, {low['below']:,.0f} units of cover missing "
+            f"({ctx.money(exposed)} of demand exposed).",
+            exposed, SAFETY_STOCK_DECISION,
+            [_extra_capacity(ctx, family, low["below"], months),
+             _build_ahead(ctx, family, low["below"], run["month"].min()),
+             f"accept thinner cover: {low['below']:,.0f} units below safety stock at the low "
+             f"point ({ctx.money(exposed)} of demand exposed)"]))
+    return items
+
+
+def _excess_items(ctx: _Context, strategy: str, tolerance: float) -> list[dict]:
+    """Inventory (MTS, valued at cost) or backlog (MTO, at price) above target beyond tolerance."""
+    mts = strategy == "MTS"
+    rows = ctx.rows[ctx.rows["strategy"] == strategy]
+    position = rows["inventory"] if mts else rows["backlog"]
+    rows = rows.assign(position=position, excess=position - rows["target"])
+    flagged = rows[(rows["position"] > (1 + tolerance) * rows["target"])
+                   & (rows["excess"] > UNIT_TOLERANCE)]
+    items = []
+    for family, months, run in _runs(flagged, "family"):
+        peak = run.loc[run["excess"].idxmax()]
+        what, valued = ("Inventory", "at cost") if mts else ("Backlog", "of revenue waiting")
+        value = peak["excess"] * (peak["unit_cost"] if mts else peak["unit_price"])
+        issue = (f"{what} of {family} peaks at {peak['position']:,.0f} units in "
+                 f"{month_label(peak['month'])} against a target of {peak['target']:,.0f}: "
+                 f"{peak['excess']:,.0f} units above ({ctx.money(value)} {valued}).")
+        if mts:
+            items.append(_item("supply", family, "Inventory above target", months, issue, value,
+                               INVENTORY_DECISION, _inventory_options(ctx, peak, value)))
+        else:
+            items.append(_item("supply", family, "Backlog above target", months, issue, value,
+                               BACKLOG_DECISION, _backlog_options(ctx, peak, months)))
+    return items
+
+
+def _inventory_options(ctx: _Context, peak: pd.Series, value: float) -> list[str]:
+    holding = value * ctx.company.config.holding_cost_rate / 12
+    return [f"cut production by {peak['excess']:,.0f} units by {month_label(peak['month'])}",
+            f"accept the extra stock ({ctx.money(value)} tied up, about {ctx.money(holding)} a "
+            "month to hold)",
+            f"sell it down: {peak['excess']:,.0f} units ("
+            f"{ctx.money(peak['excess'] * peak['unit_price'])} at price)"]
+
+
+def _backlog_options(ctx: _Context, peak: pd.Series, months: str) -> list[str]:
+    weeks = ctx.company.families.set_index("family")["backlog_target_weeks"].get(peak["family"])
+    return [_extra_capacity(ctx, peak["family"], peak["excess"], months),
+            f"accept longer lead times: {peak['weeks_of_backlog']:,.1f} weeks of backlog at the "
+            f"peak against a target of {weeks:g}",
+            "quote later delivery dates on new orders"]
+
+
+# --- capacity -------------------------------------------------------------------------------
+
+def _overload_items(ctx: _Context) -> list[dict]:
+    load = ctx.load
+    over = load[load["status"] == "overload"].assign(
+        short=lambda f: (f["load_hours"] - f["available_hours"]
+                         - f["max_overtime_hours"]).clip(lower=0))
+    rate = ctx.company.resources.set_index("resource")["overtime_cost_per_hour"]
+    items = []
+    for resource, months, run in _runs(over, "resource"):
+        short = run["short"].sum()
+        units, late = _units_short(ctx, resource, run)
+        capacity = (run["available_hours"] + run["max_overtime_hours"]).sum()
+        items.append(_item(
+            "capacity", resource, "Capacity overload", months,
+            f"Resource {resource} ({run['plant'].iloc[0]}) needs {run['load_hours'].sum():,.0f} "
+            f"hours against {capacity:,.0f} with overtime over {_months_text(run)}: "
+            f"{short:,.0f} hours short, peak utilisation {run['utilisation'].max():.0%}; "
+            f"{units:,.0f} units cannot be made ({ctx.money(late)} of revenue).",
+            late, OVERLOAD_DECISION,
+            [f"add a shift or outsource in {months}: {short:,.0f} hours ("
+             f"{ctx.money(short * rate.get(resource, float('nan')))} at the overtime rate)",
+             _build_ahead_hours(ctx, resource, short, run["month"].min()),
+             f"accept {units:,.0f} units late ({ctx.money(late)} of revenue delayed)"]))
+    return items
+
+
+def _units_short(ctx: _Context, resource: str, run: pd.DataFrame) -> tuple[float, float]:
+    """Units (and their revenue) the missing hours would make: each month, the required
+    production of the resource's families cut by hours short / load."""
+    bill = ctx.company.bill_of_resources
+    users = bill.loc[(bill["resource"] == resource) & (bill["hours_per_unit"] > 0), "family"]
+    cut = run.set_index("month")["short"] / run.set_index("month")["load_hours"]
+    rows = ctx.rows[ctx.rows["family"].isin(users) & ctx.rows["month"].isin(cut.index)]
+    units = rows["required"] * rows["month"].map(cut)
+    return float(units.sum()), float((units * rows["unit_price"]).sum(skipna=False))
+
+
+def _family_hours(ctx: _Context, family: str) -> pd.Series:
+    """Hours per unit of the family on each resource it uses, by resource."""
+    bill = ctx.company.bill_of_resources
+    rows = bill[(bill["family"] == family) & (bill["hours_per_unit"] > 0)]
+    return rows.groupby("resource")["hours_per_unit"].sum()
+
+
+def _extra_capacity(ctx: _Context, family: str, units: float, months: str) -> str:
+    hours = _family_hours(ctx, family) * units
+    if hours.empty:
+        return f"produce {units:,.0f} more units in {months}"
+    rate = ctx.company.resources.set_index("resource")["overtime_cost_per_hour"]
+    cost = (hours * rate.reindex(hours.index)).sum(min_count=len(hours))
+    where = ", ".join(f"{h:,.0f} hours on {r}" for r, h in hours.items())
+    return f"extra capacity in {months}: {where} ({ctx.money(cost)} at the overtime rate)"
+
+
+def _spare_hours(ctx: _Context) -> pd.DataFrame:
+    """Hours left per resource and month: available plus overtime minus required load."""
+    load = ctx.load
+    spare = (load["available_hours"] + load["max_overtime_hours"] - load["load_hours"]).clip(
+        lower=0)
+    return load.assign(spare=spare).pivot(index="month", columns="resource", values="spare")
+
+
+def _build_months(ctx: _Context, start: pd.Period) -> pd.PeriodIndex | None:
+    """Months a build-ahead for an issue starting in `start` can use, latest first."""
+    if start <= ctx.fence:
+        return None
+    return pd.period_range(ctx.fence, start - 1, freq="M")[::-1]
+
+
+def _no_build_text(ctx: _Context, start: pd.Period) -> str:
+    return (f"build ahead: no plan month before {month_label(start)} outside the time fence "
+            f"(frozen until {month_label(ctx.fence - 1)})")
+
+
+def _build_ahead(ctx: _Context, family: str, units: float, start: pd.Period) -> str:
+    """Build `units` of the family ahead of `start` on spare capacity, the latest months first."""
+    months = _build_months(ctx, start)
+    if months is None:
+        return _no_build_text(ctx, start)
+    hours = _family_hours(ctx, family)
+    if hours.empty:
+        return f"build ahead from {month_label(ctx.fence)}"
+    spare = _spare_hours(ctx).reindex(index=months, columns=hours.index).fillna(0.0)
+    taken = _latest_first(spare.div(hours, axis=1).min(axis=1), units)
+    if taken.empty:
+        return (f"build ahead: no spare capacity on {', '.join(hours.index)} from "
+                f"{month_label(months[-1])} to {month_label(months[0])}")
+    cost = ctx.rows.loc[(ctx.rows["family"] == family) & (ctx.rows["month"] == start),
+                        "unit_cost"].iloc[0]
+    held = sum(units_then * (start - month).n for month, units_then in taken.items())
+    holding = held * cost * ctx.company.config.holding_cost_rate / 12
+    return (f"build ahead from {month_label(taken.index.min())}: spare capacity for "
+            f"{taken.sum():,.0f} of the {units:,.0f} units in "
+            f"{span_label(taken.index.min(), taken.index.max())} (holding about "
+            f"{ctx.money(holding)})")
+
+
+def _build_ahead_hours(ctx: _Context, resource: str, hours: float, start: pd.Period) -> str:
+    """Move `hours` of a resource's work before `start` onto its spare hours, latest first."""
+    months = _build_months(ctx, start)
+    if months is None:
+        return _no_build_text(ctx, start)
+    spare = _spare_hours(ctx).reindex(index=months, columns=[resource]).fillna(0.0)
+    taken = _latest_first(spare[resource], hours)
+    if taken.empty:
+        return (f"build ahead: no spare hours on {resource} from {month_label(months[-1])} to "
+                f"{month_label(months[0])}")
+    return (f"build ahead from {month_label(taken.index.min())}: {taken.sum():,.0f} of the "
+            f"{hours:,.0f} hours fit in spare hours "
+            f"{span_label(taken.index.min(), taken.index.max())}")
+
+
+def _latest_first(available: pd.Series, amount: float) -> pd.Series:
+    """What each month of `available` (ordered latest first) gives toward `amount`, each
+    taking what the later months left; months that give nothing are left out."""
+    given = available.clip(lower=0.0)
+    still_needed = (amount - (given.cumsum() - given)).clip(lower=0.0)
+    taken = given.where(given < still_needed, still_needed)
+    return taken[taken > 0]
+
+
+# --- finance --------------------------------------------------------------------------------
+
+def _fiscal_year_items(ctx: _Context, outlook: pd.DataFrame, tolerance: float) -> list[dict]:
+    _, in_year = fiscal_year(ctx.window[0],
+                             start_month=ctx.company.config.fiscal_year_start_month)
+    rows = outlook[(outlook["family"] != TOTAL) & (outlook["gap_pct"].abs() > tolerance)]
+    return [_gap_item(ctx, row.family, "Fiscal year", row.months, in_year,
+                      revenue=row.forecast_revenue, plan=row.plan_revenue,
+                      what=(f"{row.fiscal_year} revenue of {row.family} is forecast at "
+                            f"{ctx.money(row.forecast_revenue)} ({ctx.money(row.actual_revenue)} "
+                            f"actual + {ctx.money(row.outlook_revenue)} outlook)"))
+            for row in rows.itertuples(index=False)]
+
+
+def _next_months_items(ctx: _Context, tolerance: float) -> list[dict]:
+    rows = ctx.rows[ctx.rows["month"].isin(ctx.window) & ctx.rows["plan_revenue"].notna()]
+    items = []
+    for family, compared in rows.groupby("family", sort=True):
+        revenue, plan = compared["revenue"].sum(skipna=False), compared["plan_revenue"].sum()
+        if plan > 0 and abs(revenue - plan) > tolerance * plan:
+            first, last = compared["month"].min(), compared["month"].max()
+            covered = (f"{len(compared)} of the next {WINDOW_MONTHS} months have a plan"
+                       if len(compared) < WINDOW_MONTHS else "")
+            items.append(_gap_item(
+                ctx, family, f"Next {WINDOW_MONTHS} months", span_label(first, last),
+                compared["month"], revenue=revenue, plan=plan,
+                what=(f"Revenue of {family} over {span_label(first, last)} is planned at "
+                      f"{ctx.money(revenue)}" + (f" ({covered})" if covered else ""))))
+    return items
+
+
+def _gap_item(ctx: _Context, family: str, label: str, months: str, covered, *, revenue: float,
+              plan: float, what: str) -> dict:
+    """A business plan gap over the `covered` months, with the options to close it."""
+    gap = revenue - plan
+    below = gap < 0
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
+    units = abs(gap) / _average_price(rows) if not rows.empty else float("nan")
+    short_units = rows["shortfall"].sum()
+    short = (rows["shortfall"] * rows["unit_price"]).sum(skipna=False)
+    if below:
+        options = [f"push demand: {_count(units)} more units to close {ctx.money(-gap)}",
+                   f"accept the gap and revise the business plan to {ctx.money(revenue)}"]
+        if short_units > UNIT_TOLERANCE:
+            options.insert(1, f"recover the supply shortfall ({ctx.money(short)} of the gap)")
+    else:
+        options = [f"raise the business plan to {ctx.money(revenue)}",
+                   f"check that supply can deliver the extra {_count(units)} units",
+                   "keep the plan and hold the upside as a buffer"]
+    word = "below" if below else "above"
+    return _item("finance", family, f"{label} {word} plan", months,
+                 f"{what}, {abs(gap) / plan:.1%} {word} the business plan of "
+                 f"{ctx.money(plan)}.",
+                 abs(gap), BELOW_PLAN_DECISION if below else ABOVE_PLAN_DECISION, options)
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+def _item(area: str, family: str, topic: str, months: str, issue: str, impact: float,
+          decision: str, options: list[str]) -> dict:
+    lettered = " ".join(f"{letter}) {text}" for letter, text in zip("abcdef", options))
+    return {"area": area, "family": family, "topic": topic, "months": months, "issue": issue,
+            "impact": impact, "decision": decision, "options": lettered}
+
+
+def _runs(flagged: pd.DataFrame, by: str):
+    """Split flagged rows into runs of consecutive months of one `by` value:
+    (value, months label, rows)."""
+    flagged = flagged.sort_values([by, "month"])
+    ordinal = flagged["month"].dt.year * 12 + flagged["month"].dt.month
+    starts = (flagged[by] != flagged[by].shift()) | (ordinal.diff() != 1)
+    for _, run in flagged.groupby(starts.cumsum(), sort=True):
+        yield run[by].iloc[0], span_label(run["month"].min(), run["month"].max()), run
+
+
+def _count(units: float) -> str:
+    return "n/a" if pd.isna(units) else f"{units:,.0f}"
+
+
+def _months_text(run: pd.DataFrame) -> str:
+    return "1 month" if len(run) == 1 else f"{len(run)} months"

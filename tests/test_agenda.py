@@ -1,0 +1,400 @@
+"""The exception agenda: each trigger on a crafted plan, the impact and options figures, ranking."""
+import pandas as pd
+import pytest
+
+from builders import company_from_rows
+from sop_lib.accuracy import accuracy_by_family
+from sop_lib.agenda import (
+    AGENDA_COLUMNS,
+    BACKLOG_DECISION,
+    BELOW_PLAN_DECISION,
+    CUMULATIVE_DECISION,
+    INVENTORY_DECISION,
+    OVERLOAD_DECISION,
+    SAFETY_STOCK_DECISION,
+    STOCKOUT_DECISION,
+    TRACKING_DECISION,
+    Tolerances,
+    cumulative_forecast_errors,
+    exception_agenda,
+)
+from sop_lib.company import CompanyConfig
+
+START = pd.Period("2026-01", "M")
+NAN = float("nan")
+PRICES = {"A": (10.0, 6.0), "B": (100.0, 70.0)}   # unit price, unit cost
+
+# R1: 100 regular + 20 overtime hours at 45 an hour; A takes 1 hour a unit, B 2 hours.
+# The first month is inside the time fence; holding costs 20% of cost a year (0.10 a month for A).
+COMPANY = company_from_rows(
+    config=CompanyConfig("T", "EUR", frozen_months=1, holding_cost_rate=0.2),
+    families=[{"family": "A", "strategy": "MTS", "inventory_target_days": 30,
+               "service_target": 0.95},
+              {"family": "B", "strategy": "MTO", "backlog_target_weeks": 2,
+               "service_target": 0.9}],
+    resources=[{"resource": "R1", "plant": "P1", "available_hours": 100,
+                "max_overtime_hours": 20, "regular_cost_per_hour": 30,
+                "overtime_cost_per_hour": 45}],
+    bill_of_resources=[{"family": "A", "resource": "R1", "hours_per_unit": 1.0},
+                       {"family": "B", "resource": "R1", "hours_per_unit": 2.0}],
+)
+
+
+def family_plan(family, strategy, months=3, **columns) -> list[dict]:
+    """Plan rows from START with quiet defaults, overridden by per-month value lists."""
+    mts = strategy == "MTS"
+    defaults = {"demand": 100.0 if mts else 10.0, "required": 100.0 if mts else 10.0,
+                "production": 100.0 if mts else 10.0, "shipments": 100.0 if mts else 10.0,
+                "shortfall": 0.0, "inventory": 100.0 if mts else NAN,
+                "backlog": 0.0 if mts else 10.0, "target": 100.0 if mts else 10.0,
+                "weeks_of_backlog": NAN if mts else 2.0}
+    rows = []
+    for i in range(months):
+        row = {"family": family, "strategy": strategy, "month": START + i, **defaults}
+        row.update({name: values[i] for name, values in columns.items()})
+        rows.append(row)
+    return rows
+
+
+def frame(rows) -> pd.DataFrame:
+    table = pd.DataFrame(rows)
+    table["month"] = table["month"].astype("period[M]")
+    return table
+
+
+def money_for(plan: pd.DataFrame, plan_revenue: dict | None = None) -> pd.DataFrame:
+    """The money view of a plan: revenue at PRICES, the business plan equal to it unless given
+    per (family, month index)."""
+    money = plan[["family", "strategy", "month", "shipments"]].copy()
+    money["unit_price"] = money["family"].map(lambda f: PRICES[f][0])
+    money["unit_cost"] = money["family"].map(lambda f: PRICES[f][1])
+    money["revenue"] = money["shipments"] * money["unit_price"]
+    money["plan_revenue"] = money["revenue"]
+    for (family, index), value in (plan_revenue or {}).items():
+        money.loc[(money["family"] == family) & (money["month"] == START + index),
+                  "plan_revenue"] = value
+    return money
+
+
+def load_for(loads) -> pd.DataFrame:
+    """Required load on R1 month by month from START."""
+    rows = [{"resource": "R1", "plant": "P1", "month": START + i, "load_hours": hours,
+             "available_hours": 100.0, "max_overtime_hours": 20.0,
+             "overtime_hours": min(max(hours - 100, 0), 20), "utilisation": hours / 100,
+             "status": "ok" if hours <= 100 else "overtime" if hours <= 120 else "overload"}
+            for i, hours in enumerate(loads)]
+    return frame(rows)
+
+
+def outlook_for(gaps: dict) -> pd.DataFrame:
+    """An outlook: each family's plan 1000, forecast 1000 x (1 + gap), 200 of it actual."""
+    return pd.DataFrame([
+        {"family": family, "fiscal_year": "FY2026", "months": "2026-01 to 2026-12",
+         "actual_revenue": 200.0, "outlook_revenue": 1000 * (1 + gap) - 200,
+         "forecast_revenue": 1000 * (1 + gap), "plan_revenue": 1000.0, "gap": 1000 * gap,
+         "gap_pct": gap} for family, gap in gaps.items()])
+
+
+def accuracy_for(errors: dict, *, consensus: bool = True) -> pd.DataFrame:
+    """Lag-1 accuracy of families booking 100 a month from 2025-07, forecast 100 + error."""
+    archive, actuals = [], []
+    for family, family_errors in errors.items():
+        for i, error in enumerate(family_errors):
+            month = pd.Period("2025-07", "M") + i
+            archive.append({"cycle": month, "lag": 1, "sku": f"{family}1", "family": family,
+                            "month": month, "statistical": 100.0 + error,
+                            "consensus": 100.0 + error if consensus else NAN})
+            actuals.append({"sku": f"{family}1", "family": family, "month": month,
+                            "bookings": 100.0})
+    return accuracy_by_family(frame(archive), frame(actuals), lags=[1])
+
+
+def quiet_plan(months=3) -> list[dict]:
+    return family_plan("A", "MTS", months) + family_plan("B", "MTO", months)
+
+
+def agenda(plan_rows, *, loads=None, plan_revenue=None, gaps=None, accuracy=None,
+           company=COMPANY, **options) -> pd.DataFrame:
+    plan = frame(plan_rows)
+    months = plan["month"].nunique()
+    return exception_agenda(
+        company, plan=plan, load=load_for(loads or [90.0] * months),
+        money=money_for(plan, plan_revenue), outlook=outlook_for(gaps or {"A": 0.0, "B": 0.0}),
+        accuracy=accuracy, **options)
+
+
+def only(result: pd.DataFrame, topic: str) -> pd.Series:
+    rows = result[result["topic"] == topic]
+    assert len(rows) == 1, result[["family", "topic", "months"]]
+    return rows.iloc[0]
+
+
+def test_a_quiet_plan_puts_nothing_on_the_agenda():
+    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [5, -5] * 3, "B": [0] * 6}))
+    assert result.empty
+    assert list(result.columns) == AGENDA_COLUMNS
+
+
+# --- demand -------------------------------------------------------------------------------
+
+def test_tracking_signal_out_of_band_values_the_bias_run_rate():
+    # +5 every month for 6 months: tracking signal 30 / 5 = 6; cumulative error 5% (tolerated)
+    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [5] * 6, "B": [0] * 6}))
+    row = only(result, "Tracking signal out of band")
+    assert (row["area"], row["family"], row["months"]) == ("demand", "A", "2025-07 to 2025-12")
+    assert row["decision"] == TRACKING_DECISION
+    assert row["impact"] == pytest.approx(150)     # 5 units a month x 3 plan months x EUR 10
+    assert "30 units (5.0%) above bookings over 6 months" in row["issue"]
+    assert "tracking signal +6.0, outside +/-4" in row["issue"]
+    assert row["options"].startswith("a) correct the statistical forecast: lower it by 5 units "
+                                     "a month (15 units, EUR 150 over the next 3 months)")
+    assert len(result) == 1
+
+
+def test_tracking_signal_within_band_raises_nothing():
+    # alternating errors: tracking signal 0, cumulative error 0
+    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [20, -20] * 3}))
+    assert result.empty
+
+
+def test_cumulative_error_beyond_tolerance_fires_without_a_tracking_alert():
+    # +40 / -10 three times: sum 90 on 600 booked = 15%; MAD 25, tracking signal 3.6
+    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [40, -10] * 3}))
+    row = only(result, "Cumulative forecast error")
+    assert row["decision"] == CUMULATIVE_DECISION
+    assert "consensus forecast of A ran 90 units (15.0%) above bookings" in row["issue"]
+    assert row["impact"] == pytest.approx(90 / 6 * 3 * 10)
+    assert "lower it by 15 units a month (45 units, EUR 450 over the next 3 months)" in \
+        row["options"]
+    assert "b) review the overrides that moved it" in row["options"]
+    assert len(result) == 1
+
+
+@pytest.mark.parametrize("errors, tolerances", [
+    ([40, -10] * 3, Tolerances(cumulative_error=0.15)),   # 15% is not beyond 15%
+    ([40, -10], Tolerances()),                           # 2 months: too few to judge
+    ([40, -10] * 3, Tolerances(cumulative_error_min_months=7)),
+])
+def test_cumulative_error_within_tolerance_or_too_short_raises_nothing(errors, tolerances):
+    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": errors}), tolerances=tolerances)
+    assert result.empty
+
+
+def test_cumulative_error_can_be_judged_on_another_window():
+    errors = cumulative_forecast_errors(accuracy_for({"A": [40, -10] * 3}))
+    row = only(agenda(quiet_plan(), accuracy=None, cumulative_errors=errors),
+               "Cumulative forecast error")
+    assert row["family"] == "A"
+
+
+def test_a_statistical_bias_already_tracked_is_not_repeated():
+    # no consensus archived: the cumulative error is the tracked statistical forecast's
+    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [20] * 6}, consensus=False))
+    assert result["topic"].tolist() == ["Tracking signal out of band"]
+
+
+def test_cumulative_forecast_errors_take_the_forecast_leadership_saw():
+    both = pd.concat([accuracy_for({"A": [40, -10] * 3}),
+                      accuracy_for({"B": [-10] * 4}, consensus=False)], ignore_index=True)
+    errors = cumulative_forecast_errors(both).set_index("family")
+    assert errors.loc["A", ["forecast", "actual", "error"]].tolist() == [690, 600, 90]
+    assert errors.loc["A", "error_pct"] == pytest.approx(0.15)
+    assert errors.loc["A", "source"] == "consensus"
+    assert errors.loc["B", ["months", "error", "source"]].tolist() == [4, -40, "statistical"]
+    assert errors.loc["B", "first_month"] == pd.Period("2025-07", "M")
+    assert errors.loc["B", "last_month"] == pd.Period("2025-10", "M")
+    assert "Total" not in errors.index
+
+
+def test_no_demand_row_for_a_family_no_longer_planned():
+    result = agenda(family_plan("B", "MTO"), accuracy=accuracy_for({"A": [20] * 6}))
+    assert result.empty
+
+
+# --- supply -------------------------------------------------------------------------------
+
+def test_stock_out_priced_at_revenue_with_capacity_build_ahead_and_late_options():
+    plan = (family_plan("A", "MTS", 5, shortfall=[0, 0, 0, 0, 30], inventory=[100] * 4 + [0])
+            + family_plan("B", "MTO", 5))
+    # spare hours on R1 (120 - load): 2026-02 50, 2026-03 0, 2026-04 20
+    row = only(agenda(plan, loads=[90, 70, 120, 100, 120]), "Projected stock-out")
+    assert (row["area"], row["family"], row["months"]) == ("supply", "A", "2026-05")
+    assert row["decision"] == STOCKOUT_DECISION
+    assert row["impact"] == 300                                     # 30 units x EUR 10
+    assert "30 units of demand go unshipped over 1 month (EUR 300 of revenue at risk)" in \
+        row["issue"]
+    # 20 units held one month, 10 three months, at 6 x 0.2 / 12 = 0.10 a unit-month
+    assert row["options"] == (
+        "a) extra capacity in 2026-05: 30 hours on R1 (EUR 1,350 at the overtime rate) "
+        "b) build ahead from 2026-02: spare capacity for 30 of the 30 units in 2026-02 to "
+        "2026-04 (holding about EUR 5) "
+        "c) accept 30 units late (EUR 300 of revenue at risk)")
+
+
+def test_stock_out_months_form_runs_and_build_ahead_respects_the_time_fence():
+    plan = (family_plan("A", "MTS", 4, shortfall=[10, 5, 0, 20]) + family_plan("B", "MTO", 4))
+    result = agenda(plan, loads=[90, 120, 110, 90])
+    rows = result[result["topic"] == "Projected stock-out"].set_index("months")
+    assert rows["impact"].to_dict() == {"2026-01 to 2026-02": 150, "2026-04": 200}
+    assert "b) build ahead: no plan month before 2026-01 outside the time fence (frozen until " \
+           "2026-01)" in rows.loc["2026-01 to 2026-02", "options"]
+    # 2026-02 is full, 2026-03 has 10 spare hours: 10 of the 20 units
+    assert "b) build ahead from 2026-03: spare capacity for 10 of the 20 units in 2026-03" in \
+        rows.loc["2026-04", "options"]
+    assert result["rank"].tolist()[:2] == [1, 2]
+
+
+def test_build_ahead_says_when_no_capacity_is_spare():
+    plan = family_plan("A", "MTS", 3, shortfall=[0, 0, 10]) + family_plan("B", "MTO", 3)
+    row = only(agenda(plan, loads=[90, 120, 120]), "Projected stock-out")
+    assert "b) build ahead: no spare capacity on R1 from 2026-02 to 2026-02" in row["options"]
+
+
+def test_below_safety_stock_needs_the_plan_to_carry_one():
+    rows = family_plan("A", "MTS", 3, inventory=[100, 60, 90]) + family_plan("B", "MTO", 3)
+    assert agenda(rows).empty                                       # no safety_stock column
+    for row in rows:
+        row["safety_stock"] = 80.0 if row["family"] == "A" else NAN
+    result = agenda(rows)
+    row = only(result, "Below safety stock")
+    assert (row["family"], row["months"], row["decision"]) == ("A", "2026-02",
+                                                                SAFETY_STOCK_DECISION)
+    assert row["impact"] == 200                                     # 20 units x EUR 10
+    assert "60 units against 80 in 2026-02, 20 units of cover missing" in row["issue"]
+    assert "a) extra capacity in 2026-02: 20 hours on R1 (EUR 900 at the overtime rate)" in \
+        row["options"]
+    assert len(result) == 1
+
+
+def test_a_stock_out_month_is_not_also_a_safety_stock_breach():
+    rows = family_plan("A", "MTS", 2, inventory=[100, 0], shortfall=[0, 10])
+    for row in rows:
+        row["safety_stock"] = 50.0
+    assert agenda(rows)["topic"].tolist() == ["Projected stock-out"]
+
+
+@pytest.mark.parametrize("peak, fires", [(150.0, False), (160.0, True)])
+def test_inventory_above_target_beyond_tolerance_is_valued_at_cost(peak, fires):
+    plan = family_plan("A", "MTS", 3, inventory=[120, peak, 100]) + family_plan("B", "MTO", 3)
+    result = agenda(plan)
+    assert (not result.empty) == fires
+    if fires:
+        row = only(result, "Inventory above target")
+        assert row["decision"] == INVENTORY_DECISION
+        assert row["impact"] == 360                                 # 60 units x cost 6
+        assert row["options"] == (
+            "a) cut production by 60 units by 2026-02 b) accept the extra stock (EUR 360 tied "
+            "up, about EUR 6 a month to hold) c) sell it down: 60 units (EUR 600 at price)")
+
+
+@pytest.mark.parametrize("backlog, fires", [(12.5, False), (13.0, True)])
+def test_backlog_above_target_beyond_tolerance_is_valued_at_price(backlog, fires):
+    plan = family_plan("A", "MTS", 2) + family_plan("B", "MTO", 2, backlog=[10, backlog],
+                                                    weeks_of_backlog=[2.0, 2.6])
+    result = agenda(plan)
+    assert (not result.empty) == fires
+    if fires:
+        row = only(result, "Backlog above target")
+        assert (row["months"], row["decision"]) == ("2026-02", BACKLOG_DECISION)
+        assert row["impact"] == 300                                 # 3 units x EUR 100
+        assert "a) extra capacity in 2026-02: 6 hours on R1 (EUR 270 at the overtime rate)" in \
+            row["options"]
+        assert "b) accept longer lead times: 2.6 weeks of backlog at the peak against a " \
+               "target of 2" in row["options"]
+
+
+def test_tolerances_are_keyword_overridable():
+    plan = family_plan("A", "MTS", 3, inventory=[120, 160, 100]) + family_plan("B", "MTO", 3)
+    assert agenda(plan, tolerances=Tolerances(inventory=0.7)).empty
+    assert len(agenda(plan, tolerances=Tolerances(inventory=0.1))) == 1
+
+
+# --- capacity -----------------------------------------------------------------------------
+
+def test_overload_values_the_units_its_missing_hours_would_make():
+    # 2026-01: A needs 110 units, B 10 (130 hours, 10 short); 2026-02: 105 and 10 (125, 5 short)
+    plan = (family_plan("A", "MTS", 4, required=[110, 105, 100, 100])
+            + family_plan("B", "MTO", 4))
+    result = agenda(plan, loads=[130, 125, 100, 90])
+    row = only(result, "Capacity overload")
+    assert (row["area"], row["family"], row["months"]) == ("capacity", "R1",
+                                                            "2026-01 to 2026-02")
+    assert row["decision"] == OVERLOAD_DECISION
+    # each month's required units cut by short / load, at their prices
+    revenue = 110 * 10 / 130 * 10 + 10 * 10 / 130 * 100 + 105 * 5 / 125 * 10 + 10 * 5 / 125 * 100
+    assert row["impact"] == pytest.approx(revenue, abs=0.005)      # rounded to cents
+    assert "15 hours short" in row["issue"] and "14 units cannot be made" in row["issue"]
+    assert row["options"].startswith("a) add a shift or outsource in 2026-01 to 2026-02: 15 "
+                                     "hours (EUR 675 at the overtime rate)")
+    assert f"c) accept 14 units late (EUR {revenue:,.0f} of revenue delayed)" in row["options"]
+
+
+def test_overload_build_ahead_uses_the_latest_spare_hours():
+    plan = family_plan("A", "MTS", 4, required=[90, 100, 110, 125]) + family_plan("B", "MTO", 4)
+    row = only(agenda(plan, loads=[90, 100, 110, 145]), "Capacity overload")
+    # 25 hours short in 2026-04; spare 10 in 2026-03, 20 in 2026-02 (2026-01 is frozen)
+    assert "b) build ahead from 2026-02: 25 of the 25 hours fit in spare hours 2026-02 to " \
+           "2026-03" in row["options"]
+
+
+def test_overtime_within_limits_is_no_overload():
+    assert agenda(quiet_plan(), loads=[110, 120, 100]).empty
+
+
+# --- finance ------------------------------------------------------------------------------
+
+def test_fiscal_year_gap_beyond_tolerance_in_either_direction():
+    result = agenda(quiet_plan(), gaps={"A": -0.06, "B": 0.05, "C": 0.08, "Total": -0.3})
+    assert result["family"].tolist() == ["C", "A"]                  # B sits on the tolerance
+    assert result["impact"].tolist() == pytest.approx([80, 60])
+    assert result["topic"].tolist() == ["Fiscal year above plan", "Fiscal year below plan"]
+    a = result.iloc[1]
+    assert a["decision"] == BELOW_PLAN_DECISION
+    assert a["issue"] == ("FY2026 revenue of A is forecast at EUR 940 (EUR 200 actual + EUR 740 "
+                          "outlook), 6.0% below the business plan of EUR 1,000.")
+    assert a["options"] == ("a) push demand: 6 more units to close EUR 60 b) accept the gap and "
+                            "revise the business plan to EUR 940")
+
+
+def test_a_plan_gap_with_a_supply_shortfall_offers_to_recover_it():
+    plan = family_plan("A", "MTS", 3, shortfall=[0, 0, 4]) + family_plan("B", "MTO", 3)
+    result = agenda(plan, gaps={"A": -0.1, "B": 0.0})
+    row = only(result, "Fiscal year below plan")
+    assert "b) recover the supply shortfall (EUR 40 of the gap)" in row["options"]
+
+
+def test_next_months_gap_compares_the_months_that_have_a_business_plan():
+    plan = frame(quiet_plan(3))
+    money = money_for(plan, {("A", 0): 1100.0, ("A", 1): 1100.0, ("A", 2): NAN})
+    result = exception_agenda(COMPANY, plan=plan, load=load_for([90] * 3), money=money,
+                              outlook=outlook_for({"A": 0.0}), accuracy=None)
+    row = only(result, "Next 12 months below plan")
+    assert (row["family"], row["months"]) == ("A", "2026-01 to 2026-02")
+    assert row["impact"] == 200                                     # 2000 vs 2200
+    assert "(2 of the next 12 months have a plan), 9.1% below the business plan of EUR 2,200" \
+        in row["issue"]
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+def test_rank_by_impact_then_area_then_family():
+    plan = (family_plan("A", "MTS", 3, shortfall=[0, 0, 6]) + family_plan("B", "MTO", 3))
+    # A's stock-out is worth 60, the same as A's and B's fiscal-year gaps and A's bias
+    result = agenda(plan, gaps={"A": -0.06, "B": 0.06, "C": 0.5},
+                    accuracy=accuracy_for({"A": [2] * 6}, consensus=False))
+    assert result["rank"].tolist() == list(range(1, 6))
+    assert result["impact"].tolist() == pytest.approx([500, 60, 60, 60, 60])
+    assert list(zip(result["area"], result["family"]))[1:] == [
+        ("demand", "A"), ("supply", "A"), ("finance", "A"), ("finance", "B")]
+
+
+def test_an_unknown_impact_ranks_last():
+    plan = family_plan("A", "MTS", 3, shortfall=[0, 0, 1]) + family_plan("B", "MTO", 3)
+    frame_plan = frame(plan)
+    money = money_for(frame_plan)
+    money.loc[money["family"] == "A", "unit_price"] = NAN
+    result = exception_agenda(COMPANY, plan=frame_plan, load=load_for([90] * 3), money=money,
+                              outlook=outlook_for({"A": 0.0, "B": 0.5}), accuracy=None)
+    assert result["family"].tolist() == ["B", "A"]
+    assert pd.isna(result["impact"].iloc[1])
+    assert "EUR n/a of revenue at risk" in result["issue"].iloc[1]
