@@ -74,6 +74,16 @@ def replace_folder(work: Path, target: Path) -> Path:
     return target
 
 
+def published_artifact(reports_dir: Path | str, cycle: pd.Period, name: str,
+                       columns: list[str]) -> pd.DataFrame | None:
+    """Columns of a published cycle's artifact, or None when that pack or artifact is absent."""
+    folder = cycle_folder(reports_dir, cycle)
+    path = folder / ARTIFACTS / f"{name}.parquet"
+    if not (is_published(folder) and path.is_file()):
+        return None
+    return read_artifact(path, columns)
+
+
 def archived_cycles(reports_dir: Path | str) -> list[pd.Period]:
     """Every cycle of the reports folder that holds a statistical forecast, oldest first."""
     reports_dir = Path(reports_dir)

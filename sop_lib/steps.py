@@ -8,9 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import capacity, finance, kpis, presop, supply
+from .adherence import production_adherence, sales_vs_plan
+from .archive import published_artifact
 from .artifacts import ArtifactStore
 from .company import Company
 from .demand_review import review_demand
+from .family_sheet import family_sheets
 
 
 @dataclass(frozen=True)
@@ -41,16 +44,25 @@ def _demand(run: PlanningCycle, inputs) -> dict:
 
 
 def _supply(run: PlanningCycle, inputs) -> dict:
-    company = run.company
-    plan = supply.plan_supply(company, inputs["demand"])
+    company, demand = run.company, inputs["demand"]
+    record = published_artifact(run.archive_dir, run.cycle - 1, "plan",
+                                ["family", "month", "production"])
+    made = supply.supply_plan(company, demand, plan_of_record=record)
+    plan = made.plan
     required_load = capacity.capacity_load(company, plan, column="required")
     by_family = capacity.load_by_family(company, plan, column="required")
     return {
         "plan": plan,
+        "supply_costs": made.costs,
+        "shortfalls": made.explanations,
+        "supply_notes": pd.DataFrame({"note": made.notes}, dtype=str),
         "load": capacity.capacity_load(company, plan),
         "required_load": required_load,
         "load_by_family": by_family,
         "overloads": capacity.overloads(required_load, by_family),
+        "family_sheets": family_sheets(company, plan, demand, run.archive_dir),
+        "production_adherence": production_adherence(company, run.archive_dir),
+        "sales_adherence": sales_vs_plan(company, run.archive_dir),
     }
 
 
@@ -84,7 +96,9 @@ STEPS: tuple[Step, ...] = (
          ("segments", "forecast", "family_forecast", "scores", "consensus", "override_audit",
           "demand", "accuracy", "backtest", "replayed_cycles"), _demand),
     Step("supply", "02_supply_review", "Supply review", ("demand",),
-         ("plan", "load", "required_load", "load_by_family", "overloads"), _supply),
+         ("plan", "supply_costs", "shortfalls", "supply_notes", "load", "required_load",
+          "load_by_family", "overloads", "family_sheets", "production_adherence",
+          "sales_adherence"), _supply),
     Step("presop", "03_pre_sop", "Pre-S&OP", ("plan", "consensus", "required_load"),
          ("money", "outlook", "balance", "balance_summary", "decisions"), _presop),
     Step("executive", "04_executive_sop", "Executive S&OP",
