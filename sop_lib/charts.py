@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,6 +11,8 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 HISTORY, STATISTICAL, CONSENSUS, PLAN = "#7f7f7f", "#1f77b4", "#d62728", "#2ca02c"
+# Names from data are drawn as written: "$" in a family name is not mathtext.
+PLAIN_TEXT = matplotlib.rc_context({"text.parse_math": False})
 THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
@@ -36,6 +39,7 @@ def _month_axis(ax) -> None:
 
 
 
+@PLAIN_TEXT
 def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back: int = 24):
     """Per family: bookings history, then the statistical forecast with its P10-P90 band and
     the consensus (`demand` has family, month, statistical, consensus and optionally p10, p90)."""
@@ -59,6 +63,7 @@ def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back
     return fig
 
 
+@PLAIN_TEXT
 def abc_xyz_heatmap(summary: pd.DataFrame):
     """ABC (value) x XYZ (variability): SKU count and value share per cell."""
     cells = summary[summary["grouping"] == "ABC-XYZ"].copy()
@@ -79,6 +84,7 @@ def abc_xyz_heatmap(summary: pd.DataFrame):
     return fig
 
 
+@PLAIN_TEXT
 def demand_patterns(segments: pd.DataFrame, *, adi_cutoff: float, cv2_cutoff: float):
     """ADI against CV squared per SKU, with the cut-offs that name the four demand patterns."""
     shown = segments.dropna(subset=["adi", "cv2"])
@@ -106,6 +112,7 @@ def demand_patterns(segments: pd.DataFrame, *, adi_cutoff: float, cv2_cutoff: fl
     return fig
 
 
+@PLAIN_TEXT
 def utilisation_heatmap(load: pd.DataFrame, *, title: str):
     """Resources x months, coloured by load / available hours."""
     grid = load.pivot_table(index="resource", columns="month", values="utilisation")
@@ -122,6 +129,7 @@ def utilisation_heatmap(load: pd.DataFrame, *, title: str):
     return fig
 
 
+@PLAIN_TEXT
 def position_vs_target(plan: pd.DataFrame):
     """Per family: projected inventory (MTS) or backlog (MTO) against its target."""
     families = sorted(plan["family"].unique())
@@ -140,6 +148,7 @@ def position_vs_target(plan: pd.DataFrame):
     return fig
 
 
+@PLAIN_TEXT
 def demand_vs_supply(summary: pd.DataFrame):
     """Per family over the next months: demand, supply and the shortfall."""
     fig, ax = plt.subplots(figsize=(9, 3.6), constrained_layout=True)
@@ -154,6 +163,7 @@ def demand_vs_supply(summary: pd.DataFrame):
     return fig
 
 
+@PLAIN_TEXT
 def revenue_vs_plan(money: pd.DataFrame):
     """All families: projected revenue by month against the business plan."""
     total = money.groupby("month", sort=True)[["revenue", "plan_revenue"]].sum().reset_index()

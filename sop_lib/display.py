@@ -17,7 +17,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 def escape_text(value) -> str:
     """Text from data made safe for Markdown and HTML: no tags, no Markdown markup."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(str(value), quote=True))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(str(value), quote=False))
 
 
 def say(template: str, **values) -> None:

@@ -42,3 +42,15 @@ def test_figure_is_an_embedded_png_with_alt_text(monkeypatch):
     assert 'alt="Chart: Demand &quot;&lt;b&gt;&quot;"' in page
     shown.figure(plt.subplots()[0], alt="Capacity by month")
     assert 'alt="Capacity by month"' in out[1].data
+
+
+def test_chart_titles_from_data_are_plain_text_not_mathtext():
+    from sop_lib import charts
+
+    plan = pd.DataFrame({"family": ["Pay $5 or $\\foo$"] * 2, "strategy": "MTS",
+                         "month": pd.period_range("2026-01", periods=2, freq="M"),
+                         "inventory": [1.0, 2.0], "backlog": 0.0, "target": [1.0, 1.0]})
+    fig = charts.position_vs_target(plan)
+    fig.savefig(__import__("io").BytesIO(), format="png")
+    assert fig.axes[0].get_title() == "Pay $5 or $\\foo$ (MTS)"
+    assert "Pay $5 or $\\foo$ (MTS)" in shown.chart_title(fig)

@@ -154,8 +154,6 @@ def test_the_indexes_show_the_company_name_as_written(pack):
         assert not ENTITY_OR_ESCAPE.search(text), page
 
 
-@pytest.mark.xfail(strict=True, reason="display.escape_text turns ' into &#x27; and then "
-                   "escapes its # for Markdown, so the page shows &#x27; as text")
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_notebook_pages_show_the_company_name_as_written(pack, page):
     _, _, cycle = pack
