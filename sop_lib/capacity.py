@@ -44,6 +44,48 @@ def load_by_family(company: Company, plan: pd.DataFrame, *,
     ).sort_values(["resource", "month", "family"], ignore_index=True)
 
 
+CALENDAR_TABLE = "resource_calendar"
+HOURS = ["available_hours", "max_overtime_hours"]
+CALENDAR_COLUMNS = ["resource", "month", *HOURS]
+
+
+def resource_calendar(company: Company) -> pd.DataFrame:
+    """Month-specific hours (`resource, month, available_hours, max_overtime_hours`) that
+    replace the resources table's hours in those months; empty when the company has none."""
+    calendar = company.tables.get(CALENDAR_TABLE)
+    if calendar is None:
+        return pd.DataFrame({"resource": pd.Series(dtype=str),
+                             "month": pd.Series(dtype="period[M]"),
+                             **{h: pd.Series(dtype=float) for h in HOURS}})
+    return calendar[CALENDAR_COLUMNS]
+
+
+def monthly_capacity(company: Company, months) -> pd.DataFrame:
+    """Regular and overtime hours of every resource in every one of `months`.
+
+    Columns `resource, month, available_hours, max_overtime_hours`, resources in the resources
+    table's order, then months; calendar rows replace the resources table's hours.
+    """
+    resources = company.resources
+    grid = pd.MultiIndex.from_product(
+        [resources["resource"], pd.PeriodIndex(months, freq="M")], names=["resource", "month"])
+    hours = resources.set_index("resource")[HOURS].reindex(grid.get_level_values("resource"))
+    frame = pd.DataFrame(hours.to_numpy(dtype=float), index=grid, columns=HOURS)
+    calendar = resource_calendar(company).set_index(["resource", "month"])
+    frame.update(calendar[calendar.index.isin(grid)])
+    return frame.reset_index()
+
+
+def capacity_matrices(company: Company, resources: pd.Index,
+                      months: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Available and maximum overtime hours as resources x months arrays, in the given order."""
+    hours = monthly_capacity(company, months).set_index(["resource", "month"])
+    grid = pd.MultiIndex.from_product([resources, months])
+    return tuple(hours[h].reindex(grid).to_numpy(dtype=float).reshape(len(resources),
+                                                                       len(months))
+                 for h in HOURS)
+
+
 def capacity_load(company: Company, plan: pd.DataFrame, *,
                   column: str = "production") -> pd.DataFrame:
     """Load against capacity per resource and month of the plan.
@@ -59,8 +101,8 @@ def capacity_load(company: Company, plan: pd.DataFrame, *,
     months = pd.PeriodIndex(sorted(plan["month"].unique()), freq="M")
     grid = pd.MultiIndex.from_product([resources["resource"], months],
                                       names=["resource", "month"])
-    frame = grid.to_frame(index=False).merge(
-        resources[["resource", "plant", "available_hours", "max_overtime_hours"]], on="resource")
+    frame = grid.to_frame(index=False).merge(resources[["resource", "plant"]], on="resource")
+    frame = frame.merge(monthly_capacity(company, months), on=["resource", "month"])
     frame["load_hours"] = load.reindex(grid, fill_value=0.0).to_numpy()
     available, overtime = frame["available_hours"], frame["max_overtime_hours"]
     frame["overtime_hours"] = (frame["load_hours"] - available).clip(lower=0.0, upper=overtime)

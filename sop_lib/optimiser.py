@@ -45,8 +45,8 @@ class Problem:
     lower: np.ndarray             # F x T production bounds
     upper: np.ndarray             # F x T (inf: no limit)
     hours: np.ndarray             # F x R
-    available: np.ndarray         # R
-    max_overtime: np.ndarray      # R
+    available: np.ndarray         # R x T (or R: the same every month)
+    max_overtime: np.ndarray      # R x T (or R)
     rates: CostRates
 
 
@@ -118,13 +118,13 @@ def _objective(problem: Problem, layout: _Layout) -> np.ndarray:
 
 def _bounds(problem: Problem, layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
     low, high = np.zeros(layout.size), np.full(layout.size, np.inf)
-    mts, months = problem.mts[:, None], layout.months
+    mts = problem.mts[:, None]
     low[layout.index("production")] = problem.lower
     high[layout.index("production")] = problem.upper
     high[layout.index("inventory")] = np.where(mts, np.inf, 0.0)
     high[layout.index("late")] = np.where(mts, 0.0, np.inf)
-    high[layout.index("regular")] = np.repeat(problem.available[:, None], months, axis=1)
-    high[layout.index("overtime")] = np.repeat(problem.max_overtime[:, None], months, axis=1)
+    high[layout.index("regular")] = _per_month(problem.available, layout.months)
+    high[layout.index("overtime")] = _per_month(problem.max_overtime, layout.months)
     return low, high
 
 
@@ -184,6 +184,12 @@ def _constraints(problem: Problem, layout: _Layout):
         terms += [(layout.index(name)[r:r + 1], -1.0) for name in RESOURCE_BLOCKS]
         rows.add(zero == 0, terms, zero, zero)
     return rows.split(layout.size)
+
+
+def _per_month(hours: np.ndarray, months: int) -> np.ndarray:
+    """Hours per resource as resources x months, from R x T or R (every month alike)."""
+    hours = np.asarray(hours, dtype=float)
+    return np.broadcast_to(hours.reshape(len(hours), -1), (len(hours), months))
 
 
 def _previous(index: np.ndarray) -> np.ndarray:

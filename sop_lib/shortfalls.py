@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .capacity import hours_per_unit
+from .capacity import capacity_matrices, hours_per_unit
 from .company import Company
 from .months import month_label
 from .supply_inputs import CHASE, LEVEL
@@ -54,8 +54,7 @@ def explain_shortfalls(company: Company, plan: pd.DataFrame) -> pd.DataFrame:
                                        np.maximum(wide["target"] - wide["inventory"], 0.0), 0.0),
     }
     summed = {name: uses.T.astype(float) @ values for name, values in per_family.items()}
-    available = resources["available_hours"].to_numpy()[:, None]
-    extra = resources["max_overtime_hours"].to_numpy()[:, None]
+    available, extra = capacity_matrices(company, resources["resource"], wide.months)
     required_hours = hours.T @ wide["required"]
     planned_hours = hours.T @ wide["production"]
     overtime = np.clip(planned_hours - available, 0.0, extra)
@@ -73,10 +72,10 @@ def explain_shortfalls(company: Company, plan: pd.DataFrame) -> pd.DataFrame:
         "month": pd.PeriodIndex(wide.months[t], freq="M"),
         "families": [_families_text(names[users[k]], hours[users[k], k]
                                     * wide["required"][users[k], m]) for k, m in zip(r, t)],
-        "required_hours": required_hours[r, t], "available_hours": available[r, 0],
-        "max_overtime_hours": extra[r, 0], "planned_hours": planned_hours[r, t],
-        "hours_beyond_regular": np.maximum(required_hours[r, t] - available[r, 0], 0.0),
-        "hours_short": np.maximum(required_hours[r, t] - available[r, 0] - extra[r, 0], 0.0),
+        "required_hours": required_hours[r, t], "available_hours": available[r, t],
+        "max_overtime_hours": extra[r, t], "planned_hours": planned_hours[r, t],
+        "hours_beyond_regular": np.maximum(required_hours[r, t] - available[r, t], 0.0),
+        "hours_short": np.maximum(required_hours[r, t] - available[r, t] - extra[r, t], 0.0),
         "overtime_hours": overtime[r, t], "overload_hours": overload[r, t], **figures,
         "response": [_response({name: values[i] for name, values in figures.items()},
                                overtime[k, m], overload[k, m],

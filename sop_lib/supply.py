@@ -131,14 +131,13 @@ def _problem(inputs: PlanInputs, target: np.ndarray, fixed: np.ndarray,
     free = np.isnan(fixed)
     lower = np.where(inputs.mts[:, None], inputs.min_production[:, None],
                      np.minimum(inputs.min_production[:, None], inputs.demand))
-    resources = inputs.resources
     return Problem(
         demand=inputs.demand, target=target, mts=inputs.mts,
         opening_inventory=inputs.opening_inventory, opening_backlog=inputs.opening_backlog,
         lower=np.where(free, lower, fixed),
         upper=np.where(free, inputs.max_production[:, None], fixed),
-        hours=inputs.hours, available=resources["available_hours"].to_numpy(),
-        max_overtime=resources["max_overtime_hours"].to_numpy(), rates=rates)
+        hours=inputs.hours, available=inputs.available, max_overtime=inputs.max_overtime,
+        rates=rates)
 
 
 def _fence(inputs: PlanInputs, record: pd.DataFrame | None,
@@ -236,7 +235,7 @@ def _constrained(inputs: PlanInputs, production: np.ndarray, required: np.ndarra
     """Optimised months outside the fence below required while a resource the family uses is
     at its regular hours."""
     load = resource_hours(production, inputs)["load"]
-    available = inputs.resources["available_hours"].to_numpy()[:, None]
+    available = inputs.available
     full = (load >= available - TOLERANCE * np.maximum(available, 1.0)).astype(float)
     tight = ((inputs.hours > 0).astype(float) @ full) > 0
     optimised = (inputs.plan_strategy == OPTIMISED)[:, None] & ~frozen

@@ -85,8 +85,7 @@ def cost_rates(company: Company, inputs: PlanInputs) -> CostRates:
 def resource_hours(production: np.ndarray, inputs: PlanInputs) -> dict[str, np.ndarray]:
     """Per resource x month: `load`, `regular`, `overtime` and `overload` hours of a plan."""
     load = np.einsum("ft,fr->rt", production, inputs.hours)
-    available = inputs.resources["available_hours"].to_numpy()[:, None]
-    extra = inputs.resources["max_overtime_hours"].to_numpy()[:, None]
+    available, extra = inputs.available, inputs.max_overtime
     regular = np.minimum(load, available)
     overtime = np.clip(load - available, 0.0, extra)
     return {"load": load, "regular": regular, "overtime": overtime,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .capacity import hours_per_unit
+from .capacity import capacity_matrices, hours_per_unit
 from .company import Company
 from .errors import SopError
 from .months import month_label, month_range
@@ -38,6 +38,8 @@ class PlanInputs:
     opening_backlog: np.ndarray     # F, units (0 for MTS: open orders are in the forecast)
     hours: np.ndarray               # F x R hours per unit
     resources: pd.DataFrame         # the company's resources, in the order of `hours`' columns
+    available: np.ndarray           # R x T regular hours (resources table or its calendar)
+    max_overtime: np.ndarray        # R x T overtime hours
 
     @property
     def strategy(self) -> np.ndarray:
@@ -96,6 +98,8 @@ def read_inputs(company: Company, demand: pd.DataFrame) -> PlanInputs:
         opening_backlog=start["opening_backlog"].to_numpy(),
         hours=hours.to_numpy(),
         resources=company.resources.set_index("resource").loc[hours.columns].reset_index(),
+        **dict(zip(("available", "max_overtime"),
+                   capacity_matrices(company, hours.columns, months))),
     )
 
 

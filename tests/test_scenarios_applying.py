@@ -10,7 +10,6 @@ from sop_lib.scenarios import (
     Change,
     Scenario,
     apply_scenario,
-    calendar_load,
     monthly_capacity,
 )
 
@@ -148,12 +147,12 @@ def test_a_change_outside_the_plan_months_is_refused():
         apply(change)
 
 
-def test_calendar_load_uses_each_months_hours():
+def test_capacity_load_uses_each_months_hours():
     company = small_company(r1=(100.0, 20.0))
     result = apply(Change("capacity", ("R1",), SPRING[:1], "available_hours", 50.0),
                    company=company)
     plan = pd.DataFrame({"family": "A", "month": MONTHS, "production": 110.0})
-    load = calendar_load(result.company, plan)
+    load = capacity_load(result.company, plan)
     usual = capacity_load(company, plan)
     assert list(load.columns) == list(usual.columns)
     assert list(zip(load["resource"], load["month"])) == list(zip(usual["resource"],

@@ -73,15 +73,19 @@ def test_banned_overtime_leaves_no_overtime_hours():
     assert banned.plan["shipments"].sum() < baseline.plan["shipments"].sum()
 
 
-def test_month_specific_hours_are_noted_while_the_plan_cannot_use_them():
+def test_month_specific_hours_cut_the_plan_in_those_months_only():
     company = small_company(r1=(100.0, 20.0))
     demand, consensus = demand_frames({"A1": 100.0, "A2": 50.0, "B1": 10.0})
-    result = run_scenario(company, demand, consensus,
-                          scenario(Change("capacity", ("R1",), SPRING, "add_hours", 40.0)))
-    spring = result.required_load[(result.required_load["resource"] == "R1")
-                                  & result.required_load["month"].isin(SPRING)]
-    assert spring["available_hours"].eq(140.0).all()
-    assert [n for n in result.notes if "R1 2026-03 to 2026-05" in n]
+    base = run_scenario(company, demand, consensus)
+    down = run_scenario(company, demand, consensus,
+                        scenario(Change("capacity", ("R1",), SPRING[:1], "available_hours", 0.0)))
+    load = down.load.set_index(["resource", "month"])
+    march = load.loc[("R1", SPRING[0])]
+    assert march["available_hours"] == 0.0
+    assert march["load_hours"] <= march["max_overtime_hours"] + 1e-6
+    before = base.load.set_index(["resource", "month"]).loc[("R1", SPRING[0]), "load_hours"]
+    assert march["load_hours"] < before
+    assert down.notes == ()
 
 
 # --- comparing -------------------------------------------------------------------------------

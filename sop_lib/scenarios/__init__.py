@@ -9,7 +9,7 @@
 The file format is documented in docs/scenarios.md.
 """
 from .applying import ScenarioInputs, apply_scenario
-from .calendar import CALENDAR_TABLE, calendar_load, monthly_capacity
+from ..capacity import CALENDAR_TABLE, monthly_capacity
 from .comparing import (
     COMPARISON_COLUMNS,
     RECOMMENDATION_RULE,
@@ -25,6 +25,6 @@ from .reading import ScenarioProblem, check_scenarios, load_scenarios, scenario_
 __all__ = [
     "BASELINE", "CALENDAR_TABLE", "COMPARISON_COLUMNS", "RECOMMENDATION_RULE", "Change",
     "Recommendation", "Scenario", "ScenarioInputs", "ScenarioProblem", "ScenarioResult",
-    "apply_scenario", "calendar_load", "changes_table", "check_scenarios", "compare_scenarios",
+    "apply_scenario", "changes_table", "check_scenarios", "compare_scenarios",
     "load_scenarios", "monthly_capacity", "recommend", "run_scenario", "scenario_files",
 ]

@@ -24,7 +24,8 @@ import pandas as pd
 from ..company import Company
 from ..errors import SopError
 from ..finance import span_label
-from .calendar import monthly_capacity, with_capacity
+from ..capacity import monthly_capacity
+from .calendar import with_capacity
 from .model import CAPACITY, COST, DEMAND, OVERTIME, PRICE, Change, Scenario
 
 TARGET_COLUMNS = {"days": "inventory_target_days", "weeks": "backlog_target_weeks"}

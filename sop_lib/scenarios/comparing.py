@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .. import finance, supply
+from .. import capacity, finance, supply
 from ..capacity import OVERLOAD
 from ..company import Company
 from ..errors import SopError
@@ -32,7 +32,6 @@ from ..finance import TOTAL, format_money, span_label
 from ..months import month_label
 from ..presop import balance, first_months
 from .applying import apply_scenario
-from .calendar import calendar_load, resource_calendar, supply_reads_calendar
 from .model import BASELINE, Scenario
 
 WINDOW_MONTHS = 12
@@ -103,9 +102,8 @@ def run_scenario(company: Company, demand: pd.DataFrame, consensus: pd.DataFrame
     return ScenarioResult(
         scenario=scenario, company=changed, demand=inputs.demand, consensus=inputs.consensus,
         plan=plan, money=money, outlook=finance.fiscal_year_outlook(changed, money),
-        load=calendar_load(changed, plan), required_load=calendar_load(changed, plan,
-                                                                       column="required"),
-        notes=_calendar_notes(changed))
+        load=capacity.capacity_load(changed, plan),
+        required_load=capacity.capacity_load(changed, plan, column="required"))
 
 
 def compare_scenarios(baseline: ScenarioResult, results, *,
@@ -252,16 +250,6 @@ def _shortcomings(row: pd.Series) -> str:
     if count:
         parts.append(f"{count} overloaded resource-month{'s' if count != 1 else ''}")
     return "; ".join(parts) or "meets the service target with no overloaded resource-month"
-
-
-def _calendar_notes(company: Company) -> tuple[str, ...]:
-    calendar = resource_calendar(company)
-    if calendar.empty or supply_reads_calendar():
-        return ()
-    spans = "; ".join(f"{resource} {span_label(rows['month'].min(), rows['month'].max())}"
-                      for resource, rows in calendar.groupby("resource", sort=False))
-    return (f"Month-specific hours ({spans}) count in the load, overtime and overload figures; "
-            "the supply plan still cuts production with the usual hours in those months.",)
 
 
 def _share(part: float, whole: float) -> float:
