@@ -15,9 +15,12 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _validate(args) -> int:
+    from .scenarios import check_scenarios
     from .validation import check_company
 
-    _, problems = check_company(args.folder, cycle=args.cycle or None)
+    company, problems = check_company(args.folder, cycle=args.cycle or None)
+    if company is not None:
+        problems += check_scenarios(company, cycle=args.cycle or None)[1]
     for problem in problems:
         print(problem)
     errors = sum(p.is_error for p in problems)

@@ -24,6 +24,7 @@ from .errors import RunError
 from .lock import cycle_lock
 from .parameters import check_parameters
 from .plan_of_record import write_plan_of_record
+from .scenarios import load_scenarios, scenario_files
 from .report import (nav_bar, neighbour_cycles, render_notebook, write_cycle_index,
                      write_reports_index)
 from .steps import STEPS
@@ -57,7 +58,9 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
     params = check_parameters(cycle=cycle, data_dir=str(data_dir), horizon=horizon)
     progress(f"Checking the company data in {params.data_dir} ...")
     company = load_company(params.data_dir, cycle=params.cycle)
-    label = (params.cycle or company.default_cycle).strftime("%Y-%m")
+    cycle_month = params.cycle or company.default_cycle
+    load_scenarios(company, cycle=cycle_month, horizon=horizon or None)
+    label = cycle_month.strftime("%Y-%m")
     reports_dir = Path(reports_dir).resolve()
     reports_dir.mkdir(parents=True, exist_ok=True)
     with cycle_lock(reports_dir, label, report=progress):
@@ -71,7 +74,8 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
             "started": mf.now(), "finished": "",
             "parameters": {"cycle": label, "data_dir": str(run.data_dir),
                            "horizon": horizon or company.config.horizon_months},
-            "inputs": mf.input_hashes(company.files.values()),
+            "inputs": mf.input_hashes([*company.files.values(),
+                                       *scenario_files(company.folder)]),
             "packages": mf.package_versions(),
             "warnings": [str(w) for w in company.warnings],
             "steps": [],

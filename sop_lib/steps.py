@@ -9,11 +9,14 @@ import pandas as pd
 
 from . import capacity, finance, kpis, presop, supply
 from .adherence import production_adherence, sales_vs_plan
+from .agenda import exception_agenda
 from .archive import published_artifact
 from .artifacts import ArtifactStore
+from .bridge import bridge_by_family
 from .company import Company
 from .demand_review import review_demand
 from .family_sheet import family_sheets
+from .scenario_review import compare_cycle_scenarios
 
 
 @dataclass(frozen=True)
@@ -67,17 +70,25 @@ def _supply(run: PlanningCycle, inputs) -> dict:
 
 
 def _presop(run: PlanningCycle, inputs) -> dict:
-    company = run.company
-    money = finance.money_view(company, inputs["plan"], inputs["consensus"])
+    company, plan, consensus = run.company, inputs["plan"], inputs["consensus"]
+    money = finance.money_view(company, plan, consensus)
     outlook = finance.fiscal_year_outlook(company, money)
-    balance = presop.balance(inputs["plan"], money)
+    balance = presop.balance(plan, money)
+    compared = compare_cycle_scenarios(run, inputs["demand"], consensus)
     return {
         "money": money,
         "outlook": outlook,
         "balance": balance,
         "balance_summary": presop.balance_summary(balance),
-        "decisions": presop.decisions(company, inputs["plan"], inputs["required_load"], money,
-                                      outlook),
+        "decisions": exception_agenda(company, plan=plan, load=inputs["required_load"],
+                                      money=money, outlook=outlook,
+                                      accuracy=inputs["accuracy"]),
+        "scenario_comparison": compared.comparison,
+        "scenario_changes": compared.changes,
+        "recommendation": compared.recommendation,
+        "bridge": bridge_by_family(run.cycle, forecast=inputs["forecast"], consensus=consensus,
+                                   plan=plan, archive_dir=run.archive_dir,
+                                   scenario=compared.chosen_plan),
     }
 
 
@@ -99,8 +110,10 @@ STEPS: tuple[Step, ...] = (
          ("plan", "supply_costs", "shortfalls", "supply_notes", "load", "required_load",
           "load_by_family", "overloads", "family_sheets", "production_adherence",
           "sales_adherence"), _supply),
-    Step("presop", "03_pre_sop", "Pre-S&OP", ("plan", "consensus", "required_load"),
-         ("money", "outlook", "balance", "balance_summary", "decisions"), _presop),
+    Step("presop", "03_pre_sop", "Pre-S&OP",
+         ("plan", "consensus", "demand", "forecast", "required_load", "accuracy"),
+         ("money", "outlook", "balance", "balance_summary", "decisions", "scenario_comparison",
+          "scenario_changes", "recommendation", "bridge"), _presop),
     Step("executive", "04_executive_sop", "Executive S&OP",
          ("plan", "required_load", "money", "outlook", "backtest", "decisions"),
          ("kpis", "family_status"), _executive),

@@ -93,3 +93,15 @@ def test_backfill_archives_past_cycles(tmp_path, capsys):
     assert main(["backfill", "--from", "2026-12", "--to", "2027-01", "--data", str(data),
                  "--out", str(reports)]) == 2
     assert "backfill cycles must lie between" in capsys.readouterr().err
+
+
+def test_a_bad_scenario_file_is_refused_before_anything_runs(tmp_path, capsys):
+    company = tmp_path / "company"
+    shutil.copytree(SAMPLE_DIR, company)
+    (company / "scenarios" / "bad.yaml").write_text(
+        "name: Bad\nchanges:\n  - demand: {family: Grils, percent: 10}\n")
+    assert main(["validate", str(company)]) == 2
+    assert "scenarios/bad.yaml, change 1 (line 3), field family: value 'Grils'" in (
+        capsys.readouterr().out)
+    assert main(["run", "--data", str(company), "--out", str(tmp_path / "reports")]) == 2
+    assert not (tmp_path / "reports").exists()
