@@ -264,3 +264,18 @@ def _cycles_holding(archive_dir, file: str) -> list[pd.Period]:
     cycles = {parse_month(folder.name) for folder in Path(archive_dir).iterdir()}
     return sorted(cycle for cycle in cycles - {None}
                   if (cycle_folder(archive_dir, cycle) / ARTIFACTS / file).is_file())
+
+
+def adherence_kpi(comparison: pd.DataFrame) -> tuple:
+    """The headline KPI row (kpi, value, target, unit, status, comment) of production
+    adherence over all families and the compared months."""
+    both = comparison[comparison["planned"].notna() & comparison["actual"].notna()]
+    planned = both["planned"].sum()
+    name = "Plan adherence (production)"
+    if planned <= 0:
+        return (name, np.nan, PLAN_ADHERENCE_TARGET, "share", NOT_AVAILABLE,
+                "No archived plan of record for the last closed months yet.")
+    value = max(0.0, 1 - both["difference"].abs().sum() / planned)
+    months = both["month"].nunique()
+    return (name, value, PLAN_ADHERENCE_TARGET, "share", adherence_status(value),
+            f"1 - |actual - plan| / plan over {months} closed month(s), all families.")

@@ -63,6 +63,16 @@ def narrative(kpis: pd.DataFrame, family_status: pd.DataFrame, decisions: pd.Dat
     return sentences
 
 
+OPPORTUNITY_WORDS = ("above plan",)
+
+
+def risks_and_opportunities(decisions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The agenda split in two: what may cost money, and upside the plan could take (e.g.
+    revenue above the business plan)."""
+    upside = decisions["topic"].str.contains("|".join(OPPORTUNITY_WORDS), case=False, regex=True)
+    return decisions[~upside].reset_index(drop=True), decisions[upside].reset_index(drop=True)
+
+
 def _demand_sentence(change: pd.DataFrame | None) -> str:
     if change is None or change.empty:
         return ("There is no earlier plan in the archive to compare this month's demand with; "

@@ -106,7 +106,12 @@ def write_cycle_index(folder: Path, manifest: dict, pages: list[tuple[str, str]]
                f"<p>Status: {html.escape(manifest['status'])}. Finished "
                f"{html.escape(manifest['finished'])}.</p>"
                f"<table><tr><th>Page</th><th>Run time</th></tr>{rows}</table>"
-               '<p><a href="manifest.json">Run manifest</a> (inputs, parameters, versions)</p>')
+               f'<p><a href="sop_{html.escape(manifest["cycle"])}.xlsx">The pack in Excel</a>: '
+               "KPIs, decisions and a sheet per family. "
+               '<a href="plan_of_record/sku_plan.csv">SKU plan</a> and '
+               '<a href="plan_of_record/financial_plan.csv">financial plan</a> of record. '
+               '<a href="run.log">Run log</a>, '
+               '<a href="manifest.json">run manifest</a> (inputs, parameters, versions).</p>')
     path = folder / "index.html"
     path.write_text(page(f"S&OP {manifest['cycle']}",
                          nav_bar(pages, "index.html", cycles=cycles), content),

@@ -21,6 +21,7 @@ from . import manifest as mf
 from .archive import replace_folder
 from .artifacts import ArtifactStore
 from .errors import RunError
+from .excel import write_workbook
 from .lock import cycle_lock
 from .parameters import check_parameters
 from .plan_of_record import write_plan_of_record
@@ -188,9 +189,13 @@ class _Run:
         """Write the plan of record, manifest, log and index, then swap the pack into place."""
         try:
             artifacts = ArtifactStore(self.work / "artifacts").read_all(
-                ("plan", "consensus", "money"))
+                ("plan", "consensus", "money", "kpis", "decisions", "family_sheets"))
             write_plan_of_record(self.work / "plan_of_record", artifacts["plan"],
                                  artifacts["consensus"], artifacts["money"])
+            write_workbook(self.work / f"sop_{self.label}.xlsx",
+                           title=f"{self.manifest['company']}: S&OP {self.label}",
+                           kpis=artifacts["kpis"], decisions=artifacts["decisions"],
+                           sheets=artifacts["family_sheets"])
             self.manifest.update(status="published", finished=mf.now())
             mf.write_manifest(self.work, self.manifest)
             write_cycle_index(self.work, self.manifest, PAGES, cycles=cycles)

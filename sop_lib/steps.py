@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import capacity, finance, kpis, presop, supply
-from .adherence import production_adherence, sales_vs_plan
+from .adherence import adherence_kpi, production_adherence, sales_vs_plan
 from .agenda import exception_agenda
 from .archive import published_artifact
 from .artifacts import ArtifactStore
@@ -95,9 +95,12 @@ def _presop(run: PlanningCycle, inputs) -> dict:
 def _executive(run: PlanningCycle, inputs) -> dict:
     company = run.company
     plan, money, backtest = inputs["plan"], inputs["money"], inputs["backtest"]
+    headline = kpis.headline_kpis(company, plan, inputs["required_load"], money,
+                                  inputs["outlook"], backtest)
+    adherence = pd.DataFrame([adherence_kpi(inputs["production_adherence"])],
+                             columns=headline.columns)
     return {
-        "kpis": kpis.headline_kpis(company, plan, inputs["required_load"], money,
-                                   inputs["outlook"], backtest),
+        "kpis": pd.concat([headline, adherence], ignore_index=True),
         "family_status": kpis.family_status(company, plan, money, backtest),
     }
 
@@ -115,7 +118,8 @@ STEPS: tuple[Step, ...] = (
          ("money", "outlook", "balance", "balance_summary", "decisions", "scenario_comparison",
           "scenario_changes", "recommendation", "bridge"), _presop),
     Step("executive", "04_executive_sop", "Executive S&OP",
-         ("plan", "required_load", "money", "outlook", "backtest", "decisions"),
+         ("plan", "required_load", "money", "outlook", "backtest", "decisions",
+          "production_adherence"),
          ("kpis", "family_status"), _executive),
 )
 STEPS_BY_NAME = {s.name: s for s in STEPS}

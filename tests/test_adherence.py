@@ -209,3 +209,17 @@ def test_an_unreadable_archived_plan_names_the_file(tmp_path):
 
     with pytest.raises(SopError, match="2024-06.*plan.parquet"):
         production_adherence(company(), tmp_path)
+
+
+def test_adherence_kpi_pools_every_family_and_month():
+    import numpy as np
+
+    from sop_lib.adherence import adherence_kpi
+
+    comparison = pd.DataFrame({"family": ["A", "A", "B"], "month": pd.period_range(
+        "2026-08", periods=3, freq="M"), "planned": [100.0, 100.0, np.nan],
+        "actual": [90.0, 105.0, 50.0], "difference": [-10.0, 5.0, np.nan]})
+    kpi, value, target, unit, status, comment = adherence_kpi(comparison)
+    assert (kpi, unit, status) == ("Plan adherence (production)", "share", "amber")
+    assert value == pytest.approx(0.925) and "2 closed month(s)" in comment
+    assert adherence_kpi(comparison.assign(planned=np.nan))[4] == "n/a"

@@ -46,3 +46,13 @@ def test_narrative_says_what_is_off_and_what_is_missing():
                            "now": [110.0, 120.0]})
     assert "+15.0% against last cycle" in narrative(kpis, status, pd.DataFrame(),
                                                     demand_change=change)[0]
+
+
+def test_risks_and_opportunities_split_the_agenda():
+    from sop_lib.executive import risks_and_opportunities
+
+    agenda = pd.DataFrame({"rank": [1, 2, 3], "topic": ["Fiscal year below plan",
+                                                        "Next 12 months above plan",
+                                                        "Capacity overload"]})
+    risks, upside = risks_and_opportunities(agenda)
+    assert list(risks["rank"]) == [1, 3] and list(upside["rank"]) == [2]

@@ -129,3 +129,28 @@ def test_plan_of_record_adds_up_to_the_pack(published):
     money = pd.read_csv(cycle / "plan_of_record" / "financial_plan.csv")
     total = money[money["family"] == "Total"]["revenue"].sum()
     assert total == pytest.approx(_artifact(cycle, "money")["revenue"].sum())
+
+
+def test_the_pack_comes_with_its_excel_workbook(published):
+    from openpyxl import load_workbook
+
+    _, _, cycle = published
+    book = load_workbook(cycle / f"sop_{cycle.name}.xlsx")
+    families = sorted(_artifact(cycle, "plan")["family"].unique())
+    assert book.sheetnames[:2] == ["KPIs", "Decisions"]
+    assert sorted(book.sheetnames[2:]) == families
+    kpis = _artifact(cycle, "kpis")
+    assert [book["KPIs"].cell(row=4 + k, column=1).value for k in range(len(kpis))] == list(
+        kpis["kpi"])
+    assert book["KPIs"].cell(row=4, column=2).value == pytest.approx(kpis["value"].iloc[0])
+
+
+def test_key_numbers_on_the_executive_page_equal_the_artifacts(published):
+    _, _, cycle = published
+    text = BeautifulSoup((cycle / "04_executive_sop.html").read_text(), "html.parser").get_text()
+    kpis = _artifact(cycle, "kpis").set_index("kpi")
+    service = kpis.loc["Customer service (projected)", "value"]
+    assert f"{service:.1%}" in text
+    status = _artifact(cycle, "family_status")
+    for row in status.itertuples():
+        assert row.family in text and f"{row.revenue:,.0f}" in text
