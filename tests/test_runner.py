@@ -154,3 +154,25 @@ def test_key_numbers_on_the_executive_page_equal_the_artifacts(published):
     status = _artifact(cycle, "family_status")
     for row in status.itertuples():
         assert row.family in text and f"{row.revenue:,.0f}" in text
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install "
+                    "chromium): the real-browser check of the pages is skipped")
+def test_every_page_renders_in_a_real_browser(published, tmp_path):
+    import subprocess
+
+    _, reports, cycle = published
+    pages = [cycle / f"{s.notebook}.html" for s in STEPS] + [cycle / "index.html",
+                                                              reports / "index.html"]
+    for number, page in enumerate(pages):
+        shot = tmp_path / f"{number}.png"
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'u'}",
+                        "--window-size=1280,2000", f"--screenshot={shot}", page.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", page
+        assert shot.stat().st_size > 20_000, f"{page.name} rendered (almost) blank"
