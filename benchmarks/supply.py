@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sop_lib.company import Company, CompanyConfig
-from sop_lib.contract import MONTH, NUMBER, TABLES_BY_NAME
+from sop_lib.contract import TABLES_BY_NAME, typed_frame
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 LAST_CLOSED = pd.Period("2025-12", "M")
@@ -34,17 +34,7 @@ DEFAULT_SIZE = (50, 20, 24)  # families, resources, months: the size the 2 s tar
 
 def table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """A contract table typed as Company holds it (absent columns empty)."""
-    spec = TABLES_BY_NAME[name]
-    frame = frame.reindex(columns=spec.column_names)
-    for column in spec.columns:
-        values = frame[column.name]
-        if column.kind == NUMBER:
-            frame[column.name] = values.astype("float64")
-        elif column.kind == MONTH:
-            frame[column.name] = values.astype("period[M]")
-        else:
-            frame[column.name] = values.astype(object).where(values.notna(), "").astype(str)
-    return frame
+    return typed_frame(TABLES_BY_NAME[name], frame)
 
 
 def synthetic(families: int, resources: int, months: int,

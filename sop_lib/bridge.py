@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .archive import ARTIFACTS, BACKFILL_FILE, CONSENSUS_FILE, FORECAST_FILE, cycle_folder
+from .archive import (ARTIFACTS, BACKFILL_FILE, CONSENSUS_FILE, FORECAST_FILE, cycle_folder,
+                      read_artifact)
 from .errors import SopError
 from .finance import TOTAL, span_label
 from .months import month_label
@@ -125,7 +126,7 @@ def _last_cycle(archive_dir: Path | str, cycle: pd.Period) -> tuple[dict, str]:
     """Last cycle's forecast, consensus and plan (None where not archived) and what is missing."""
     label = month_label(cycle - 1)
     folder = cycle_folder(archive_dir, cycle - 1)
-    frames = {name: _read(folder / ARTIFACTS / file, columns)
+    frames = {name: read_artifact(folder / ARTIFACTS / file, columns)
               if (folder / ARTIFACTS / file).is_file() else None
               for name, (file, columns) in _FILES.items()}
     absent = [name for name, frame in frames.items() if frame is None]
@@ -136,15 +137,6 @@ def _last_cycle(archive_dir: Path | str, cycle: pd.Period) -> tuple[dict, str]:
     if (folder / BACKFILL_FILE).is_file():
         return frames, f"cycle {label} is backfilled: it has no {' or '.join(absent)}"
     return frames, f"cycle {label} is archived without its {' or '.join(absent)}"
-
-
-def _read(path: Path, columns: list[str]) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(path, columns=columns)
-    except (OSError, ValueError, KeyError) as error:
-        reason = str(error).splitlines()[0]
-        raise SopError(f"the archived artifact {path} cannot be read ({reason}); expected a "
-                       f"Parquet table with columns {', '.join(columns)}") from error
 
 
 def _window(cycle: pd.Period, months: int, plan: pd.DataFrame, previous: dict) -> pd.PeriodIndex:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 TEXT, NUMBER, MONTH, CHOICE = "text", "number", "month", "choice"
 
 
@@ -305,6 +307,21 @@ PLAN_OF_RECORD = {
         ("plan_revenue", "The annual business plan's revenue for the month."),
     ),
 }
+
+
+def typed_frame(table: Table, rows) -> pd.DataFrame:
+    """A table from rows (dicts or a frame), typed as a Company holds it: text as str (missing
+    as ""), numbers as float64, months as Period[M]; absent columns empty."""
+    frame = pd.DataFrame(rows).reindex(columns=table.column_names)
+    for column in table.columns:
+        values = frame[column.name]
+        if column.kind == NUMBER:
+            frame[column.name] = values.astype("float64")
+        elif column.kind == MONTH:
+            frame[column.name] = values.astype("period[M]")
+        else:
+            frame[column.name] = values.astype(object).where(values.notna(), "").astype(str)
+    return frame
 
 
 def _rule(column: Column, table: Table) -> str:
