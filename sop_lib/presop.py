@@ -1,14 +1,12 @@
-"""Pre-S&OP: reconcile demand with supply, price the gaps and frame the decisions to take.
+"""Pre-S&OP: reconcile demand with supply and price the gaps.
 
 `balance` and `balance_summary` show, per family, how much of the demand the supply plan ships;
-`decisions` lists the issues leadership has to decide on, largest money at stake first (the
-exception agenda of `sop_lib.agenda`).
+the decisions to take are the exception agenda of `sop_lib.agenda`.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .agenda import exception_agenda
 from .finance import KEY, span_label
 
 
@@ -64,14 +62,3 @@ def first_months(frame: pd.DataFrame, months: int) -> pd.DataFrame:
         return frame
     start = frame["month"].min()
     return frame[frame["month"].isin(pd.period_range(start, periods=months, freq="M"))]
-
-
-def decisions(company, plan: pd.DataFrame, load: pd.DataFrame, money: pd.DataFrame,
-               outlook: pd.DataFrame) -> pd.DataFrame:
-    """The exception agenda (`sop_lib.agenda.exception_agenda`) without its demand rows.
-
-    The pre-S&OP step does not read the demand review's accuracy; once it does, call
-    `exception_agenda` with it instead. `load` is the capacity load of the required production.
-    """
-    return exception_agenda(company, plan=plan, load=load, money=money, outlook=outlook,
-                            accuracy=None)

@@ -3,8 +3,7 @@ import pandas as pd
 import pytest
 from test_finance import frame, make_company
 
-from sop_lib.agenda import exception_agenda
-from sop_lib.presop import balance, balance_summary, decisions
+from sop_lib.presop import balance, balance_summary
 
 START = pd.Period("2026-01", "M")
 NAN = float("nan")
@@ -103,21 +102,3 @@ def test_balance_summary_over_the_first_months():
     whole = balance_summary(balance(*balance_case()), months=12).set_index("family")
     assert whole.loc["A", "months"] == "2026-01 to 2026-03"
     assert whole.loc["A", "service_level"] == pytest.approx(290 / 320)
-
-
-def test_decisions_are_the_exception_agenda_without_demand_rows():
-    plan = frame(family_plan("A", "MTS", shortfall=[0.0, 5.0, 15.0],
-                             shipments=[100.0, 95.0, 85.0])
-                 + family_plan("B", "MTO", demand=[10.0] * 3, shipments=[10.0] * 3,
-                               backlog=[10.0] * 3, target=[10.0] * 3))
-    load = frame(load_rows("R1", [90.0, 130.0, 90.0]))
-    money = money_for(plan, PRICES).assign(revenue=lambda f: f["unit_price"] * 100,
-                                            plan_revenue=NAN)
-    plan["required"] = plan["demand"]
-    outlook = outlook_rows({"A": -0.2, "B": 0.0, "Total": -0.1})
-    result = decisions(COMPANY, plan, load, money, outlook)
-    assert result["topic"].tolist() == ["Projected stock-out", "Fiscal year below plan",
-                                        "Capacity overload"]
-    assert set(result["area"]) == {"supply", "capacity", "finance"}
-    pd.testing.assert_frame_equal(result, exception_agenda(
-        COMPANY, plan=plan, load=load, money=money, outlook=outlook, accuracy=None))
