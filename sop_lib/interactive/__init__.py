@@ -1,0 +1,27 @@
+"""Interactive exploration for analysts in JupyterLab: widgets over a notebook's workbook.
+
+    from sop_lib.interactive import Explorer, OverrideEditor, ScenarioPanel
+    Explorer(wb).widget        # a family or SKU: history, forecast and band, method, accuracy
+    OverrideEditor(wb).widget  # an override's effect on the consensus; saved to overrides.csv
+    ScenarioPanel(wb).widget   # a what-if re-planned against the baseline; saved as YAML
+
+Nothing is read or computed until a widget is built or a method is called. What the widgets
+show goes into ipywidgets Output widgets (see `common.show`); data shown as text is escaped.
+"""
+from .explorer import Explorer
+from .override_editor import (
+    NewOverride,
+    OverrideEditor,
+    appended_bytes,
+    checked_overrides,
+    override_effect,
+    overrides_file,
+    save_overrides,
+)
+from .scenario_panel import ScenarioPanel, save_scenario, scenario_path, scenario_yaml
+
+__all__ = [
+    "Explorer", "NewOverride", "OverrideEditor", "ScenarioPanel", "appended_bytes",
+    "checked_overrides", "override_effect", "overrides_file", "save_overrides", "save_scenario",
+    "scenario_path", "scenario_yaml",
+]

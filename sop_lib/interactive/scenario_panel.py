@@ -1,0 +1,270 @@
+"""The scenario panel: try a demand, capacity, overtime and price change, re-plan supply and money
+against the baseline, and save the scenario as a YAML file the next run reads.
+
+A saved file names calendar months (YYYY-MM) as picked; a change that runs to the end of the
+horizon leaves out `to`, one over the whole horizon leaves out its months, so that it reads the
+same way for the cycle and horizon it was made for. Before it is written the file is checked with
+`check_scenarios` against the company, the horizon and the other scenario files (names must
+differ), so the pre-S&OP run can load it.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import pandas as pd
+import yaml
+
+from .. import charts, presop
+from ..archive import published_artifact
+from ..display import figure, say, table
+from ..errors import DataError, SopError
+from ..months import month_range
+from ..scenarios import (BASELINE, Change, Scenario, changes_table, check_scenarios,
+                         compare_scenarios, recommend, run_scenario, scenario_files)
+from ..scenarios.model import CAPACITY, DEMAND, OVERTIME, PRICE
+from ..scenarios.reading import SCENARIO_FOLDER
+from .common import demand_review, month_options, plan_months, show
+
+NO_CHANGE = "(no change)"
+RESOURCE_KINDS = (CAPACITY, OVERTIME)
+SHOWN_COLUMNS = ["scenario", "units", "revenue", "margin", "overtime_hours", "overtime_cost",
+                 "added_hours_cost", "net_margin", "net_margin_change", "inventory_value",
+                 "service_level", "peak_utilisation", "overloaded_resource_months",
+                 "plan_gap_pct", "fiscal_year_gap_pct", "qualifies"]
+SHOWN_FORMATS = {"peak_utilisation": "{:.0%}", "plan_gap_pct": "{:+.1%}",
+                 "fiscal_year_gap_pct": "{:+.1%}", "net_margin_change": "{:+,.0f}"}
+
+
+def scenario_yaml(scenario: Scenario, *, months: pd.PeriodIndex, note: str = "") -> str:
+    """A scenario as the text of a scenario file (docs/scenarios.md), for the plan `months`.
+
+    Months are written as YYYY-MM: `month` for one month, otherwise `from` (left out when it is
+    the first plan month) and `to` (left out when it is the last). `note` becomes a comment
+    line on top.
+    """
+    document = {"name": scenario.name}
+    if scenario.description:
+        document["description"] = scenario.description
+    document["changes"] = [{change.kind: _change_fields(change, months)}
+                           for change in scenario.changes]
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return (f"# {note}\n" if note else "") + text
+
+
+def _change_fields(change: Change, months: pd.PeriodIndex) -> dict:
+    target = "resource" if change.kind in RESOURCE_KINDS else "family"
+    names = change.names
+    fields = {target: names[0] if len(names) == 1 else list(names)}
+    if change.months:
+        first, last = change.months[0], change.months[-1]
+        if first == last:
+            fields["month"] = first.strftime("%Y-%m")
+        else:
+            if first != months[0]:
+                fields["from"] = first.strftime("%Y-%m")
+            if last != months[-1]:
+                fields["to"] = last.strftime("%Y-%m")
+    if change.field == "max_hours" and change.amount == 0:
+        fields["allowed"] = False
+    else:
+        fields[change.field] = change.amount
+    return fields
+
+
+def scenario_path(company, name: str) -> Path:
+    """Where a scenario of that name is saved: `<company folder>/scenarios/<slug>.yaml`."""
+    slug = re.sub(r"[^\w]+", "-", name.strip().casefold()).strip("-_")
+    if not slug:
+        raise SopError("Give the scenario a name with letters or digits: it names its file.")
+    return Path(company.folder) / SCENARIO_FOLDER / f"{slug}.yaml"
+
+
+def save_scenario(company, scenario: Scenario, *, cycle: pd.Period, horizon: int,
+                  overwrite: bool = False) -> Path:
+    """Write the scenario to `scenario_path` and return the path.
+
+    Refuses (SopError) to replace an existing file unless `overwrite`; refuses (DataError, with
+    the problems located in the file to be written) a scenario that `check_scenarios` would not
+    load along with the company's other scenario files. Nothing is written when it refuses.
+    """
+    path = scenario_path(company, scenario.name)
+    label = f"{SCENARIO_FOLDER}/{path.name}"
+    if path.exists() and not overwrite:
+        raise SopError(f"{label} already exists; tick the box to replace it, or choose another "
+                       "name.")
+    text = scenario_yaml(scenario, months=month_range(cycle, horizon), note=(
+        f"Saved from the scenario panel for the cycle {cycle:%Y-%m} ({horizon} months)."))
+    others = [p for p in scenario_files(company.folder) if p.name != path.name]
+    with tempfile.TemporaryDirectory(prefix="sop-scenario-") as temporary:
+        candidate = Path(temporary) / path.name
+        candidate.write_text(text, encoding="utf-8")
+        _, problems = check_scenarios(company, [*others, candidate], cycle=cycle,
+                                      horizon=horizon)
+        mine = [p for p in problems if p.file == str(candidate)]
+    if mine:
+        for problem in mine:
+            problem.file = label
+        raise DataError(mine)
+    path.parent.mkdir(exist_ok=True)
+    with path.open("w" if overwrite else "x", encoding="utf-8", newline="\n") as file:
+        file.write(text)
+    return path
+
+
+class ScenarioPanel:
+    """Pickers and sliders for a what-if, re-planned against the baseline on Recompute and
+    saved as a scenario file on Save.
+
+    `ScenarioPanel(wb).widget` shows the panel; `controls` holds its widgets (name,
+    description, demand_family, demand_from, demand_percent, capacity_resource, capacity_from,
+    capacity_to, capacity_hours, overtime, price_family, price_percent, recompute, save,
+    overwrite) and `result_output` / `save_output` what they show. Nothing is read or computed
+    before the widget is built.
+    """
+
+    def __init__(self, wb):
+        self.wb = wb
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return demand_review(self.wb)
+
+    @cached_property
+    def plan_options(self) -> dict:
+        """As the pre-S&OP step plans: from the last published plan of record."""
+        record = published_artifact(self.wb.archive_dir, self.wb.cycle - 1, "plan",
+                                    ["family", "month", "production"])
+        return {"plan_of_record": record}
+
+    @cached_property
+    def baseline(self):
+        tables = self.tables
+        return run_scenario(self.wb.company, tables["demand"], tables["consensus"], BASELINE,
+                            plan_options=self.plan_options)
+
+    @cached_property
+    def controls(self) -> SimpleNamespace:
+        company = self.wb.company
+        months = month_options(plan_months(self.wb))
+        families = [(NO_CHANGE, None)] + [(f, f) for f in sorted(company.families["family"])]
+        resources = [(NO_CHANGE, None)] + [(r, r) for r in sorted(company.resources["resource"])]
+        most = max(160, int(company.resources["available_hours"].max()))
+        percent = {"step": 1.0, "readout_format": "+.0f", "continuous_update": False}
+        return SimpleNamespace(
+            name=widgets.Text(value="What-if", description="Name"),
+            description=widgets.Text(description="Description",
+                                     layout=widgets.Layout(width="60%")),
+            demand_family=widgets.Dropdown(options=families, description="Demand of"),
+            demand_from=widgets.Dropdown(options=months, description="from"),
+            demand_percent=widgets.FloatSlider(value=0, min=-50, max=100, description="percent",
+                                               **percent),
+            capacity_resource=widgets.Dropdown(options=resources, description="Capacity of"),
+            capacity_from=widgets.Dropdown(options=months, description="from"),
+            capacity_to=widgets.Dropdown(options=months, value=months[-1][1], description="to"),
+            capacity_hours=widgets.IntSlider(value=0, min=-most, max=most, step=8,
+                                             description="hours/month",
+                                             continuous_update=False),
+            overtime=widgets.Checkbox(value=True, description="Overtime allowed"),
+            price_family=widgets.Dropdown(options=families, description="Price of"),
+            price_percent=widgets.FloatSlider(value=0, min=-30, max=30, description="percent",
+                                              **percent),
+            recompute=widgets.Button(description="Recompute", button_style="primary"),
+            save=widgets.Button(description="Save as YAML"),
+            overwrite=widgets.Checkbox(value=False, description="Replace the file if it exists"))
+
+    @cached_property
+    def result_output(self) -> widgets.Output:
+        return widgets.Output()
+
+    @cached_property
+    def save_output(self) -> widgets.Output:
+        return widgets.Output()
+
+    @cached_property
+    def widget(self) -> widgets.VBox:
+        c = self.controls
+        c.recompute.on_click(lambda _: self.recompute())
+        c.save.on_click(lambda _: self.save())
+        return widgets.VBox([
+            widgets.HBox([c.name, c.description]),
+            widgets.HBox([c.demand_family, c.demand_from, c.demand_percent]),
+            widgets.HBox([c.capacity_resource, c.capacity_from, c.capacity_to, c.capacity_hours]),
+            c.overtime,
+            widgets.HBox([c.price_family, c.price_percent]),
+            widgets.HBox([c.recompute, c.save, c.overwrite]),
+            self.save_output, self.result_output])
+
+    def scenario(self) -> Scenario:
+        """The scenario the controls describe (changes left at no change are left out)."""
+        c, months = self.controls, plan_months(self.wb)
+        changes = []
+        if c.demand_family.value and c.demand_percent.value:
+            changes.append(Change(DEMAND, (c.demand_family.value,),
+                                  _between(months, c.demand_from.value, months[-1]), "percent",
+                                  float(c.demand_percent.value)))
+        if c.capacity_resource.value and c.capacity_hours.value:
+            changes.append(Change(CAPACITY, (c.capacity_resource.value,),
+                                  _between(months, c.capacity_from.value, c.capacity_to.value),
+                                  "add_hours", float(c.capacity_hours.value)))
+        if not c.overtime.value:
+            changes.append(Change(OVERTIME, tuple(self.wb.company.resources["resource"]),
+                                  tuple(months), "max_hours", 0.0))
+        if c.price_family.value and c.price_percent.value:
+            changes.append(Change(PRICE, (c.price_family.value,), tuple(months), "percent",
+                                  float(c.price_percent.value)))
+        return Scenario(c.name.value.strip(), c.description.value.strip(), tuple(changes))
+
+    def recompute(self) -> None:
+        """Re-plan supply and money with the scenario and compare it with the baseline."""
+        show(self.result_output, self._recompute)
+
+    def save(self) -> None:
+        """Save the scenario as `<company folder>/scenarios/<name>.yaml`."""
+        show(self.save_output, self._save)
+
+    def _recompute(self) -> None:
+        scenario = self.scenario()
+        if not scenario.changes:
+            say("No change chosen: the scenario is the baseline. Pick a change and recompute.")
+            return
+        named = Scenario(scenario.name or "What-if", scenario.description, scenario.changes)
+        tables, company = self.tables, self.wb.company
+        result = run_scenario(company, tables["demand"], tables["consensus"], named,
+                              plan_options=self.plan_options)
+        comparison = compare_scenarios(self.baseline, [result])
+        table(changes_table([named])[["change", "description"]],
+              caption=f"What {named.name} changes")
+        table(comparison[SHOWN_COLUMNS], formats=SHOWN_FORMATS,
+              caption=f"Against the baseline ({comparison['months'].iloc[0]})")
+        if comparison["notes"].iloc[-1]:
+            say("**Note:** {notes}", notes=comparison["notes"].iloc[-1])
+        choice = recommend(comparison, currency=company.config.currency)
+        say("**By the recommendation rule: {scenario}.** {reason}", scenario=choice.scenario,
+            reason=choice.reason)
+        summary = presop.balance_summary(presop.balance(result.plan, result.money))
+        figure(charts.demand_vs_supply(summary),
+               alt=f"Bar chart of demand and planned supply per family with {named.name}")
+        figure(charts.utilisation_heatmap(result.required_load,
+                                          title=f"Load against regular hours with {named.name}"),
+               alt=f"Heat map of the load per resource and month with {named.name}")
+
+    def _save(self) -> None:
+        scenario = self.scenario()
+        path = save_scenario(self.wb.company, scenario, cycle=self.wb.cycle,
+                             horizon=self.wb.horizon, overwrite=self.controls.overwrite.value)
+        self.controls.overwrite.value = False
+        say("**Saved** {name} to {file}: the next pre-S&OP run compares it with the others.",
+            name=scenario.name, file=f"{SCENARIO_FOLDER}/{path.name}")
+
+
+def _between(months: pd.PeriodIndex, first: pd.Period, last: pd.Period) -> tuple:
+    """The plan months from `first` to `last`; SopError when `last` comes first."""
+    if last < first:
+        raise SopError(f"The capacity change ends ({last:%Y-%m}) before it starts "
+                       f"({first:%Y-%m}).")
+    return tuple(m for m in months if first <= m <= last)
