@@ -34,10 +34,21 @@ def test_each_notebook_runs_on_its_own_with_its_defaults(path, tmp_path):
     executed = tmp_path / path.name
     papermill.execute_notebook(str(path), str(executed), parameters={"reports_dir": str(tmp_path)},
                                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
-    outputs = [o for c in json.loads(executed.read_text())["cells"] for o in c.get("outputs", [])]
+    cells = json.loads(executed.read_text())["cells"]
+    skipped = [c for c in cells if "skip-execution" in c["metadata"].get("tags", [])]
+    assert all(not c.get("outputs") for c in skipped), "interactive cells do not run headless"
+    outputs = [o for c in cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     html = ["".join(o.get("data", {}).get("text/html", "")) for o in outputs]
     assert any(h.startswith('<img src="data:image/png;base64,') for h in html), "a chart"
     written = {p.stem for p in tmp_path.glob("*/artifacts/*.parquet")}
     step = next(s for s in STEPS if s.notebook == path.stem)
     assert set(step.writes) <= written
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_interactive_cells_are_skipped_by_scheduled_runs(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if "sop_lib.interactive" in cell.source or ".widget" in cell.source:
+            assert "skip-execution" in cell.metadata.get("tags", []), cell.source
