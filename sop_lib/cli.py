@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,7 @@ def _sample(args) -> int:
 def _run(args) -> int:
     from .runner import REPORTS_DIR, SAMPLE_DIR, run_cycle
 
+    _use_executor(args)
     run_cycle(data_dir=args.data or SAMPLE_DIR, reports_dir=args.out or REPORTS_DIR,
               cycle=args.cycle or "", horizon=args.horizon, resume=args.resume,
               cell_timeout=args.cell_timeout)
@@ -50,6 +52,7 @@ def _forecast(args) -> int:
     from .engine import forecast_frame
     from .series_io import read_series, write_table
 
+    _use_executor(args)
     series = read_series(args.input, id_col=args.id_col, time_col=args.time_col,
                          target_col=args.target_col)
     count = series["unique_id"].nunique()
@@ -69,11 +72,24 @@ def _show_progress(done: int, total: int) -> None:
     print(f"  {done:,} of {total:,} series ({done / total:.0%})", flush=True)
 
 
+def _use_executor(args) -> None:
+    """Hand --workers and --scheduler to the engine through the environment, which the
+    notebooks' kernels inherit; connect to the scheduler now, so a bad address fails here."""
+    from .engine.parallel import SCHEDULER_VARIABLE, WORKERS_VARIABLE, DaskCluster
+
+    if args.workers:
+        os.environ[WORKERS_VARIABLE] = str(args.workers)
+    if args.scheduler:
+        DaskCluster(args.scheduler).connect()
+        os.environ[SCHEDULER_VARIABLE] = args.scheduler
+
+
 def _backfill(args) -> int:
     from .backfill import backfill
     from .runner import REPORTS_DIR, SAMPLE_DIR
     from .validation import load_company
 
+    _use_executor(args)
     company = load_company(args.data or SAMPLE_DIR)
     backfill(company, Path(args.out or REPORTS_DIR), first=to_month(args.first),
              last=to_month(args.last), horizon=args.horizon or None)
@@ -85,6 +101,21 @@ def _quantiles(text: str) -> list[float]:
     if not all(0 < v < 1 for v in values):
         raise argparse.ArgumentTypeError("quantiles are fractions between 0 and 1")
     return values
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("a whole number of processes, at least 1")
+    return int(text)
+
+
+def _add_executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=_workers, metavar="N", help="local processes that "
+                        "forecast the SKUs (default: every core; 1: no worker processes); the "
+                        "same as setting SOP_WORKERS")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="forecast the SKUs on the Dask "
+                        "cluster of this scheduler, e.g. tcp://10.0.0.5:8786; the same as "
+                        "setting SOP_DASK_SCHEDULER")
 
 
 def _month(text: str) -> str:
@@ -124,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "parameters and packages are unchanged")
     run.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT, metavar="SECONDS",
                      help=f"fail a step when one cell runs longer (default {CELL_TIMEOUT})")
+    _add_executor_options(run)
     run.set_defaults(handler=_run)
 
     forecast = commands.add_parser("forecast", help="forecast any long-format file of monthly "
@@ -141,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     forecast.add_argument("--id-col", default="unique_id")
     forecast.add_argument("--time-col", default="ds")
     forecast.add_argument("--target-col", default="y")
+    _add_executor_options(forecast)
     forecast.set_defaults(handler=_forecast)
 
     backfill = commands.add_parser("backfill", help="rebuild past cycles' statistical "
@@ -151,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--out", help="reports folder (default: reports/)")
     backfill.add_argument("--horizon", type=int, default=0, help="months each cycle forecasts "
                           "(default: the company's horizon_months)")
+    _add_executor_options(backfill)
     backfill.set_defaults(handler=_backfill)
     return parser
 

@@ -12,6 +12,7 @@ from . import methods as registry
 from .backtest import measure_scale, windows
 from .intervals import noise_scale, pooled_offsets, scaled_errors
 from .panel import Panel, Task, left_align
+from .parallel import Executor, default_executor
 from .selection import COMBINATION_SIZES, Selection, combination_name, select
 
 MEASURES = ("wape", "mase")
@@ -53,7 +54,8 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
                     origins: int = 3, combine: bool = True,
                     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9), nonnegative: bool = True,
                     chunk_size: int = DEFAULT_CHUNK,
-                    progress: Callable[[int, int], None] | None = None) -> EngineResult:
+                    progress: Callable[[int, int], None] | None = None,
+                    executor: Executor | None = None) -> EngineResult:
     """Forecast every row of `y` (series x months, all ending at the last column; leading NaN
     = not started yet) `horizon` months ahead.
 
@@ -65,8 +67,10 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
     forecasts come from the backtest errors (see `intervals`). With `nonnegative`, forecasts,
     backtest forecasts and quantiles are clipped at 0. Series are processed `chunk_size` rows
     at a time (2,000 by default: small enough for the CPU caches, faster than larger chunks);
-    results do not depend on it; `progress(done, total)` is called after each chunk. Same
-    input, same output.
+    results do not depend on it; `progress(done, total)` is called after each chunk. The
+    chunks run where `executor` sends them (see `parallel`; default `default_executor`: every
+    core of this machine, or a Dask cluster); the results do not depend on where. Same input,
+    same output.
     """
     options = _validate(horizon, season_length, methods, measure, origins, quantiles,
                         chunk_size, combine, nonnegative)
@@ -80,14 +84,16 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
     scaled = np.full((n, origins * len(options.methods), horizon), np.nan)
     scale = np.full(n, np.nan)
     rows = np.flatnonzero(panel.lengths > 0)
-    for start in range(0, rows.size, chunk_size):
-        chunk = rows[start:start + chunk_size]
-        part = panel.rows(chunk)
-        part = Panel(part.values[:, :int(part.lengths.max())], part.lengths)
-        point[chunk], label[chunk], scores[chunk], scaled[chunk], scale[chunk] = (
-            _forecast_chunk(part, options))
+    chunks = [rows[start:start + chunk_size] for start in range(0, rows.size, chunk_size)]
+    executor = default_executor(rows.size) if executor is None else executor
+    done = 0
+    for position, result in executor.run(_forecast_chunk, (_part(panel, chunk)
+                                                           for chunk in chunks), options):
+        chunk = chunks[position]
+        point[chunk], label[chunk], scores[chunk], scaled[chunk], scale[chunk] = result
+        done += chunk.size
         if progress:
-            progress(start + chunk.size, rows.size)
+            progress(done, rows.size)
     levels = tuple(float(level) for level in quantiles)
     offsets = pooled_offsets(scaled, levels)  # rows without history hold only NaN
     bands = {level: point + scale[:, None] * offsets[k] for k, level in enumerate(levels)}
@@ -97,6 +103,13 @@ def forecast_matrix(y: np.ndarray, horizon: int, *, season_length: int = 12,
             np.clip(band, 0.0, None, out=band)
     return EngineResult(point=point, quantiles=bands, method=label,
                         scores=pd.DataFrame(scores, columns=candidates))
+
+
+def _part(panel: Panel, chunk: np.ndarray) -> Panel:
+    """The rows `chunk` of the panel, cut to their longest history, in a contiguous array (so
+    a chunk is laid out alike whether it runs here or is sent to a worker)."""
+    lengths = panel.lengths[chunk]
+    return Panel(panel.values[chunk, :int(lengths.max())], lengths)
 
 
 def _forecast_chunk(panel: Panel, options: _Options):
