@@ -15,7 +15,9 @@ the cluster, the second reuses them, as the later calls of a cycle do. The execu
 child before the timed calls, as a cluster would already be running, then `DaskCluster`),
 `dask-untrimmed` (the same cluster with its workers' MALLOC_TRIM_THRESHOLD_ left unset, see
 docs/performance.md). Every run checks that its results are identical to the first run's (the
-sequential one by default).
+sequential one by default). With --runs N the executors take turns N times; seconds and CPU
+are reported as best (median), since on a shared machine the slower runs measure the other
+jobs; each run's measurements are printed to stderr as it ends.
 
 Memory: the child's own peak resident set (VmHWM) and the peak, sampled every 0.1 s, of the
 proportional set size summed over the child and every process under it (worker processes,
@@ -146,17 +148,19 @@ def main(argv=None) -> None:
     parser.add_argument("--months", type=int, default=60)
     parser.add_argument("--horizon", type=int, default=18)
     parser.add_argument("--executors", nargs="+", choices=EXECUTORS, default=list(EXECUTORS[:3]))
-    parser.add_argument("--runs", type=int, default=1, help="runs of each (medians reported)")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="runs of each (best and median reported)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--reference", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.horizon, args.executors[0], args.reference)
         return
-    print(f"{os.cpu_count()} cores; medians of {args.runs} run(s)\n\n"
+    print(f"{os.cpu_count()} cores; {args.runs} run(s) of each, interleaved; seconds and CPU: "
+          "best and median; memory: the largest\n\n"
           "| SKUs | executor | first call (s) | second call (s) | CPU s, second call "
           "| peak RSS, main process (MB) | peak PSS, all processes (MB) | identical "
-          "| load average before |\n|---:|---|---:|---:|---:|---:|---:|---|---:|")
+          "| load average before |\n|---:|---|---:|---:|---:|---:|---:|---|---|")
     for skus in args.skus:
         with tempfile.TemporaryDirectory() as folder:
             path, reference = Path(folder) / "bookings.npy", Path(folder) / "reference.npz"
@@ -165,15 +169,22 @@ def main(argv=None) -> None:
             for _ in range(args.runs):  # interleaved, so load changes hit every executor
                 for kind in args.executors:
                     rows[kind].append(measure(path, args.horizon, kind, reference))
+                    print(f"{skus} {kind}: {json.dumps(rows[kind][-1])}", file=sys.stderr,
+                          flush=True)
             for kind, runs in rows.items():
-                median = {key: statistics.median(run[key] for run in runs)
-                          for key in ("first", "second", "cpu", "peak_mb", "tree_peak_mb",
-                                      "load")}
-                print(f"| {skus:,} | {kind} | {median['first']:.1f} | {median['second']:.1f} | "
-                      f"{median['cpu']:.1f} | "
-                      f"{median['peak_mb']:,.0f} | {median['tree_peak_mb']:,.0f} | "
-                      f"{all(run['identical'] for run in runs)} | {median['load']:.1f} |",
-                      flush=True)
+                print(f"| {skus:,} | {kind} | {spread(runs, 'first')} | {spread(runs, 'second')} | "
+                      f"{spread(runs, 'cpu')} | {max(run['peak_mb'] for run in runs):,.0f} | "
+                      f"{max(run['tree_peak_mb'] for run in runs):,.0f} | "
+                      f"{all(run['identical'] for run in runs)} | "
+                      f"{min(run['load'] for run in runs):.1f}-"
+                      f"{max(run['load'] for run in runs):.1f} |", flush=True)
+
+
+def spread(runs: list[dict], key: str) -> str:
+    """"best (median)" of a measurement over runs; just the value for one run."""
+    values = [run[key] for run in runs]
+    best = f"{min(values):.1f}"
+    return best if len(values) == 1 else f"{best} ({statistics.median(values):.1f})"
 
 
 if __name__ == "__main__":

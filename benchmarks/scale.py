@@ -8,7 +8,9 @@ Run from the repository root:
 Demand is the bundled sample company's generator (`sop_lib.sample.sample_tables`): seasonal,
 trending, intermittent and new SKUs. For each size the bookings matrix is made here, saved to
 a temporary .npy file, and forecast in a fresh child process (`forecast_matrix` with its
-defaults: the smooth methods, combinations, P10/P50/P90, chunks of 2,000 SKUs). The child
+defaults: the smooth methods, combinations, P10/P50/P90, chunks of 2,000 SKUs; run
+sequentially in the child, so that its time and memory are the engine's on one core:
+`benchmarks.parallel` measures the local worker processes and Dask). The child
 reports the seconds `forecast_matrix` took, its peak resident memory (VmHWM of
 /proc/self/status: Python, numpy, pandas and the input matrix included) and its resident
 memory just before the call. Not `getrusage(...).ru_maxrss`: Linux carries that over from the
@@ -52,10 +54,11 @@ def status_mb(field: str) -> float:
 def child(path: str, horizon: int) -> None:
     """Forecast the saved matrix and print a JSON line of measurements."""
     from sop_lib.engine import forecast_matrix
+    from sop_lib.engine.parallel import Sequential
     y = np.load(path)
     before = status_mb("VmRSS")
     start = time.perf_counter()
-    result = forecast_matrix(y, horizon)
+    result = forecast_matrix(y, horizon, executor=Sequential())
     seconds = time.perf_counter() - start
     peak = status_mb("VmHWM")
     chosen = collections.Counter(label.split(":")[0] for label in result.method)

@@ -3,7 +3,11 @@ cluster give results identical to the sequential run; bounded submission; the en
 choice of executor; a clear error for a scheduler that is not there."""
 from __future__ import annotations
 
+import ctypes
 import os
+import platform
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -89,6 +93,31 @@ def test_a_dask_cluster_runs_the_chunks_on_its_workers_with_identical_results(
     chunk_tasks = [task for task in stream.data if task["key"].startswith("_forecast_chunk")]
     assert len(chunk_tasks) == SERIES // CHUNK
     assert len({task["worker"] for task in chunk_tasks}) == 2
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def mapped_apart(_item=None) -> bool:
+    """Whether glibc gives a new 8 MB array a mapping of its own (not heap memory)."""
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = _Mallinfo2
+    before = libc.mallinfo2().hblkhd
+    block = np.ones(2**20)
+    return libc.mallinfo2().hblkhd - before >= block.nbytes
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
+def test_dask_workers_keep_freed_memory_on_the_heap_while_a_chunk_runs_and_only_then(cluster):
+    client = DaskCluster(cluster.scheduler_address).connect()
+    assert set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == {"65536"}
+    assert client.submit(mapped_apart, pure=False).result()  # Dask's setting: every array
+    assert not client.submit(parallel._with_heap_kept, None, mapped_apart,
+                             pure=False).result()
+    assert client.submit(mapped_apart, pure=False).result()  # set back afterwards
 
 
 def test_the_environment_sends_big_jobs_to_the_cluster_and_small_ones_stay_here(
@@ -206,3 +235,24 @@ def test_sop_refuses_a_bad_number_of_workers(value, capsys):
     with pytest.raises(SystemExit):
         main(["forecast", "in.csv", "--horizon", "3", "--out", "o.csv", "--workers", value])
     assert "--workers: a whole number of processes, at least 1" in capsys.readouterr().err
+
+
+def test_a_script_without_a_main_guard_gets_a_clear_error_and_goes_no_further(tmp_path):
+    log = tmp_path / "log.txt"
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from sop_lib.engine import forecast_matrix\n"
+        f"log = open({str(log)!r}, 'a', buffering=1)\n"
+        "log.write('started\\n')\n"
+        f"forecast_matrix(np.ones(({MIN_PARALLEL_SERIES}, 4)), 3)\n"
+        "log.write('forecast made\\n')\n")
+    environment = {**os.environ, WORKERS_VARIABLE: "2", SCHEDULER_VARIABLE: ""}
+    finished = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                              env=environment, timeout=120)
+    assert finished.returncode != 0
+    assert 'SopError: a local worker process stopped' in finished.stderr
+    assert 'must put its code under `if __name__ == "__main__":`' in finished.stderr
+    lines = log.read_text().splitlines()
+    assert lines.count("started") >= 2  # the script, then a worker importing it, stopped there
+    assert "forecast made" not in lines

@@ -14,7 +14,8 @@ by the chunk size however many series there are.
   never from the calling process, which may hold threads (a Jupyter kernel, a Dask client).
   As with any process pool, a script must guard its entry point with
   `if __name__ == "__main__":`.
-- `DaskCluster(address)`: tasks on the workers of a running `distributed` scheduler.
+- `DaskCluster(address)`: tasks on the workers of a running `distributed` scheduler (each
+  chunk with freed memory kept on the worker's heap while it runs: `_with_heap_kept`).
 
 The default (`default_executor`) is read here and only here from two environment variables, so
 that `sop run`'s notebooks (papermill kernels inherit the runner's environment), `sop forecast`
@@ -27,9 +28,13 @@ trip to a cluster would cost them more than it saves (measured in docs/performan
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
+import functools
 import importlib.metadata
 import multiprocessing
 import os
+import platform
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
@@ -45,6 +50,13 @@ CONNECT_TIMEOUT = 10.0
 START_METHOD = "forkserver"
 PRELOAD = ["sop_lib.engine.core"]
 PACKAGE = "sop-workbooks"
+UNGUARDED = ("a script that forecasts with local worker processes must put its code under "
+             "`if __name__ == \"__main__\":`, because every worker imports the script when it "
+             f"starts; or set {WORKERS_VARIABLE}=1 to run without worker processes")
+TRIM_VARIABLE, MMAP_VARIABLE = "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_"
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+GLIBC_MMAP_DEFAULT = 128 * 1024
+HEAP_KEPT = 32 * 2**20  # glibc's largest mmap threshold on 64-bit systems
 
 
 class Executor(Protocol):
@@ -83,11 +95,8 @@ class LocalProcesses:
                                 lambda pending: cf.wait(pending,
                                                         return_when=cf.FIRST_COMPLETED).done)
         except cf.process.BrokenProcessPool as error:
-            raise SopError(
-                "a local worker process stopped before finishing its series (out of memory, "
-                "killed, or a script without `if __name__ == \"__main__\":` around its code, "
-                f"which every worker runs again on start); set {WORKERS_VARIABLE}=1 to run "
-                "without worker processes") from error
+            raise SopError("a local worker process stopped before finishing its series (out "
+                           f"of memory, killed, or: {UNGUARDED})") from error
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -132,7 +141,8 @@ class DaskCluster:
         finished = as_completed(loop=client.loop)
 
         def submit(item):
-            future = client.submit(function, item, *args, pure=False)
+            future = client.submit(_with_heap_kept, item, function, *args, pure=False,
+                                   key=f"{function.__name__}-{uuid.uuid4().hex}")
             finished.add(future)
             return future
 
@@ -153,6 +163,8 @@ def default_executor(series: int) -> Executor:
         raise ParameterError(f"the environment variable {WORKERS_VARIABLE} must be a whole "
                              f"number of at least 1, got {text!r}")
     workers = int(text) if text else available_cores()
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise SopError(UNGUARDED)  # a worker starting up runs the main script's code again
     if series < MIN_PARALLEL_SERIES or multiprocessing.parent_process() is not None:
         return Sequential()  # small, or already in a worker process: no pool in a pool
     if address:
@@ -214,6 +226,44 @@ def _connect(address: str, timeout: float):
                        f"{_versions()} like this process, for identical forecasts; these do "
                        f"not: {different}")
     return client
+
+
+def _with_heap_kept(item, function: Callable, *args):
+    """`function(item, *args)` with glibc keeping freed memory for reuse while it runs.
+
+    Dask starts its workers with MALLOC_TRIM_THRESHOLD_ set (65536 by default), so that glibc
+    hands freed memory back to the system at once; it also stops glibc from raising its mmap
+    threshold. The engine allocates and frees arrays of a few MB all the time, and with that
+    setting each one was a fresh mapping, zeroed page by page: 100,000 SKUs took about 1.5
+    times as long as with the variable unset (docs/performance.md). So, where it is set, the
+    thresholds are raised for the duration of the call, then set back and the heap trimmed:
+    the worker keeps no more memory afterwards than before.
+    """
+    trim = _whole_bytes(TRIM_VARIABLE)
+    libc = _glibc() if trim is not None else None
+    if libc is None:
+        return function(item, *args)
+    libc.mallopt(M_MMAP_THRESHOLD, HEAP_KEPT)
+    libc.mallopt(M_TRIM_THRESHOLD, HEAP_KEPT)
+    try:
+        return function(item, *args)
+    finally:
+        libc.mallopt(M_TRIM_THRESHOLD, trim)
+        libc.mallopt(M_MMAP_THRESHOLD, _whole_bytes(MMAP_VARIABLE) or GLIBC_MMAP_DEFAULT)
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _glibc():
+    """The C library when it is glibc (whose mallopt this module uses), else None."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    return ctypes.CDLL("libc.so.6")
+
+
+def _whole_bytes(variable: str) -> int | None:
+    text = os.environ.get(variable, "").strip()
+    return int(text) if text.isdigit() else None
 
 
 def _versions() -> tuple[str, str]:
