@@ -3,6 +3,10 @@
 A table is `<name>.csv`, `<name>.parquet` or a sheet `<name>` of a single `.xlsx` workbook.
 Every value is read as text (trimmed), so that validation sees what the planner wrote; the index
 of a raw frame is the row number a spreadsheet shows (header = row 1, first data row = 2).
+A table is held as a list of columns of text (Arrow string arrays) while it is tidied: a plain
+CSV file (no quotes, no NUL bytes, every line as wide as the first) is parsed by Arrow's reader,
+any other by Python's `csv` module, which reads the same cells, only slower and with the exact
+position of whatever is wrong.
 """
 from __future__ import annotations
 
@@ -14,8 +18,11 @@ import zipfile
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -55,7 +62,7 @@ class _Source:
     name: str
     path: Path
     sheet: str | None = None
-    records: list[list[str]] | None = None
+    columns: list[pyarrow.Array] | None = None
 
     @property
     def file(self) -> str:
@@ -181,8 +188,8 @@ def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]
     return sources, problems
 
 
-def _read_workbook(path: Path) -> tuple[dict[str, list[list[str]]], list[Problem]]:
-    """The text records of every sheet of a workbook named like a table of the contract."""
+def _read_workbook(path: Path) -> tuple[dict[str, list[pyarrow.Array]], list[Problem]]:
+    """The text columns of every sheet of a workbook named like a table of the contract."""
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             sheets = [s for s in book.sheet_names if s.strip().lower() in _TABLE_NAMES]
@@ -191,17 +198,17 @@ def _read_workbook(path: Path) -> tuple[dict[str, list[list[str]]], list[Problem
     except _DAMAGED_FILE_ERRORS as error:
         return {}, [Problem(path.name, f"could not be read as an Excel workbook ({error}); "
                             "save it again from Excel as .xlsx")]
-    return {sheet: _text_records(grid) for sheet, grid in grids.items()}, []
+    return {sheet: _text_columns(grid) for sheet, grid in grids.items()}, []
 
 
 def _read_source(source: _Source) -> tuple[RawTable | None, list[Problem]]:
     """Read one table from its file or sheet into a RawTable of trimmed text."""
-    readers = {".csv": _read_csv_records, ".parquet": _read_parquet_records}
+    readers = {".csv": _read_csv_columns, ".parquet": _read_parquet_columns}
     try:
-        records = source.records if source.sheet else readers[source.path.suffix.lower()](source)
+        columns = source.columns if source.sheet else readers[source.path.suffix.lower()](source)
     except _Unreadable as error:
         return None, [Problem(source.file, str(error), **error.where)]
-    frame, problems = _tidy(records, source.file)
+    frame, problems = _tidy(columns, source.file)
     if frame is None:
         return None, problems
     return RawTable(source.name, source.file, source.path, frame), problems
@@ -221,12 +228,42 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8-sig")
 
 
-def _read_csv_records(source: _Source) -> list[list[str]]:
-    """Every row of a CSV file (header included) as a list of cells, blank rows too."""
+def _read_csv_columns(source: _Source) -> list[pyarrow.Array]:
+    """Every row of a CSV file (header included, blank rows too) as columns of text."""
     try:
         data = source.path.read_bytes()
     except OSError as error:
         raise _Unreadable(f"could not be read ({error.strerror})") from None
+    return _plain_csv_columns(data) or _columns(_read_csv_records(data))
+
+
+def _plain_csv_columns(data: bytes) -> list[pyarrow.Array] | None:
+    """The columns of a plain CSV file read by Arrow; None when the file is not plain.
+
+    Plain: UTF-8, no quote character, no NUL byte, and every line (an empty one aside) holding
+    as many cells as the first. Without quotes every line is one record and Arrow splits cells
+    and lines exactly as the `csv` module does (empty lines give rows of empty cells, which
+    `_tidy` drops as blank); anything else is left to the careful reader.
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if not data or b'"' in data or b"\0" in data:
+        return None
+    line_end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0),
+                   default=len(data))
+    names = [f"c{i}" for i in range(data.count(b",", 0, line_end) + 1)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data), read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pyarrow.string()), strings_can_be_null=False))
+    except pyarrow.ArrowException:
+        return None
+    return [column.combine_chunks() for column in table.columns]
+
+
+def _read_csv_records(data: bytes) -> list[list[str]]:
+    """Every row of a CSV file's bytes (header included) as a list of cells, blank rows too."""
     try:
         records = _csv_records(_decode(data))
     except UnicodeDecodeError:
@@ -269,18 +306,26 @@ def _not_utf8(data: bytes) -> _Unreadable:
     return _Unreadable("not UTF-8; save it as CSV UTF-8")
 
 
-def _read_parquet_records(source: _Source) -> list[list[str]]:
-    """Every row of a Parquet file, its column names first, as lists of text cells."""
+def _read_parquet_columns(source: _Source) -> list[pyarrow.Array]:
+    """Every row of a Parquet file, its column names first, as columns of text."""
     try:
         frame = pd.read_parquet(source.path)
     except _DAMAGED_FILE_ERRORS as error:
         raise _Unreadable(f"could not be read as Parquet ({error})") from None
-    return [[str(c) for c in frame.columns], *_text_records(frame)]
+    return _text_columns(frame, header=True)
 
 
-def _text_records(frame: pd.DataFrame) -> list[list[str]]:
-    """The rows of a frame of typed cells as lists of text cells."""
-    return [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+def _text_columns(frame: pd.DataFrame, *, header: bool = False) -> list[pyarrow.Array]:
+    """The columns of a frame of typed cells as text, its column names first if `header`."""
+    return [pyarrow.array(([str(name)] if header else []) + [_cell_text(v) for v in values],
+                          pyarrow.string())
+            for name, values in frame.items()]
+
+
+def _columns(records: list[list[str]]) -> list[pyarrow.Array]:
+    """Rows of text cells, all as wide as the first, as columns."""
+    return [pyarrow.array([record[i] for record in records], pyarrow.string())
+            for i in range(len(records[0]) if records else 0)]
 
 
 def _cell_text(value) -> str:
@@ -295,16 +340,16 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _tidy(records: list[list[str]], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _tidy(columns: list[pyarrow.Array], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """A frame of the rows under the header (the first non-blank row): column names stripped
     and lower-cased, blank rows dropped, values trimmed (a warning per column where it happened),
     and the spreadsheet row numbers as index."""
-    stripped = [[cell.strip() for cell in record] for record in records]
-    filled = [number for number, record in enumerate(stripped, start=1) if any(record)]
-    if not filled:
+    stripped = [pc.utf8_trim_whitespace(column) for column in columns]
+    filled = np.flatnonzero(_holds_a_value(stripped))
+    if not filled.size:
         return pd.DataFrame(index=pd.Index([], dtype=int)), []
-    header, body = filled[0], filled[1:]
-    names = [name.lower() for name in stripped[header - 1]]
+    header, body = int(filled[0]) + 1, filled[1:]
+    names = [column[header - 1].as_py().lower() for column in stripped]
     if len(names) == 1 and ";" in names[0]:
         return None, [Problem(file, "the columns are separated by semicolons; expected commas "
                               "(save it as CSV UTF-8 (comma delimited))", row=header)]
@@ -312,21 +357,33 @@ def _tidy(records: list[list[str]], file: str) -> tuple[pd.DataFrame | None, lis
     if repeated:
         return None, [Problem(file, "the column appears more than once; keep only one",
                               row=header, column=name) for name in repeated]
-    columns = [(i, name) for i, name in enumerate(names) if name]
-    frame = pd.DataFrame({name: [stripped[n - 1][i] for n in body] for i, name in columns},
-                         index=pd.Index(body, dtype=int), dtype=str)
-    return frame, [warning for i, name in columns
-                   if (warning := _trim_warning(records, stripped, body, i, file, name))]
+    named = [(i, name) for i, name in enumerate(names) if name]
+    every_row = body.size == len(stripped[0]) - header  # no blank row to leave out
+    frame = pd.DataFrame({name: pd.Series(stripped[i].slice(header) if every_row
+                                          else stripped[i].take(body), dtype=str)
+                          for i, name in named})
+    frame.index = pd.Index(body + 1, dtype=int)
+    return frame, [warning for i, name in named
+                   if (warning := _trim_warning(columns[i], stripped[i], body, file, name))]
 
 
-def _trim_warning(records: list[list[str]], stripped: list[list[str]], rows: list[int],
-                  column: int, file: str, name: str) -> Problem | None:
-    """A warning when spaces were removed around some values of a column."""
-    changed = [n for n in rows if records[n - 1][column] != stripped[n - 1][column]]
-    if not changed:
+def _holds_a_value(columns: list[pyarrow.Array]) -> np.ndarray:
+    """Where a row holds a value in any of the columns."""
+    found = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
+    for column in columns:
+        found |= pc.not_equal(column, "").to_numpy(zero_copy_only=False)
+    return found
+
+
+def _trim_warning(column: pyarrow.Array, stripped: pyarrow.Array, rows: np.ndarray, file: str,
+                  name: str) -> Problem | None:
+    """A warning when spaces were removed around some values of a column (of rows `rows`,
+    positions in the column)."""
+    changed = rows[pc.not_equal(column, stripped).to_numpy(zero_copy_only=False)[rows]]
+    if not changed.size:
         return None
-    more = len(changed) - 1
+    more = changed.size - 1
     return Problem(file, "spaces around the value were removed"
                    + (f" (and in {more} more row(s) of this column)" if more else ""),
-                   row=changed[0], column=name, value=records[changed[0] - 1][column],
+                   row=int(changed[0]) + 1, column=name, value=column[int(changed[0])].as_py(),
                    severity="warning")

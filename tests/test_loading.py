@@ -6,6 +6,7 @@ import datetime
 import pandas as pd
 import pytest
 
+from sop_lib import loading
 from sop_lib.company import CompanyConfig
 from sop_lib.loading import read_config, read_tables
 
@@ -272,3 +273,49 @@ def test_config_choices_are_read_and_checked(tmp_path):
     assert config is None
     assert [(p.column, p.value) for p in problems] == [("error_measure", "rmse")]
     assert "expected one of wape, mase" in str(problems[0])
+
+
+# --- the plain-CSV reader (Arrow) reads what the careful one (csv module) reads -----------
+
+PLAIN_CSV = [
+    b"resource,plant\nR1,P1\nR2,P2\n",
+    b"\xef\xbb\xbfresource,plant\r\nR1 , P1\r\n\r\n,\r\n  R2,P2",  # BOM, CRLF, blank rows
+    b"resource,plant\rR1,P1\r\rR2,\xc3\xa9t\xc3\xa9 \r",  # old Mac line ends, UTF-8 text
+    b"resource,plant,\nR1,P1,\nR2,P2,x\n",  # a column without a name is left out
+    b"resource\n\nR1\n \n",
+    b"Resource , PLANT\n\t\xc2\xa0R1\xe2\x80\x83,P1\x1f\n",  # Unicode spaces and controls
+]
+
+
+@pytest.mark.parametrize("data", PLAIN_CSV)
+def test_plain_csv_is_read_alike_by_both_readers(data):
+    plain = loading._plain_csv_columns(data)
+    careful = loading._columns(loading._read_csv_records(data))
+    assert plain is not None
+    fast_frame, fast_problems = loading._tidy(plain, "t.csv")
+    slow_frame, slow_problems = loading._tidy(careful, "t.csv")
+    pd.testing.assert_frame_equal(fast_frame, slow_frame)
+    assert where(fast_problems) == where(slow_problems)
+
+
+@pytest.mark.parametrize("data", [
+    b'resource,plant\nR1,"P,1"\n',  # quotes
+    b"resource,plant\nR1,P\x001\n",  # a NUL byte
+    b"resource,plant\nR1,P1,X\n",  # a row wider than the header
+    b"resource,plant\nR1\n",  # a row narrower than the header
+    b"\nresource,plant\nR1,P1\n",  # a blank line before the header
+    "resource,plant\nLyon,Besançon\n".encode("cp1252"),  # not UTF-8
+    b"",
+])
+def test_csv_that_is_not_plain_is_left_to_the_careful_reader(data):
+    assert loading._plain_csv_columns(data) is None
+
+
+def test_plain_csv_rows_keep_their_numbers_and_trim_warnings(tmp_path):
+    write(tmp_path, "resources.csv", "resource,plant\nR1,P1\n\n R2,P2\n,\nR3 ,P3\n")
+    tables, problems = read_tables(tmp_path)
+    assert tables["resources"].frame.to_dict("index") == {
+        2: {"resource": "R1", "plant": "P1"}, 4: {"resource": "R2", "plant": "P2"},
+        6: {"resource": "R3", "plant": "P3"}}
+    assert where(problems) == [("resources.csv", 4, "resource", " R2", "warning")]
+    assert "1 more row(s)" in problems[0].expected

@@ -243,6 +243,16 @@ def test_spaces_are_trimmed_with_a_warning(valid_company, tmp_path):
     pd.testing.assert_frame_equal(company.items, valid_company.items)
 
 
+def test_a_key_repeated_in_a_file_already_in_key_order_is_found(tmp_path):
+    tables = valid_tables()
+    tables["items"] = tables["items"].sort_values("sku", ignore_index=True)  # O1 O2 S1 S2
+    tables["items"].loc[4] = ["S1", "F_STOCK", "again", "10", "6", "active", ""]
+    tables["items"] = tables["items"].sort_values("sku", kind="stable", ignore_index=True)
+    _, problems = check_company(write_company(tmp_path, tables))
+    assert where(problems) == [("items.csv", 5, "sku", "S1")]
+    assert problems[0].expected == "repeats row 4; expected each sku only once"
+
+
 # --- broken folders: one mistake each, reported once with its place -----------------------
 
 def set_cell(table, row, column, value):
