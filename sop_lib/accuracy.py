@@ -35,6 +35,7 @@ import pandas as pd
 
 from .company import Company
 from .errors import ParameterError
+from .frames import join_on_key
 
 TRACKING_SIGNAL_LIMIT = 4
 SEASON = 12
@@ -56,7 +57,7 @@ _FORECASTS = ["actual", "statistical", "consensus", "naive"]
 def sku_actuals(company: Company) -> pd.DataFrame:
     """Bookings per SKU and month with the SKU's family: columns sku, family, month, bookings."""
     history = company.demand_history[["sku", "month", "bookings"]]
-    return history.merge(company.items[["sku", "family"]], on="sku")[ACTUALS_COLUMNS]
+    return join_on_key(history, company.items, "sku", ["family"])[ACTUALS_COLUMNS]
 
 
 def accuracy_by_family(archive: pd.DataFrame, actuals: pd.DataFrame, *,
@@ -75,7 +76,7 @@ def accuracy_by_family(archive: pd.DataFrame, actuals: pd.DataFrame, *,
     """
     lags = _checked(lags, months, naive)
     compared = _compared(archive, actuals, ["family"], lags=lags, months=months, naive=naive)
-    names = sorted(set(archive["family"]) | set(actuals["family"]))
+    names = sorted(set(archive["family"].unique()) | set(actuals["family"].unique()))
     families = _metrics(compared, ["family"], _all_rows(names, lags, "family"), months)
     total = _metrics(compared.assign(family=TOTAL), ["family"],
                      _all_rows([TOTAL] if names else [], lags, "family"), months)

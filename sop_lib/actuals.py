@@ -1,22 +1,29 @@
 """Actuals rolled up from SKUs to families."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .company import Company
+from .frames import join_on_key
+from .history_matrix import HistoryMatrix
 
 
 def family_history(company: Company) -> pd.DataFrame:
     """Bookings and shipments per family and month (family = sum of its SKUs)."""
-    rows = company.demand_history.merge(company.items[["sku", "family"]], on="sku")
-    return (rows.groupby(["family", "month"], as_index=False)[["bookings", "shipments"]].sum()
-            .sort_values(["family", "month"], ignore_index=True))
+    booked = HistoryMatrix.of(company, "bookings")
+    families, bookings = booked.family_totals()
+    _, shipments = HistoryMatrix.of(company, "shipments").family_totals()
+    family, month = np.nonzero(~np.isnan(bookings))  # family by family, in month order
+    return pd.DataFrame({"family": families[family], "month": booked.months[month],
+                         "bookings": bookings[family, month],
+                         "shipments": shipments[family, month]})
 
 
 def data_health(company: Company) -> pd.DataFrame:
     """One row per family: SKUs by status, months of history, last closed month."""
     items = company.items
-    history = company.demand_history.merge(items[["sku", "family"]], on="sku")
+    history = join_on_key(company.demand_history, items, "sku", ["family"])
     months = history.groupby("family")["month"].agg(["min", "max"])
     counts = pd.crosstab(items["family"], items["status"])
     table = counts.reindex(columns=["active", "new", "phase_out", "inactive"], fill_value=0)

@@ -31,6 +31,8 @@ from .artifacts import ArtifactStore
 from .company import Company
 from .errors import ParameterError
 from .forecast import statistical_forecast
+from .frames import is_in
+from .history_matrix import HistoryMatrix
 from .months import MONTH_FORMAT_HELP, month_label, parse_month
 
 MIN_HISTORY_MONTHS = 12
@@ -103,17 +105,29 @@ def with_replayed_cycles(company: Company, archive: pd.DataFrame, *, lags=(1, 3)
     M - L + 1. Each missing cycle that has enough history is replayed as `backfill` would
     (nothing is written, no consensus). Returns the archive rows and the cycles replayed.
     """
-    forecaster = forecaster or statistical_forecast
     last = company.last_closed_month
     earliest = company.demand_history["month"].min() + MIN_HISTORY_MONTHS + 1
     needed = {last - offset - lag + 1 for offset in range(months) for lag in lags}
-    missing = sorted(c for c in needed - set(archive["cycle"]) if earliest <= c <= last)
+    missing = sorted(c for c in needed - set(archive["cycle"].unique()) if earliest <= c <= last)
+    if missing and forecaster is None:
+        forecaster = _replaying(company)
     frames = [archive] + [
         archive_rows(forecaster(truncate_history(company, cycle), cycle=cycle,
                                 horizon=max(lags)), cycle, lags) for cycle in missing]
     rows = [frame for frame in frames if not frame.empty]
     combined = pd.concat(rows, ignore_index=True) if rows else archive
     return combined.astype(archive.dtypes.to_dict()), missing
+
+
+def _replaying(company: Company) -> Forecaster:
+    """`statistical_forecast` of a truncated company, with its bookings cut from the whole
+    company's (made once) instead of built again from its history each time."""
+    bookings = HistoryMatrix.of(company)
+
+    def forecast(truncated: Company, *, cycle, horizon: int) -> pd.DataFrame:
+        return statistical_forecast(truncated, cycle=cycle, horizon=horizon,
+                                    bookings=bookings.through(truncated.last_closed_month))
+    return forecast
 
 
 def _month(value, option: str) -> pd.Period:
@@ -143,7 +157,7 @@ def _check_cycles(company: Company, first: pd.Period, last: pd.Period) -> None:
 
 def _items_as_of(items: pd.DataFrame, history: pd.DataFrame, cycle: pd.Period) -> pd.DataFrame:
     later = history[(history["month"] >= cycle) & (history["bookings"] > 0)]
-    revived = (items["status"] == "inactive") & items["sku"].isin(later["sku"])
+    revived = (items["status"] == "inactive") & is_in(items["sku"], later["sku"].unique())
     return items.assign(status=items["status"].where(~revived, "active"))
 
 

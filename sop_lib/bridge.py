@@ -141,16 +141,16 @@ def _last_cycle(archive_dir: Path | str, cycle: pd.Period) -> tuple[dict, str]:
 
 def _window(cycle: pd.Period, months: int, plan: pd.DataFrame, previous: dict) -> pd.PeriodIndex:
     """The next `months` months from the cycle that this plan and every archived frame cover."""
-    covered = set(pd.period_range(cycle, periods=months, freq="M")) & set(plan["month"])
+    covered = set(pd.period_range(cycle, periods=months, freq="M")) & set(plan["month"].unique())
     for frame in previous.values():
         if frame is not None:
-            covered &= set(frame["month"])
+            covered &= set(frame["month"].unique())
     return pd.PeriodIndex(sorted(covered), freq="M")
 
 
 def _families(current: dict, previous: dict, scenario: pd.DataFrame | None) -> list[str]:
     frames = [*current.values(), *previous.values(), scenario]
-    return sorted(set().union(*(set(f["family"]) for f in frames if f is not None)))
+    return sorted(set().union(*(set(f["family"].unique()) for f in frames if f is not None)))
 
 
 def _figures(current: dict, previous: dict, scenario: pd.DataFrame | None,

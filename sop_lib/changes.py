@@ -29,7 +29,7 @@ def plan_changes(current: pd.DataFrame, before: pd.DataFrame, *, by: str = "fami
 
     `current` has sku, family, month, consensus; `before` has sku, family, month, before.
     """
-    months = sorted(set(current["month"]) & set(before["month"]))
+    months = sorted(set(current["month"].unique()) & set(before["month"].unique()))
     now = current[current["month"].isin(months)].groupby(by)["consensus"].sum()
     then = before[before["month"].isin(months)].groupby(by)["before"].sum()
     table = pd.concat([then, now], axis=1).fillna(0.0).rename(columns={"consensus": "now"})

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
+from .frames import join_on_key
 from .months import month_label
 
 OVERRIDES_FILE = "overrides.csv"
@@ -54,7 +55,8 @@ def apply_overrides(forecast: pd.DataFrame, overrides: pd.DataFrame,
                 consensus[mask], notes[position] = _overridden(statistical[mask], override.kind,
                                                                override.value)
     result = keys.assign(statistical=statistical, consensus=consensus)
-    result["unit_price"] = result["sku"].map(items.set_index("sku")["unit_price"]).astype(float)
+    result["unit_price"] = join_on_key(result[["sku"]], items, "sku", ["unit_price"],
+                                       how="left")["unit_price"].to_numpy(dtype=float)
     result["consensus_value"] = result["consensus"] * result["unit_price"]
     return result[CONSENSUS_COLUMNS], _audit(overrides, masks, notes, statistical,
                                              consensus)
@@ -107,11 +109,11 @@ def _audit(overrides: pd.DataFrame, masks: list[np.ndarray], notes: list[str],
 
 def _check(forecast: pd.DataFrame, overrides: pd.DataFrame, items: pd.DataFrame) -> None:
     """Raise DataError listing every override that cannot be applied to this forecast."""
-    months = set(forecast["month"])
+    months = set(forecast["month"].unique())
     span = (f"{month_label(min(months))} to {month_label(max(months))}" if months
             else "none: the forecast is empty")
-    codes = {"sku": (set(items["sku"]), set(forecast["sku"])),
-             "family": (set(items["family"]), set(forecast["family"]))}
+    codes = {level: (set(items[level].unique()), set(forecast[level].unique()))
+             for level in ("sku", "family")}
     repeated = overrides.duplicated(subset=["level", "code", "month"]).to_numpy()
     problems = []
     for position, (index, override) in enumerate(overrides.iterrows()):

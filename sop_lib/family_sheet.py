@@ -39,6 +39,7 @@ from .adherence import (KEY, NO_PRODUCTION_NOTE, archived_consensus, archived_pl
                         closed_months, production_vs_record, sales_vs_record)
 from .company import Company
 from .errors import ParameterError, SopError
+from .frames import join_on_key
 from .months import month_label, month_range
 from .supply import DAYS_PER_MONTH, FORWARD_MONTHS, TOLERANCE, WEEKS_PER_MONTH, opening_position
 
@@ -165,7 +166,7 @@ def _plan_rows(plan: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
 
 def _counted_inventory(company: Company) -> pd.Series:
     """Month-end on_hand per (family, month), summed over the family's SKUs counted."""
-    counted = company.inventory.merge(company.items[["sku", "family"]], on="sku")
+    counted = join_on_key(company.inventory, company.items, "sku", ["family"])
     return counted.groupby(KEY)["on_hand"].sum()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import SopError
+from .frames import join_on_key
 from .months import month_label, month_range
 
 TOTAL = "Total"
@@ -27,9 +28,9 @@ def family_prices(company, consensus: pd.DataFrame) -> pd.DataFrame:
     Prices come from `consensus.unit_price`, costs from `items.standard_cost`.
     Returns `family, month, unit_price, unit_cost`.
     """
-    costs = company.items.set_index("sku")["standard_cost"]
-    rows = consensus[["sku", "family", "month", "consensus", "unit_price"]].assign(
-        unit_cost=lambda f: f["sku"].map(costs))
+    rows = join_on_key(consensus[["sku", "family", "month", "consensus", "unit_price"]],
+                       company.items.rename(columns={"standard_cost": "unit_cost"}), "sku",
+                       ["unit_cost"], how="left")
     unknown = rows.loc[rows["unit_cost"].isna() | rows["unit_price"].isna(), "sku"].unique()
     if len(unknown):
         raise SopError(f"No unit price or standard cost in items for SKU(s) "
@@ -109,9 +110,9 @@ def fiscal_year_outlook(company, money: pd.DataFrame) -> pd.DataFrame:
     """
     label, months = fiscal_year(money["month"].min(),
                                 start_month=company.config.fiscal_year_start_month)
-    history = company.demand_history.merge(
-        company.items[["sku", "family", "unit_price", "standard_cost"]], on="sku", how="left")
-    history = history[history["month"].isin(months)]
+    history = company.demand_history
+    history = join_on_key(history[history["month"].isin(months)], company.items, "sku",
+                          ["family", "unit_price", "standard_cost"], how="left")
     actual = pd.DataFrame({
         "actual_revenue": history["shipments"] * history["unit_price"],
         "actual_cogs": history["shipments"] * history["standard_cost"],

@@ -17,6 +17,8 @@ import pandas as pd
 from . import engine
 from .company import Company
 from .errors import ParameterError
+from .frames import positions, repeated
+from .history_matrix import HistoryMatrix, started_series
 from .lifecycle import apply_end_of_life, new_item_forecast
 from .months import month_range
 from .segments import (INTERMITTENT_METHODS, NEW_ITEM_METHODS, PHASE_OUT_METHODS,
@@ -41,21 +43,23 @@ class DemandForecast:
     segments: pd.DataFrame
 
 
-def statistical_forecast(company: Company, *, cycle, horizon: int,
-                         measure: str = "wape") -> pd.DataFrame:
+def statistical_forecast(company: Company, *, cycle, horizon: int, measure: str = "wape",
+                         bookings: HistoryMatrix | None = None) -> pd.DataFrame:
     """Forecast every SKU for months cycle .. cycle+horizon-1 (see `demand_forecast`)."""
-    return demand_forecast(company, cycle=cycle, horizon=horizon, measure=measure).sku
+    return demand_forecast(company, cycle=cycle, horizon=horizon, measure=measure,
+                           bookings=bookings).sku
 
 
-def demand_forecast(company: Company, *, cycle, horizon: int,
-                    measure: str = "wape") -> DemandForecast:
+def demand_forecast(company: Company, *, cycle, horizon: int, measure: str = "wape",
+                    bookings: HistoryMatrix | None = None) -> DemandForecast:
     """Forecast every SKU and every family series for months cycle .. cycle+horizon-1.
 
     Fitted on history up to the last closed month; months between it and the cycle are
     forecast too, then dropped. `sku` has columns sku, family, month, forecast, p10, p50, p90,
     method and segment (the SKU's method family); `family` has family, month, forecast, p10,
     p50, p90 and method (each family's own series, for new items and family intervals);
-    `scores` has each SKU's backtest error per candidate method, in `measure`.
+    `scores` has each SKU's backtest error per candidate method, in `measure`. `bookings` are
+    `HistoryMatrix.of(company)` when the caller has them already.
     """
     cycle = pd.Period(cycle, freq="M")
     first = company.last_closed_month + 1
@@ -63,10 +67,12 @@ def demand_forecast(company: Company, *, cycle, horizon: int,
         raise ParameterError(f"cannot forecast cycle {cycle} over {horizon} months: the cycle "
                              "must come after the last closed month and the horizon be 1 or more")
     steps = (cycle - first).n + horizon
-    segments = segment_items(company, cycle=cycle, horizon=horizon)
+    bookings = HistoryMatrix.of(company) if bookings is None else bookings
+    segments = segment_items(company, cycle=cycle, horizon=horizon, bookings=bookings)
     route = _route(segments)
-    matrix = bookings_matrix(company.demand_history, segments["sku"], company.last_closed_month)
-    family = family_forecast(company, first=first, steps=steps, measure=measure)
+    matrix = bookings.series(segments["sku"])
+    family = family_forecast(company, first=first, steps=steps, measure=measure,
+                             bookings=bookings)
     frames, scores = [], []
     for group, methods in ENGINE_GROUPS.items():
         rows = np.flatnonzero(route == group)
@@ -75,41 +81,30 @@ def demand_forecast(company: Company, *, cycle, horizon: int,
                                             measure=measure, quantiles=QUANTILES)
             frames.append(_long(segments.iloc[rows], result, first, steps))
             scores.append(result.scores.assign(sku=segments["sku"].iloc[rows].to_numpy()))
-    frames.append(_new_items(company, segments, family, first, steps))
+    frames.append(_new_items(company, segments, family, first, steps, bookings))
     frames.append(_zeros(segments[route == ZERO], first, steps))
     sku = apply_end_of_life(pd.concat(frames, ignore_index=True), company.items)
     sku.loc[sku["forecast"] == 0, list(BANDS)] = 0.0
-    sku = sku.merge(segments[["sku"]].reset_index(), on="sku").sort_values(["index", "month"])
+    order = np.lexsort((sku["month"].array.asi8, positions(sku["sku"], segments["sku"])))
     return DemandForecast(
-        sku=_from_cycle(sku[COLUMNS].astype(TEXT_COLUMNS), cycle),
+        sku=_from_cycle(sku.iloc[order][COLUMNS].astype(TEXT_COLUMNS), cycle),
         family=_from_cycle(family, cycle),
         scores=pd.concat(scores, ignore_index=True) if scores else pd.DataFrame(),
         segments=segments)
 
 
-def family_forecast(company: Company, *, first: pd.Period, steps: int,
-                    measure: str = "wape") -> pd.DataFrame:
-    """Each family's bookings series forecast on its own with the smooth methods."""
-    history = company.demand_history.merge(company.items[["sku", "family"]], on="sku")
-    totals = history.groupby(["family", "month"], as_index=False)["bookings"].sum()
-    families = pd.Series(sorted(totals["family"].unique()), dtype=str)
-    matrix = bookings_matrix(totals.rename(columns={"family": "sku"}), families, first - 1)
-    result = engine.forecast_matrix(matrix, steps, methods=engine.SMOOTH_METHODS,
-                                    measure=measure, quantiles=QUANTILES)
+def family_forecast(company: Company, *, first: pd.Period, steps: int, measure: str = "wape",
+                    bookings: HistoryMatrix | None = None) -> pd.DataFrame:
+    """Each family's bookings series forecast on its own with the smooth methods (`bookings`:
+    `HistoryMatrix.of(company)` when the caller has them already)."""
+    bookings = HistoryMatrix.of(company) if bookings is None else bookings
+    families, totals = bookings.through(first - 1).family_totals()
+    result = engine.forecast_matrix(started_series(totals), steps,
+                                    methods=engine.SMOOTH_METHODS, measure=measure,
+                                    quantiles=QUANTILES)
     frame = _long(pd.DataFrame({"sku": families, "family": families, "method_family": ""}),
                   result, first, steps)
     return frame.drop(columns=["sku", "segment"]).astype({"family": str, "method": str})
-
-
-def bookings_matrix(history: pd.DataFrame, skus: pd.Series, last: pd.Period) -> np.ndarray:
-    """Bookings as series x months up to `last`; NaN before a series' first month, gaps 0."""
-    start = history["month"].min()
-    months = pd.period_range(start, last, freq="M")
-    wide = (history.pivot_table(index="sku", columns="month", values="bookings", aggfunc="sum")
-            .reindex(index=skus, columns=months))
-    values = wide.to_numpy(dtype=float)
-    started = np.cumsum(~np.isnan(values), axis=1) > 0
-    return np.where(started, np.nan_to_num(values), np.nan)
 
 
 def _route(segments: pd.DataFrame) -> np.ndarray:
@@ -128,22 +123,22 @@ def _long(rows: pd.DataFrame, result, first: pd.Period, steps: int) -> pd.DataFr
     months = month_range(first, steps)
     count = len(rows)
     frame = pd.DataFrame({
-        "sku": np.repeat(rows["sku"].to_numpy(), steps),
-        "family": np.repeat(rows["family"].to_numpy(), steps),
+        "sku": repeated(rows["sku"], steps),
+        "family": repeated(rows["family"], steps),
         "month": _tiled(months, count),
         "forecast": result.point.ravel(),
-        "method": np.repeat(result.method.astype(str), steps),
-        "segment": np.repeat(rows["method_family"].to_numpy(), steps),
+        "method": repeated(result.method.astype(str), steps),
+        "segment": repeated(rows["method_family"], steps),
     })
     for band, level in zip(BANDS, QUANTILES):
         frame[band] = result.quantiles[level].ravel()
     return frame
 
 
-def _new_items(company, segments, family, first, steps) -> pd.DataFrame:
+def _new_items(company, segments, family, first, steps, bookings) -> pd.DataFrame:
     """New SKUs: family share of the family forecast, the band scaled alike."""
     new = new_item_forecast(company, segments, family[["family", "month", "forecast"]],
-                            cycle=first, horizon=steps)
+                            cycle=first, horizon=steps, bookings=bookings)
     ratios = family.set_index(["family", "month"])
     keys = pd.MultiIndex.from_frame(new[["family", "month"]])
     for band in BANDS:
@@ -154,11 +149,11 @@ def _new_items(company, segments, family, first, steps) -> pd.DataFrame:
 
 def _zeros(rows: pd.DataFrame, first: pd.Period, steps: int) -> pd.DataFrame:
     months = month_range(first, steps)
-    frame = pd.DataFrame({"sku": np.repeat(rows["sku"].to_numpy(), steps),
-                          "family": np.repeat(rows["family"].to_numpy(), steps),
+    frame = pd.DataFrame({"sku": repeated(rows["sku"], steps),
+                          "family": repeated(rows["family"], steps),
                           "month": _tiled(months, len(rows)), "forecast": 0.0,
                           "method": ZERO_LABEL,
-                          "segment": np.repeat(rows["method_family"].to_numpy(), steps)})
+                          "segment": repeated(rows["method_family"], steps)})
     return frame.assign(**dict.fromkeys(BANDS, 0.0))
 
 
@@ -178,9 +173,10 @@ def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame
                                                      units=("forecast", "sum"))
     table = first.join(scores.set_index("sku"), how="left")
     singles = [c for c in scores.columns if c != "sku" and not c.startswith("combo")]
-    chosen_column = table["method"].map(_score_column)
-    table["score"] = [row.get(column, np.nan) if isinstance(column, str) else np.nan
-                      for row, column in zip(table.to_dict("records"), chosen_column)]
+    scored = [c for c in table.columns if c in scores.columns]
+    chosen = pd.Index(scored).get_indexer(table["method"].map(_score_column))
+    values = np.column_stack([table[scored].to_numpy(dtype=float), np.full(len(table), np.nan)])
+    table["score"] = values[np.arange(len(table)), chosen]  # -1, the last column: no score
     table["best_single"] = table[singles].min(axis=1) if singles else np.nan
     summary = table.groupby("method").agg(skus=("units", "size"), units=("units", "sum"),
                                           score=("score", "median"),

@@ -21,6 +21,8 @@ import pandas as pd
 
 from .company import Company
 from .errors import ParameterError
+from .frames import positions
+from .history_matrix import HistoryMatrix
 from .months import month_label, month_range
 from .segments import NEW
 
@@ -33,15 +35,16 @@ FORECAST_DTYPES = {"sku": str, "family": str, "month": pd.PeriodDtype("M"), "for
 
 
 def new_item_forecast(company: Company, segments: pd.DataFrame, family_forecast: pd.DataFrame,
-                      *, cycle, horizon: int, analogs: Mapping[str, str] | None = None
-                      ) -> pd.DataFrame:
+                      *, cycle, horizon: int, analogs: Mapping[str, str] | None = None,
+                      bookings: HistoryMatrix | None = None) -> pd.DataFrame:
     """Forecast every new SKU of `segments` for months cycle .. cycle+horizon-1 (see module).
 
     `family_forecast` has columns family, month (Period[M]) and forecast, covering the horizon
     for every family with a new SKU; `analogs` maps a new SKU to an existing SKU. Returns
     columns sku, family, month, forecast and method ("new item: family share 4.2%",
     "new item: family share 9.0% (latest 3 months)", "new item: analog GT-003",
-    "new item: family average").
+    "new item: family average"). `bookings` are `HistoryMatrix.of(company)` when the caller has them
+    already.
     """
     if horizon < 1:
         raise ParameterError(f"horizon must be at least 1 month, got {horizon}")
@@ -49,15 +52,18 @@ def new_item_forecast(company: Company, segments: pd.DataFrame, family_forecast:
     _check_analogs(analogs, company.items)
     months = month_range(pd.Period(cycle, freq="M"), horizon)
     new = segments.loc[segments["lifecycle"] == NEW, ["sku", "family"]]
+    if new.empty:
+        return _empty()
     plan = _family_plan(family_forecast, new["family"].unique(), months)
     selling = segments.loc[segments["annual_units"] > 0, "family"].value_counts()
-    bookings, family_bookings = _monthly_bookings(company)
+    bookings = HistoryMatrix.of(company) if bookings is None else bookings
+    series, families = _monthly_bookings(bookings, [*new["sku"], *analogs.values()])
     frames = []
     for sku, family in new.itertuples(index=False):
-        own = _since_first_month(bookings, sku)
-        analog = _since_first_month(bookings, analogs.get(sku))
+        own = series[sku]
+        analog = series.get(analogs.get(sku), np.empty(0))
         if own.sum() > 0:
-            share, method = _family_share(own, family_bookings[family].to_numpy()[-own.size:])
+            share, method = _family_share(own, families[family][-own.size:])
             values = share * plan[family]
         elif analog.size:
             values = np.full(horizon, analog[:ANALOG_MONTHS].mean())
@@ -67,8 +73,6 @@ def new_item_forecast(company: Company, segments: pd.DataFrame, family_forecast:
             method = "new item: family average"
         frames.append(pd.DataFrame({"sku": sku, "family": family, "month": months,
                                     "forecast": values, "method": method}))
-    if not frames:
-        return _empty()
     return pd.concat(frames, ignore_index=True).astype(FORECAST_DTYPES)
 
 
@@ -80,19 +84,21 @@ def apply_end_of_life(forecast: pd.DataFrame, items: pd.DataFrame) -> pd.DataFra
     "inactive: zero". SKUs missing from `items` and phase_out SKUs without an end_of_life are
     left as they are.
     """
-    by_sku = items.set_index("sku")
-    inactive = (forecast["sku"].map(by_sku["status"]) == "inactive").to_numpy()
-    end = forecast["sku"].map(by_sku["end_of_life"]).astype("period[M]")
-    after = (forecast["month"] > end).to_numpy() & ~inactive
+    item = positions(forecast["sku"], items["sku"])
+    known = item >= 0
+    inactive = known & (items["status"].to_numpy(dtype=object)[item] == "inactive")
+    end = pd.PeriodIndex(items["end_of_life"], freq="M")[item].where(known)
+    months = pd.PeriodIndex(forecast["month"], freq="M")
+    after = ~end.isna() & (months.asi8 > end.asi8) & ~inactive
     result = forecast.copy()
     result.loc[inactive | after, "forecast"] = 0.0
     result.loc[inactive, "method"] = INACTIVE_ZERO
-    result.loc[after, "method"] = "phase-out: zero after " + end[after].dt.strftime("%Y-%m")
+    result.loc[after, "method"] = "phase-out: zero after " + end[after].strftime("%Y-%m")
     return result
 
 
 def _check_analogs(analogs: dict[str, str], items: pd.DataFrame) -> None:
-    known = set(items["sku"])
+    known = set(items["sku"].unique())
     unknown = sorted({sku for pair in analogs.items() for sku in pair} - known)
     if unknown:
         raise ParameterError(f"analogs name SKUs that are not in items: {', '.join(unknown)}")
@@ -112,22 +118,18 @@ def _family_plan(family_forecast: pd.DataFrame, families, months: pd.PeriodIndex
     return {family: row.to_numpy(dtype=float) for family, row in wide.iterrows()}
 
 
-def _monthly_bookings(company: Company) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Bookings by month (rows, every month to the last closed one) per SKU and per family."""
-    history = company.demand_history.merge(company.items[["sku", "family"]], on="sku")
-    months = pd.period_range(history["month"].min(), company.last_closed_month, freq="M")
-    by_sku = history.pivot(index="month", columns="sku", values="bookings").reindex(months)
-    by_family = (history.groupby(["month", "family"])["bookings"].sum().unstack("family")
-                 .reindex(months).fillna(0.0))
-    return by_sku, by_family
+def _monthly_bookings(bookings: HistoryMatrix, skus: list[str]
+                      ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Bookings by month up to the last closed month of `skus` and of every family.
 
-
-def _since_first_month(bookings: pd.DataFrame, sku: str | None) -> np.ndarray:
-    """A SKU's bookings from its first month to the last closed month (empty without any)."""
-    if sku not in bookings.columns:
-        return np.empty(0)
-    column = bookings[sku]
-    return column.loc[column.first_valid_index():].fillna(0.0).to_numpy(dtype=float)
+    A SKU's series runs from its first month (empty without any history), gaps 0; a family's
+    covers every month from the first month of history, 0 where none of its SKUs booked.
+    """
+    skus = list(dict.fromkeys(skus))
+    families, totals = bookings.family_totals()
+    own = bookings.series(skus)
+    return ({sku: row[~np.isnan(row)] for sku, row in zip(skus, own)},
+            dict(zip(families, np.nan_to_num(totals))))
 
 
 def _family_share(own: np.ndarray, family: np.ndarray) -> tuple[float, str]:

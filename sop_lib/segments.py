@@ -13,6 +13,7 @@ import pandas as pd
 
 from .company import Company
 from .errors import ParameterError
+from .history_matrix import HistoryMatrix
 from .months import month_label
 
 VALUE_MONTHS = 12
@@ -86,7 +87,8 @@ ABC_XYZ, PATTERN = "ABC-XYZ", "pattern"
 
 def segment_items(company: Company, *, cycle=None, horizon: int | None = None,
                   value_months: int = VALUE_MONTHS, variability_months: int = VARIABILITY_MONTHS,
-                  a_share: float = ABC_A_SHARE, b_share: float = ABC_B_SHARE) -> pd.DataFrame:
+                  a_share: float = ABC_A_SHARE, b_share: float = ABC_B_SHARE,
+                  bookings: HistoryMatrix | None = None) -> pd.DataFrame:
     """Segment every SKU of `company.items` (in its order); see SEGMENT_RULES.
 
     `cycle` (default: the month after the last closed month) and `horizon` (default: the
@@ -97,7 +99,8 @@ def segment_items(company: Company, *, cycle=None, horizon: int | None = None,
     bookings' coefficient of variation over the last `variability_months`), adi and cv2 (over
     the same window; NaN with no demand), pattern, lifecycle and method_family. Standard
     deviations divide by the number of months (population form), so a single month of demand
-    has CV² 0, not an undefined value.
+    has CV² 0, not an undefined value. `bookings` are `HistoryMatrix.of(company)` when the caller
+    has them already.
     """
     if value_months < 1 or variability_months < 1:
         raise ParameterError(f"value_months and variability_months must be at least 1, got "
@@ -111,12 +114,12 @@ def segment_items(company: Company, *, cycle=None, horizon: int | None = None,
         raise ParameterError("demand_history is empty: there is no demand to segment")
     last_closed = company.last_closed_month
     horizon_end = _horizon_end(company, cycle, horizon)
-    first_month = items["sku"].map(history.groupby("sku")["month"].min()).astype("period[M]")
-    # months as integers; a SKU with no history starts after every month
-    first = np.where(first_month.isna(), np.iinfo(np.int64).max, first_month.array.asi8)
-    months_of_history = np.maximum(last_closed.ordinal - first + 1, 0)
     window = max(value_months, variability_months)
-    bookings = _bookings_matrix(history, items["sku"], last_closed, window)
+    matrix = HistoryMatrix.of(company) if bookings is None else bookings
+    first_month, bookings = _window(matrix, window)
+    # months as integers; a SKU with no history starts after every month
+    first = np.where(first_month.isna(), np.iinfo(np.int64).max, first_month.asi8)
+    months_of_history = np.maximum(last_closed.ordinal - first + 1, 0)
     window_months = last_closed.ordinal - np.arange(window)[::-1]
     existed = window_months >= first[:, None]
     annual_units = bookings[:, -value_months:].sum(axis=1)
@@ -164,13 +167,13 @@ def _horizon_end(company: Company, cycle, horizon: int | None) -> pd.Period:
     return cycle + horizon - 1
 
 
-def _bookings_matrix(history: pd.DataFrame, skus: pd.Series, last_closed: pd.Period,
-                     months: int) -> np.ndarray:
-    """Bookings per SKU (rows, in `skus` order) over the `months` months up to last_closed."""
-    columns = pd.period_range(end=last_closed, periods=months, freq="M")
-    recent = history[history["month"] >= columns[0]]
-    wide = recent.pivot(index="sku", columns="month", values="bookings")
-    return wide.reindex(index=skus, columns=columns).fillna(0.0).to_numpy(dtype=float)
+def _window(bookings: HistoryMatrix, months: int) -> tuple[pd.PeriodIndex, np.ndarray]:
+    """Each SKU's first month of history (NaT without any), and its bookings over the last
+    `months` months (0 without a row)."""
+    seen = ~np.isnan(bookings.values)
+    first = bookings.months[seen.argmax(axis=1)].where(seen.any(axis=1))
+    recent = np.nan_to_num(bookings.values[:, -months:])
+    return first, np.pad(recent, ((0, 0), (months - recent.shape[1], 0)))
 
 
 def _variability(bookings: np.ndarray, existed: np.ndarray) -> dict[str, np.ndarray]:

@@ -8,8 +8,7 @@ import pytest
 from builders import company_from_rows
 from sop_lib import engine
 from sop_lib.errors import ParameterError
-from sop_lib.forecast import (ZERO_LABEL, bookings_matrix, demand_forecast, method_summary,
-                              statistical_forecast)
+from sop_lib.forecast import ZERO_LABEL, demand_forecast, method_summary, statistical_forecast
 
 LAST = pd.Period("2024-12", "M")
 
@@ -112,15 +111,6 @@ def test_the_same_input_gives_the_same_forecast(mixed):
 def test_a_cycle_already_closed_is_refused():
     with pytest.raises(ParameterError, match="must come after the last closed month"):
         statistical_forecast(company({"A": seasonal(30)}), cycle=LAST, horizon=3)
-
-
-def test_bookings_matrix_starts_each_series_at_its_first_month_and_fills_gaps():
-    history = pd.DataFrame({"sku": ["a", "a", "b", "b"],
-                            "month": pd.PeriodIndex(["2024-01", "2024-03", "2024-02", "2024-03"],
-                                                    freq="M"),
-                            "bookings": [5.0, 7.0, 1.0, 2.0]})
-    matrix = bookings_matrix(history, pd.Series(["b", "a"]), pd.Period("2024-04", "M"))
-    np.testing.assert_array_equal(matrix, [[np.nan, 1, 2, 0], [5, 0, 7, 0]])
 
 
 def test_method_summary_counts_skus_and_explains_each_method(mixed):
