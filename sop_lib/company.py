@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem
@@ -37,12 +38,21 @@ class Company:
     tables: dict[str, pd.DataFrame]
     files: dict[str, Path]
     warnings: list[Problem] = field(default_factory=list)
+    origins: dict[str, tuple[str, np.ndarray]] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
         raise AttributeError(name)
+
+    def origin(self, table: str) -> tuple[str, np.ndarray]:
+        """Where a table's rows were read: the file (or workbook[sheet]) and, for each row in
+        the table's key order, the row number a spreadsheet shows (header = row 1); a table not
+        read from a file is named `<table>.csv` with rows 2, 3, ... in its order."""
+        if table in self.origins:
+            return self.origins[table]
+        return f"{table}.csv", np.arange(len(self.tables[table])) + 2
 
     @property
     def last_closed_month(self) -> pd.Period:

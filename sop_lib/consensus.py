@@ -24,14 +24,17 @@ KINDS = ("absolute", "percent")
 _NAMES = {"sku": "SKU", "family": "family"}
 
 
-def apply_overrides(forecast: pd.DataFrame, overrides: pd.DataFrame,
-                    items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply_overrides(forecast: pd.DataFrame, overrides: pd.DataFrame, items: pd.DataFrame, *,
+                    origin: tuple[str, np.ndarray] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply overrides to a statistical forecast; return (consensus, audit).
 
     `forecast` has statistical_forecast's columns, `overrides` the overrides table's, `items`
     the items table's. absolute sets the units; percent multiplies them by (1 + value/100).
     Negative results are clipped to 0. Raises DataError listing every override that names an
-    unknown SKU or family, a month outside the forecast, or repeats a level, code and month.
+    unknown SKU or family, a month outside the forecast, or repeats a level, code and month,
+    by the file and spreadsheet row of `origin` (`Company.origin("overrides")`; without it,
+    overrides.csv and rows 2, 3, ... in the overrides' order).
 
     consensus: one row per forecast row, same order, columns sku, family, month, statistical,
     consensus (units), unit_price and consensus_value (consensus x unit_price).
@@ -40,7 +43,7 @@ def apply_overrides(forecast: pd.DataFrame, overrides: pd.DataFrame,
     all overrides), change (consensus - statistical) and note (clipping, equal split, SKU
     overrides inside a family override).
     """
-    _check(forecast, overrides, items)
+    _check(forecast, overrides, items, origin or (OVERRIDES_FILE, np.arange(len(overrides)) + 2))
     keys = forecast[["sku", "family", "month"]]
     statistical = forecast["forecast"].to_numpy(dtype=float)
     consensus = statistical.copy()
@@ -107,7 +110,8 @@ def _audit(overrides: pd.DataFrame, masks: list[np.ndarray], notes: list[str],
     return audit[AUDIT_COLUMNS]
 
 
-def _check(forecast: pd.DataFrame, overrides: pd.DataFrame, items: pd.DataFrame) -> None:
+def _check(forecast: pd.DataFrame, overrides: pd.DataFrame, items: pd.DataFrame,
+           origin: tuple[str, np.ndarray]) -> None:
     """Raise DataError listing every override that cannot be applied to this forecast."""
     months = set(forecast["month"].unique())
     span = (f"{month_label(min(months))} to {month_label(max(months))}" if months
@@ -115,10 +119,11 @@ def _check(forecast: pd.DataFrame, overrides: pd.DataFrame, items: pd.DataFrame)
     codes = {level: (set(items[level].unique()), set(forecast[level].unique()))
              for level in ("sku", "family")}
     repeated = overrides.duplicated(subset=["level", "code", "month"]).to_numpy()
+    file, rows = origin
     problems = []
-    for position, (index, override) in enumerate(overrides.iterrows()):
+    for position, (_, override) in enumerate(overrides.iterrows()):
         faults = _faults(override, codes, months, span, repeated=repeated[position])
-        problems += [Problem(OVERRIDES_FILE, expected, row=int(index) + 2, column=column,
+        problems += [Problem(file, expected, row=int(rows[position]), column=column,
                              value=_shown(override[column]))
                      for column, expected in faults]
     if problems:

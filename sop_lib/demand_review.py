@@ -22,7 +22,8 @@ def review_demand(company: Company, *, cycle: pd.Period, horizon: int,
     nodes = reconcile(_base(made.sku, made.family), made.sku.groupby("sku")["family"].first(),
                       method=company.config.reconciliation)
     statistical = _reconciled_skus(made.sku, nodes)
-    sku_plan, audit = apply_overrides(statistical, company.overrides, company.items)
+    sku_plan, audit = apply_overrides(statistical, company.overrides, company.items,
+                                       origin=company.origin("overrides"))
     bands = family_intervals(made.family, nodes)
     archive, replayed = with_replayed_cycles(company, load_archive(archive_dir, before=cycle))
     accuracy = accuracy_by_family(archive, sku_actuals(company))

@@ -98,21 +98,26 @@ def _parse_cycle(cycle) -> pd.Period | None:
 
 def _company(folder: Path, config: CompanyConfig, tables: dict[str, _Checked],
              problems: list[Problem]) -> Company:
-    """The Company of a clean check: rows sorted by key, index reset."""
+    """The Company of a clean check: rows sorted by key, index reset, each row's file row kept
+    in `origins`."""
     typed = {name: _sorted_by_key(checked) for name, checked in tables.items()}
     files = {name: checked.path for name, checked in tables.items() if checked.path}
     files[CONFIG_FILE] = folder / CONFIG_FILE
-    return Company(folder, config, typed, files, warnings=[p for p in problems if not p.is_error])
+    origins = {name: (tables[name].file, frame.index.to_numpy())
+               for name, frame in typed.items() if tables[name].path}
+    return Company(folder, config, {name: frame.reset_index(drop=True)
+                                    for name, frame in typed.items()}, files,
+                   warnings=[p for p in problems if not p.is_error], origins=origins)
 
 
 def _sorted_by_key(checked: _Checked) -> pd.DataFrame:
-    """The typed rows sorted by key (stably), index reset."""
+    """The typed rows sorted by key (stably), indexed by their spreadsheet row numbers."""
     frame = checked.frame
     if checked.key_order is None:
-        frame = frame.sort_values(list(checked.table.key), kind="stable")
-    elif (np.diff(checked.key_order[0]) < 0).any():
-        frame = frame.take(checked.key_order[0])
-    return frame.reset_index(drop=True)
+        return frame.sort_values(list(checked.table.key), kind="stable")
+    if (np.diff(checked.key_order[0]) < 0).any():
+        return frame.take(checked.key_order[0])
+    return frame
 
 
 # --- pass 1: presence of tables and columns, and every cell parsed to its type -------------

@@ -9,6 +9,7 @@ from sop_lib.accuracy import plan_accuracy
 from sop_lib.archive import archive_rows
 from sop_lib.backfill import with_replayed_cycles
 from sop_lib.demand_review import review_demand
+from sop_lib.errors import DataError
 from sop_lib.sample import write_sample
 from sop_lib.validation import load_company
 
@@ -78,3 +79,22 @@ def test_plan_accuracy_uses_consensus_only_when_every_month_has_one():
     assert table.loc["A", ["forecast", "wape", "source"]].tolist() == [105.0, 0.05, "consensus"]
     assert table.loc["B", ["forecast", "wape", "source"]].tolist() == [40.0, 0.2, "statistical"]
     assert table.loc["B", "abs_error"] == pytest.approx(10.0)
+
+
+def test_an_override_that_cannot_apply_is_named_by_its_row_in_an_unsorted_file(tmp_path):
+    folder = write_sample(tmp_path / "company", seed=5, skus=14, months=30)
+    company = load_company(folder)
+    sku, family = company.items[["sku", "family"]].iloc[0]
+    beyond = (company.default_cycle + 15).strftime("%Y-%m")  # in the company horizon, not 12
+    (folder / "overrides.csv").write_text(
+        "level,code,month,kind,value,owner,reason\n"
+        f"sku,{sku},{company.default_cycle.strftime('%Y-%m')},percent,5,A,fine\n"
+        f"sku,{sku},{beyond},percent,5,A,too far\n"
+        f"family,{family},{company.default_cycle.strftime('%Y-%m')},percent,5,A,fine\n")
+    company = load_company(folder)
+    assert company.overrides["level"].tolist() == ["family", "sku", "sku"]  # sorted by key
+    with pytest.raises(DataError) as raised:
+        review_demand(company, cycle=company.default_cycle, horizon=12, archive_dir=tmp_path)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "overrides.csv", 3, "month", beyond)

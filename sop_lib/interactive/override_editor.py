@@ -170,7 +170,8 @@ def checked_overrides(company, name: str, content: bytes, *, cycle: pd.Period,
         candidate, problems = check_company(folder, cycle=cycle)
     if candidate is None:
         raise DataError([p for p in problems if p.is_error])
-    apply_overrides(forecast, candidate.overrides, candidate.items)
+    apply_overrides(forecast, candidate.overrides, candidate.items,
+                    origin=candidate.origin("overrides"))
     return candidate.overrides
 
 
