@@ -78,7 +78,7 @@ def figure(fig, alt: str | None = None) -> None:
     The alt text defaults to the figure's titles; pass one that says what the chart shows.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=90)  # constrained layout: every chart fits already
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     text = alt or chart_title(fig)

@@ -22,6 +22,7 @@ from .archive import replace_folder
 from .artifacts import ArtifactStore
 from .errors import RunError
 from .excel import write_workbook
+from .kernels import KERNEL_NAME, KernelsAhead, WarmKernel
 from .lock import cycle_lock
 from .parameters import check_parameters
 from .plan_of_record import write_plan_of_record
@@ -58,30 +59,38 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
     """
     params = check_parameters(cycle=cycle, data_dir=str(data_dir), horizon=horizon)
     progress(f"Checking the company data in {params.data_dir} ...")
-    company = load_company(params.data_dir, cycle=params.cycle)
-    cycle_month = params.cycle or company.default_cycle
-    load_scenarios(company, cycle=cycle_month, horizon=horizon or None)
-    label = cycle_month.strftime("%Y-%m")
+    label, manifest, warnings = _checked_inputs(params, horizon)
     reports_dir = Path(reports_dir).resolve()
     reports_dir.mkdir(parents=True, exist_ok=True)
     with cycle_lock(reports_dir, label, report=progress):
         run = _Run(label=label, reports_dir=reports_dir, data_dir=params.data_dir.resolve(),
                    horizon=horizon, cell_timeout=cell_timeout, progress=progress)
-        run.log(f"Cycle {label} of {company.config.name}")
-        for warning in company.warnings:
+        run.log(f"Cycle {label} of {manifest['company']}")
+        for warning in warnings:
             run.log(f"  {warning}")
-        run.manifest = {
-            "company": company.config.name, "cycle": label, "status": "running",
-            "started": mf.now(), "finished": "",
-            "parameters": {"cycle": label, "data_dir": str(run.data_dir),
-                           "horizon": horizon or company.config.horizon_months},
-            "inputs": mf.input_hashes([*company.files.values(),
-                                       *scenario_files(company.folder)]),
-            "packages": mf.package_versions(),
-            "warnings": [str(w) for w in company.warnings],
-            "steps": [],
-        }
+        run.manifest = manifest
         return run.execute(resume)
+
+
+def _checked_inputs(params, horizon: int) -> tuple[str, dict, list]:
+    """Check the company data and scenarios (raising DataError or ParameterError); the cycle's
+    label, the run's first manifest and the data's warnings. The company itself is not kept:
+    each notebook loads its own, and a large one would hold memory through the whole run."""
+    company = load_company(params.data_dir, cycle=params.cycle)
+    cycle_month = params.cycle or company.default_cycle
+    load_scenarios(company, cycle=cycle_month, horizon=horizon or None)
+    label = cycle_month.strftime("%Y-%m")
+    manifest = {
+        "company": company.config.name, "cycle": label, "status": "running",
+        "started": mf.now(), "finished": "",
+        "parameters": {"cycle": label, "data_dir": str(params.data_dir.resolve()),
+                       "horizon": horizon or company.config.horizon_months},
+        "inputs": mf.input_hashes([*company.files.values(), *scenario_files(company.folder)]),
+        "packages": mf.package_versions(),
+        "warnings": [str(w) for w in company.warnings],
+        "steps": [],
+    }
+    return label, manifest, company.warnings
 
 
 @dataclass
@@ -120,12 +129,13 @@ class _Run:
         if not done:
             self.work.mkdir(parents=True)
         try:
-            for number, step in enumerate(STEPS, start=1):
-                if step.name in done:
-                    continue
-                self.log(f"[{number}/{len(STEPS)}] {step.title} ...")
-                seconds = self._step(step, cycles)
-                self.log(f"[{number}/{len(STEPS)}] {step.title} done in {seconds:.1f} s")
+            with KernelsAhead(NOTEBOOK_DIR, len(STEPS) - len(done)) as kernels:
+                for number, step in enumerate(STEPS, start=1):
+                    if step.name in done:
+                        continue
+                    self.log(f"[{number}/{len(STEPS)}] {step.title} ...")
+                    seconds = self._step(step, cycles, kernels.take())
+                    self.log(f"[{number}/{len(STEPS)}] {step.title} done in {seconds:.1f} s")
             target = self._publish(cycles)
         finally:
             shutil.rmtree(self.staging_root, ignore_errors=True)
@@ -154,20 +164,21 @@ class _Run:
         self.log(f"Resuming the failed run of {earlier['started']}: reusing {reused}.")
         return names
 
-    def _step(self, step, cycles) -> float:
-        """Execute and render one notebook; on any failure keep the pages aside and raise."""
+    def _step(self, step, cycles, kernel: WarmKernel) -> float:
+        """Execute one notebook in `kernel` (then shut down) and render it; on any failure keep
+        the pages aside and raise."""
         executed = self.work / f"{step.notebook}.ipynb"
         page = self.work / f"{step.notebook}.html"
         started = time.perf_counter()
         try:
-            papermill.execute_notebook(
-                str(NOTEBOOK_DIR / f"{step.notebook}.ipynb"), str(executed),
-                parameters={"cycle": self.label, "data_dir": str(self.data_dir),
-                            "reports_dir": str(self.staging_root),
-                            "archive_dir": str(self.reports_dir), "horizon": self.horizon},
-                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK_DIR),
-                execution_timeout=self.cell_timeout,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            with kernel:
+                papermill.execute_notebook(
+                    str(NOTEBOOK_DIR / f"{step.notebook}.ipynb"), str(executed),
+                    parameters={"cycle": self.label, "data_dir": str(self.data_dir),
+                                "reports_dir": str(self.staging_root),
+                                "archive_dir": str(self.reports_dir), "horizon": self.horizon},
+                    kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOK_DIR),
+                    execution_timeout=self.cell_timeout, km=kernel.manager)
             render_notebook(executed, page, title=f"{step.title} {self.label}",
                             nav=nav_bar(PAGES, page.name, cycles=cycles))
         except Exception as error:  # every failure of a step ends the run the same way
