@@ -178,7 +178,8 @@ class _Run:
                                 "reports_dir": str(self.staging_root),
                                 "archive_dir": str(self.reports_dir), "horizon": self.horizon},
                     kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOK_DIR),
-                    execution_timeout=self.cell_timeout, km=kernel.manager)
+                    execution_timeout=self.cell_timeout, km=kernel.manager,
+                    request_save_on_cell_execute=False)  # saved at the end, failed or not
             render_notebook(executed, page, title=f"{step.title} {self.label}",
                             nav=nav_bar(PAGES, page.name, cycles=cycles))
         except Exception as error:  # every failure of a step ends the run the same way
