@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import papermill
+import pyarrow
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import manifest as mf
@@ -60,6 +61,9 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
     params = check_parameters(cycle=cycle, data_dir=str(data_dir), horizon=horizon)
     progress(f"Checking the company data in {params.data_dir} ...")
     label, manifest, warnings = _checked_inputs(params, horizon)
+    # Hand back to the system what Arrow's allocator kept of the check's text columns (about
+    # 700 MB at 100,000 SKUs) rather than hold it while the notebooks run.
+    pyarrow.default_memory_pool().release_unused()
     reports_dir = Path(reports_dir).resolve()
     reports_dir.mkdir(parents=True, exist_ok=True)
     with cycle_lock(reports_dir, label, report=progress):
