@@ -233,6 +233,16 @@ def test_preview_shows_the_effect_and_writes_nothing(open_copy, company_dir):
     assert (company_dir / "overrides.csv").read_bytes() == before
 
 
+def test_the_code_picker_offers_the_first_family_then_the_first_sku(shared_wb):
+    editor = OverrideEditor(shared_wb)
+    code = editor.widget.children[1]
+    families = sorted(shared_wb.read("forecast")["forecast"]["family"].unique())
+    assert code.value == families[0] and len(code.options) == len(families)
+    editor.controls.level.value = "sku"
+    assert code.value == code.options[0][1] and code.options[0][0].startswith(code.value)
+    assert len(code.options) > len(families)
+
+
 def test_preview_says_when_the_value_is_not_a_number(shared_wb):
     editor = OverrideEditor(shared_wb)
     _enter(editor, value="ten")

@@ -223,7 +223,7 @@ class OverrideEditor:
         text = {"continuous_update": False, "layout": widgets.Layout(width="50%")}
         controls = SimpleNamespace(
             level=widgets.ToggleButtons(options=LEVELS, description="Level"),
-            code=widgets.Dropdown(description="Code"),
+            code=widgets.Dropdown(options=self._codes("family"), description="Code"),
             first=widgets.Dropdown(options=months, description="From"),
             last=widgets.Dropdown(options=months, description="To"),
             kind=widgets.ToggleButtons(options=KINDS, value="percent", description="Kind"),
@@ -232,7 +232,6 @@ class OverrideEditor:
             owner=widgets.Text(description="Owner", placeholder="who asks", **text),
             reason=widgets.Text(description="Reason", placeholder="why", **text),
             save=widgets.Button(description=f"Save to {OVERRIDES_FILE}", button_style="primary"))
-        controls.code.options = self._codes("family")
         return controls
 
     @cached_property
@@ -246,8 +245,7 @@ class OverrideEditor:
     @cached_property
     def widget(self) -> widgets.VBox:
         c = self.controls
-        c.level.observe(lambda change: setattr(c.code, "options", self._codes(change["new"])),
-                        names="value")
+        c.level.observe(lambda change: self._offer_codes(change["new"]), names="value")
         c.first.observe(self._follow_first, names="value")
         for control in (c.code, c.first, c.last, c.kind, c.value):
             control.observe(lambda _: self.preview(), names="value")
@@ -276,6 +274,12 @@ class OverrideEditor:
         items = self.wb.company.items.set_index("sku")["description"]
         skus = self.forecast.drop_duplicates("sku").sort_values(["family", "sku"])["sku"]
         return [(f"{sku} {items.get(sku, '')}", sku) for sku in skus]
+
+    def _offer_codes(self, level: str) -> None:
+        """The level's families or SKUs in the Code picker, the first one picked."""
+        codes = self._codes(level)
+        self.controls.code.options = codes
+        self.controls.code.value = codes[0][1] if codes else None
 
     def _follow_first(self, change) -> None:
         if self.controls.last.value < change["new"]:
