@@ -367,6 +367,20 @@ def _what_if(panel, *, name="Grills push", percent=20):
     c.price_percent.value = -5
 
 
+def test_a_new_panel_offers_no_change_as_a_choice_the_browser_can_show(shared_wb):
+    panel = ScenarioPanel(shared_wb)
+    _build(panel)
+    c = panel.controls
+    for picker in (c.demand_family, c.capacity_resource, c.price_family):
+        # ipywidgets' front end shows a picked None as an empty box: "(no change)" is text
+        assert (picker.label, picker.value, picker.index) == ("(no change)", "", 0)
+    assert panel.scenario().changes == ()
+    c.demand_family.value = "Grills"
+    c.demand_percent.value = 10
+    c.demand_family.value = ""
+    assert panel.scenario().changes == ()
+
+
 def test_recompute_compares_the_what_if_with_the_baseline(shared_wb):
     wb = shared_wb
     panel = ScenarioPanel(wb)

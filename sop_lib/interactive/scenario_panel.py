@@ -151,8 +151,8 @@ class ScenarioPanel:
     def controls(self) -> SimpleNamespace:
         company = self.wb.company
         months = month_options(plan_months(self.wb))
-        families = [(NO_CHANGE, None)] + [(f, f) for f in sorted(company.families["family"])]
-        resources = [(NO_CHANGE, None)] + [(r, r) for r in sorted(company.resources["resource"])]
+        families = [(NO_CHANGE, "")] + [(f, f) for f in sorted(company.families["family"])]
+        resources = [(NO_CHANGE, "")] + [(r, r) for r in sorted(company.resources["resource"])]
         most = max(160, int(company.resources["available_hours"].max()))
         percent = {"step": 1.0, "readout_format": "+.0f", "continuous_update": False}
         return SimpleNamespace(
