@@ -167,7 +167,7 @@ def poll_tree(process: psutil.Popen) -> dict:
         time.sleep(POLL_SECONDS)
     roles = {}
     for high, role in peaks.values():
-        if high:  # 0: gone before its memory could be read
+        if high >= 2**20:  # a short-lived helper (uname) or gone before it could be read
             roles[role] = max(roles.get(role, 0), high / 2**20)
     return {"peak_tree_mb": peak_tree / 2**20, "largest_mb": roles}
 
