@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 from sop_lib import runner
@@ -56,6 +57,19 @@ def test_a_fault_in_a_step_fails_clearly_and_keeps_the_pack(good, tmp_path, monk
     log = (reports / ".failed" / pack.name / "run.log").read_text()
     assert "FAILED" in log and words.split()[0] in log
     assert not list(reports.glob(".staging-*")) and not list(reports.glob(".lock-*"))
+    assert _kernels_left() == []  # neither the failed step's nor the one warming up for the next
+
+
+def _kernels_left() -> list[str]:
+    """Notebook kernels still running under this process, after a moment to stop."""
+    for _ in range(50):
+        kernels = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)
+                   if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+                   and "ipykernel" in " ".join(p.cmdline())]
+        if not kernels:
+            break
+        time.sleep(0.1)
+    return kernels
 
 
 def test_a_full_disk_while_publishing_keeps_the_pack(good, monkeypatch):
