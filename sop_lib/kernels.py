@@ -20,17 +20,31 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file
 PRELOAD = "import sop_lib.workbook, sop_lib.charts, sop_lib.display"
 
 
+class _ClosingKernelManager(AsyncKernelManager):
+    """A kernel manager that remembers the clients it makes (papermill's among them, which
+    papermill leaves open when it is handed the manager), to close them with the kernel."""
+
+    def client(self, **kwargs):
+        made = super().client(**kwargs)
+        self.__dict__.setdefault("clients_made", []).append(made)
+        return made
+
+
 class WarmKernel:
     """A kernel started now in `cwd`, importing the planning library while it waits; as a
     context manager, shut down on leaving."""
 
     def __init__(self, cwd: Path | str):
-        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+        self.manager = _ClosingKernelManager(kernel_name=KERNEL_NAME)
         self._client = BlockingKernelClient()
-        self._client.load_connection_info(self.manager.get_connection_info())
-        self._client.start_channels()
-        self._client.execute(PRELOAD, silent=True, store_history=False)
+        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+        try:
+            self._client.load_connection_info(self.manager.get_connection_info())
+            self._client.start_channels()
+            self._client.execute(PRELOAD, silent=True, store_history=False)
+        except BaseException:
+            self.shutdown()
+            raise
 
     def __enter__(self) -> WarmKernel:
         return self
@@ -38,10 +52,14 @@ class WarmKernel:
     def __exit__(self, *_) -> None:
         self.shutdown()
 
+    def is_alive(self) -> bool:
+        return run_sync(self.manager.is_alive)()
+
     def shutdown(self) -> None:
-        """Stop the kernel (at once) and close the connection to it."""
-        self._client.stop_channels()
-        if run_sync(self.manager.is_alive)():
+        """Stop the kernel (at once) and close every connection to it."""
+        for client in [self._client, *self.manager.__dict__.get("clients_made", [])]:
+            client.stop_channels()
+        if self.is_alive():
             run_sync(self.manager.shutdown_kernel)(now=True)
         run_sync(self.manager.cleanup_resources)()
 
@@ -61,12 +79,22 @@ class KernelsAhead:
         return self._next
 
     def take(self) -> WarmKernel:
-        """The warm kernel for the next notebook (started now if none is waiting)."""
+        """The warm kernel for the next notebook: the one waiting, or a new one when none is
+        waiting or it died while it waited (out of memory, killed)."""
         if self._left < 1:
             raise RuntimeError("every kernel has been taken")
-        kernel = self._next or WarmKernel(self._cwd)
+        kernel, self._next = self._next, None
+        if kernel is not None and not kernel.is_alive():
+            kernel.shutdown()
+            kernel = None
+        kernel = kernel or WarmKernel(self._cwd)
         self._left -= 1
-        self._next = WarmKernel(self._cwd) if self._left else None
+        if self._left:
+            try:
+                self._next = WarmKernel(self._cwd)
+            except BaseException:
+                kernel.shutdown()
+                raise
         return kernel
 
     def __enter__(self) -> KernelsAhead:

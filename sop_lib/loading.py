@@ -240,13 +240,14 @@ def _read_csv_columns(source: _Source) -> list[pyarrow.Array]:
 def _plain_csv_columns(data: bytes) -> list[pyarrow.Array] | None:
     """The columns of a plain CSV file read by Arrow; None when the file is not plain.
 
-    Plain: UTF-8, no quote character, no NUL byte, and every line (an empty one aside) holding
+    Plain: UTF-8, no quote character, no NUL byte, no second byte-order mark (Arrow would drop
+    it), and every line (an empty one aside) holding
     as many cells as the first. Without quotes every line is one record and Arrow splits cells
     and lines exactly as the `csv` module does (empty lines give rows of empty cells, which
     `_tidy` drops as blank); anything else is left to the careful reader.
     """
     data = data.removeprefix(codecs.BOM_UTF8)
-    if not data or b'"' in data or b"\0" in data:
+    if not data or b'"' in data or b"\0" in data or data.startswith(codecs.BOM_UTF8):
         return None
     line_end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0),
                    default=len(data))

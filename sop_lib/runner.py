@@ -16,6 +16,7 @@ from pathlib import Path
 
 import papermill
 import pyarrow
+from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import manifest as mf
@@ -23,7 +24,7 @@ from .archive import replace_folder
 from .artifacts import ArtifactStore
 from .errors import RunError
 from .excel import write_workbook
-from .kernels import KERNEL_NAME, KernelsAhead, WarmKernel
+from .kernels import KERNEL_NAME, KernelsAhead
 from .lock import cycle_lock
 from .parameters import check_parameters
 from .plan_of_record import write_plan_of_record
@@ -138,7 +139,7 @@ class _Run:
                     if step.name in done:
                         continue
                     self.log(f"[{number}/{len(STEPS)}] {step.title} ...")
-                    seconds = self._step(step, cycles, kernels.take())
+                    seconds = self._step(step, cycles, kernels)
                     self.log(f"[{number}/{len(STEPS)}] {step.title} done in {seconds:.1f} s")
             target = self._publish(cycles)
         finally:
@@ -168,14 +169,14 @@ class _Run:
         self.log(f"Resuming the failed run of {earlier['started']}: reusing {reused}.")
         return names
 
-    def _step(self, step, cycles, kernel: WarmKernel) -> float:
-        """Execute one notebook in `kernel` (then shut down) and render it; on any failure keep
-        the pages aside and raise."""
+    def _step(self, step, cycles, kernels: KernelsAhead) -> float:
+        """Execute one notebook in the next of `kernels` (then shut down) and render it; on
+        any failure, starting the kernel included, keep the pages aside and raise."""
         executed = self.work / f"{step.notebook}.ipynb"
         page = self.work / f"{step.notebook}.html"
         started = time.perf_counter()
         try:
-            with kernel:
+            with kernels.take() as kernel:
                 papermill.execute_notebook(
                     str(NOTEBOOK_DIR / f"{step.notebook}.ipynb"), str(executed),
                     parameters={"cycle": self.label, "data_dir": str(self.data_dir),
@@ -251,6 +252,9 @@ def _explain(error: BaseException, cell_timeout: int) -> str:
     if isinstance(error, DeadKernelError):
         return ("the notebook's Python kernel died (out of memory, or killed by the system); "
                 f"{error}")
+    if isinstance(error, NoSuchKernel):
+        return (f"no Jupyter kernel named {error.args[0]!r} is installed in this environment "
+                "(reinstall with `make run`, which installs ipykernel)")
     if isinstance(error, CellTimeoutError):
         return f"a cell ran longer than the cell time-out of {cell_timeout} s"
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:

@@ -98,3 +98,13 @@ def test_an_override_that_cannot_apply_is_named_by_its_row_in_an_unsorted_file(t
     [problem] = raised.value.problems
     assert (problem.file, problem.row, problem.column, problem.value) == (
         "overrides.csv", 3, "month", beyond)
+
+
+def test_a_truncated_table_is_not_named_by_the_rows_of_its_file(tmp_path):
+    from sop_lib.backfill import truncate_history
+    company = load_company(write_sample(tmp_path / "company", seed=5, skus=14, months=30))
+    file, rows = company.origin("demand_history")
+    assert file == "demand_history.csv" and len(rows) == len(company.demand_history)
+    earlier = truncate_history(company, company.default_cycle - 6)
+    _, rows = earlier.origin("demand_history")
+    assert rows.tolist() == list(range(2, len(earlier.demand_history) + 2))

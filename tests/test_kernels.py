@@ -1,6 +1,8 @@
 """Warm kernels: started ahead, the library imported before the notebook runs, shut down after."""
 from __future__ import annotations
 
+import threading
+
 import nbformat
 import papermill
 import psutil
@@ -51,3 +53,23 @@ def test_taking_a_kernel_starts_the_next_and_leaving_stops_the_one_not_taken(tmp
         kernels.take().shutdown()
         left = kernels.waiting
     assert not run_sync(left.manager.is_alive)()
+
+
+def test_steps_leave_no_connection_or_thread_behind(tmp_path):
+    run_probe(tmp_path, WarmKernel(tmp_path))  # the first one may start lasting threads
+    threads, files = threading.active_count(), len(psutil.Process().open_files()) + len(
+        psutil.Process().net_connections(kind="all"))
+    for _ in range(2):
+        run_probe(tmp_path, WarmKernel(tmp_path))
+    assert threading.active_count() == threads
+    assert len(psutil.Process().open_files()) + len(
+        psutil.Process().net_connections(kind="all")) <= files
+
+
+def test_a_kernel_that_died_while_waiting_is_replaced(tmp_path):
+    with KernelsAhead(tmp_path, 2) as kernels:
+        kernels.take().shutdown()
+        died = kernels.waiting
+        run_sync(died.manager.shutdown_kernel)(now=True)
+        with kernels.take() as fresh:
+            assert fresh is not died and fresh.is_alive()

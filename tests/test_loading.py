@@ -304,6 +304,7 @@ def test_plain_csv_is_read_alike_by_both_readers(data):
     b"resource,plant\nR1,P1,X\n",  # a row wider than the header
     b"resource,plant\nR1\n",  # a row narrower than the header
     b"\nresource,plant\nR1,P1\n",  # a blank line before the header
+    b"\xef\xbb\xbf\xef\xbb\xbfresource,plant\nR1,P1\n",  # a second byte-order mark
     "resource,plant\nLyon,Besançon\n".encode("cp1252"),  # not UTF-8
     b"",
 ])

@@ -13,7 +13,7 @@ import nbformat
 import psutil
 import pytest
 
-from sop_lib import runner
+from sop_lib import kernels, runner
 from sop_lib.errors import RunError
 from sop_lib.sample import write_sample
 
@@ -70,6 +70,17 @@ def _kernels_left() -> list[str]:
             break
         time.sleep(0.1)
     return kernels
+
+
+def test_a_kernel_that_cannot_start_fails_the_run_clearly_and_keeps_the_pack(good, monkeypatch):
+    data, reports, pack = good
+    before = _digest(pack)
+    monkeypatch.setattr(kernels, "KERNEL_NAME", "no-such-kernel")
+    with pytest.raises(RunError, match="no Jupyter kernel named 'no-such-kernel'"):
+        runner.run_cycle(data_dir=data, reports_dir=reports, progress=lambda _: None)
+    assert _digest(pack) == before
+    assert "FAILED" in (reports / ".failed" / pack.name / "run.log").read_text()
+    assert _kernels_left() == []
 
 
 def test_a_full_disk_while_publishing_keeps_the_pack(good, monkeypatch):
