@@ -48,9 +48,9 @@ class Company:
 
     def origin(self, table: str) -> tuple[str, np.ndarray]:
         """Where a table's rows were read: the file (or workbook[sheet]) and, for each row in
-        the table's key order, the row number a spreadsheet shows (header = row 1); a table not
-        read from a file, or with another number of rows since (truncated), is named `<table>.csv` with
-        rows 2, 3, ... in its order."""
+        the table's key order, the row number a spreadsheet shows (header = row 1). A table not
+        read from a file, or with another number of rows since (truncated), is named
+        `<table>.csv` with rows 2, 3, ... in its order."""
         if table in self.origins and len(self.origins[table][1]) == len(self.tables[table]):
             return self.origins[table]
         return f"{table}.csv", np.arange(len(self.tables[table])) + 2
