@@ -40,7 +40,8 @@ class WarmKernel:
         run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
         try:
             self._client.load_connection_info(self.manager.get_connection_info())
-            self._client.start_channels()
+            # The request channel only: no heartbeat thread racing a quick shutdown
+            self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
             self._client.execute(PRELOAD, silent=True, store_history=False)
         except BaseException:
             self.shutdown()
