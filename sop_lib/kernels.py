@@ -24,9 +24,13 @@ class _ClosingKernelManager(AsyncKernelManager):
     """A kernel manager that remembers the clients it makes (papermill's among them, which
     papermill leaves open when it is handed the manager), to close them with the kernel."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.clients_made = []
+
     def client(self, **kwargs):
         made = super().client(**kwargs)
-        self.__dict__.setdefault("clients_made", []).append(made)
+        self.clients_made.append(made)
         return made
 
 
@@ -58,7 +62,7 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel (at once) and close every connection to it."""
-        for client in [self._client, *self.manager.__dict__.get("clients_made", [])]:
+        for client in [self._client, *self.manager.clients_made]:
             client.stop_channels()
         if self.is_alive():
             run_sync(self.manager.shutdown_kernel)(now=True)
