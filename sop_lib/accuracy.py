@@ -11,8 +11,10 @@ SKU) at one lag over that window, from its monthly totals:
 - WAPE = sum |F - A| / sum A over the row's months (a share: 0.12 is 12 %);
 - bias = (sum F - sum A) / sum A (positive: forecast too high);
 - tracking signal = sum (F - A) / MAD, MAD the mean of |F - A| over the window's months; when
-  |TS| > TRACKING_SIGNAL_LIMIT the forecast is biased beyond chance (`tracking_alert`). It tracks
-  the statistical forecast, the one every archived cycle holds;
+  |TS| > TRACKING_SIGNAL_LIMIT the forecast is biased beyond chance, and `tracking_alert` is
+  raised when its bias is material too: |bias| > `bias_alert` (company.yaml
+  `status_bands.bias_alert`, default 5 %), so a steady 0.3 % bias raises none. It tracks the
+  statistical forecast, the one every archived cycle holds;
 - naive forecast (the FVA baseline) of month M at lag L: by default ("last") the actual of
   month M-L, the last actual known when the forecast was made (random walk, the classic FVA
   baseline); "seasonal" takes the actual of the same month a year earlier that was known then
@@ -25,6 +27,10 @@ SKU) at one lag over that window, from its monthly totals:
 The "Total" row of a lag pools every family-month (its WAPE is the demand-weighted average of
 the families'); its tracking signal is that of the company's monthly total.
 A figure that cannot be computed is NaN and the `note` column says why.
+
+The headline (`accuracy_headline`) measures lag 1 at the level planners are judged on: the
+absolute errors of every SKU-month added up, with the family-month errors (where SKUs' errors
+offset) beside it, on the same rows and window.
 """
 from __future__ import annotations
 
@@ -33,7 +39,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .company import Company
+from .archive import forecast_cycle
+from .company import Company, StatusBands
 from .errors import ParameterError
 from .frames import join_on_key
 
@@ -41,6 +48,8 @@ TRACKING_SIGNAL_LIMIT = 4
 SEASON = 12
 NAIVE_METHODS = ("last", "seasonal")
 TOTAL = "Total"
+BIAS_ALERT = StatusBands.bias_alert
+SKU_LEVEL, FAMILY_LEVEL = "SKU", "family"
 
 ACTUALS_COLUMNS = ["sku", "family", "month", "bookings"]
 METRIC_DTYPES = {
@@ -52,6 +61,11 @@ METRIC_DTYPES = {
     "fva_statistical": float, "fva_consensus": float, "note": str,
 }
 _FORECASTS = ["actual", "statistical", "consensus", "naive"]
+HEADLINE_DTYPES = {
+    "level": str, "lag": "int64", "months": "int64", "first_month": pd.PeriodDtype("M"),
+    "last_month": pd.PeriodDtype("M"), "actual": float, "abs_error": float, "accuracy": float,
+    "bias": float, "source": str, "replayed_cycles": "int64", "note": str,
+}
 
 
 def sku_actuals(company: Company) -> pd.DataFrame:
@@ -61,8 +75,8 @@ def sku_actuals(company: Company) -> pd.DataFrame:
 
 
 def accuracy_by_family(archive: pd.DataFrame, actuals: pd.DataFrame, *,
-                       lags: Iterable[int] = (1, 3), months: int = 12,
-                       naive: str = "last") -> pd.DataFrame:
+                       lags: Iterable[int] = (1, 3), months: int = 12, naive: str = "last",
+                       bias_alert: float = BIAS_ALERT) -> pd.DataFrame:
     """Accuracy, bias and FVA per family and lag, plus a "Total" row per lag.
 
     `archive` is `load_archive`'s frame, `actuals` has columns sku, family, month, bookings
@@ -72,14 +86,16 @@ def accuracy_by_family(archive: pd.DataFrame, actuals: pd.DataFrame, *,
     naive (units summed over the months; consensus over the consensus_months only),
     consensus_months, wape_naive, wape_statistical, wape_consensus, bias_statistical,
     bias_consensus, tracking_signal, tracking_alert, fva_statistical, fva_consensus and note,
-    sorted by lag then family, the Total row last.
+    sorted by lag then family, the Total row last. `tracking_alert` needs |bias_statistical|
+    beyond `bias_alert` as well as the tracking signal beyond its limit.
     """
     lags = _checked(lags, months, naive)
     compared = _compared(archive, actuals, ["family"], lags=lags, months=months, naive=naive)
     names = sorted(set(archive["family"].unique()) | set(actuals["family"].unique()))
-    families = _metrics(compared, ["family"], _all_rows(names, lags, "family"), months)
+    families = _metrics(compared, ["family"], _all_rows(names, lags, "family"), months,
+                        bias_alert)
     total = _metrics(compared.assign(family=TOTAL), ["family"],
-                     _all_rows([TOTAL] if names else [], lags, "family"), months)
+                     _all_rows([TOTAL] if names else [], lags, "family"), months, bias_alert)
     result = pd.concat([families, total], ignore_index=True)
     result["_total"] = result["family"] == TOTAL
     result = result.sort_values(["lag", "_total", "family"], ignore_index=True)
@@ -87,8 +103,8 @@ def accuracy_by_family(archive: pd.DataFrame, actuals: pd.DataFrame, *,
 
 
 def accuracy_by_sku(archive: pd.DataFrame, actuals: pd.DataFrame, *,
-                    lags: Iterable[int] = (1, 3), months: int = 12,
-                    naive: str = "last") -> pd.DataFrame:
+                    lags: Iterable[int] = (1, 3), months: int = 12, naive: str = "last",
+                    bias_alert: float = BIAS_ALERT) -> pd.DataFrame:
     """The same figures per SKU and lag, for the SKUs the archive holds (no Total row).
 
     Returns columns family, sku and then those of `accuracy_by_family` from lag on, sorted by
@@ -100,8 +116,83 @@ def accuracy_by_sku(archive: pd.DataFrame, actuals: pd.DataFrame, *,
     compared = _compared(archive, actuals, keys, lags=lags, months=months, naive=naive)
     skus = archive[keys].drop_duplicates()
     frame = skus.merge(pd.DataFrame({"lag": lags}), how="cross")
-    result = _metrics(compared, keys, frame, months)
+    result = _metrics(compared, keys, frame, months, bias_alert)
     return result.sort_values(["lag", "family", "sku"], ignore_index=True)
+
+
+def accuracy_headline(archive: pd.DataFrame, actuals: pd.DataFrame, *,
+                      replayed: Iterable[pd.Period] = (), lag: int = 1,
+                      months: int = 12) -> pd.DataFrame:
+    """The headline forecast accuracy at one lag: a "SKU" row, then a "family" row.
+
+    Both rows measure the same SKU-months, those of `accuracy_by_family`'s window at `lag`:
+    every SKU each compared cycle forecast, plus every SKU booked in a family-month the cycle
+    forecast but without a forecast of its own (forecast 0), so their family sums are the
+    family-months `accuracy_by_family` compares. The SKU row adds up the absolute error of every
+    SKU-month, the family row that of every family-month (where SKUs' errors offset), so both
+    have the same actual and bias and the SKU abs_error is at least the family one.
+
+    The forecast is the consensus (source "consensus") when every compared cycle holds its
+    published consensus, else the statistical forecast. `replayed` are the cycles
+    `backfill.with_replayed_cycles` replayed from history into `archive`; replayed_cycles
+    counts those among the window's cycles, and `note` says in a sentence for the page what the
+    figures rest on ("" when there is nothing to say). Columns level, lag, months, first_month,
+    last_month, actual, abs_error (units), accuracy (1 - abs_error / actual), bias ((forecast -
+    actual) / actual), source, replayed_cycles, note.
+    """
+    [lag] = _checked([lag], months, "last")
+    compared = _compared(archive, actuals, ["family", "sku"], lags=[lag], months=months,
+                         naive="last", unforecast=True)
+    published = compared["consensus"].notna().groupby(compared["month"]).all()
+    source = "consensus" if len(published) and published.all() else "statistical"
+    cycles = {forecast_cycle(month, lag) for month in published.index}
+    replayed_count = len(cycles & set(replayed))
+    months_compared = len(published)
+    common = {
+        "lag": lag, "months": months_compared,
+        "first_month": compared["month"].min(), "last_month": compared["month"].max(),
+        "source": source, "replayed_cycles": replayed_count,
+        "note": _headline_note(lag, months_compared, months, int((~published).sum()),
+                               replayed_count),
+    }
+    rows = compared.rename(columns={source: "forecast"})[["family", "month", "forecast",
+                                                           "actual"]]
+    families = rows.groupby(["family", "month"], as_index=False)[["forecast", "actual"]].sum()
+    result = pd.DataFrame([{"level": level, **common, **_headline_figures(level_rows)}
+                           for level, level_rows in ((SKU_LEVEL, rows),
+                                                     (FAMILY_LEVEL, families))])
+    return result[list(HEADLINE_DTYPES)].astype(HEADLINE_DTYPES)
+
+
+def _headline_figures(rows: pd.DataFrame) -> dict:
+    """Actual, absolute error, accuracy and bias of some forecast-actual rows."""
+    actual = float(rows["actual"].sum())
+    abs_error = float((rows["forecast"] - rows["actual"]).abs().sum())
+    demand = actual if actual > 0 else math.nan
+    return {"actual": actual, "abs_error": abs_error, "accuracy": 1 - abs_error / demand,
+            "bias": (float(rows["forecast"].sum()) - actual) / demand}
+
+
+def _headline_note(lag: int, months: int, window: int, unpublished: int, replayed: int) -> str:
+    """What the headline rests on: too few months, or statistical forecasts in place of the
+    consensus (`unpublished` cycles have none, `replayed` of them replayed from history)."""
+    if months == 0:
+        return f"No archived or replayed forecast at lag {lag} for a closed month yet."
+    notes = [] if months == window else [f"Only {months} of {window} months compared."]
+    if unpublished:
+        if unpublished == replayed:
+            published = months - unpublished
+            notes.append(f"Measured on statistical forecasts replayed from history for "
+                         f"{replayed} of {months} cycles ("
+                         + ("no published pack yet" if not published else
+                            f"{published} published") + ")")
+        else:
+            notes.append(f"Measured on statistical forecasts: {unpublished} of {months} cycles "
+                         f"have no published consensus ({replayed} replayed from history, "
+                         f"{unpublished - replayed} archived without one)")
+        notes[-1] += ("; the consensus actually used is measured here once every cycle of the "
+                      "window is published (the accuracy table measures it from the first).")
+    return " ".join(notes)
 
 
 def _checked(lags: Iterable[int], months: int, naive: str) -> list[int]:
@@ -125,12 +216,15 @@ def _naive_offset(lag: int, naive: str) -> int:
 
 
 def _compared(archive: pd.DataFrame, actuals: pd.DataFrame, keys: list[str], *,
-              lags: list[int], months: int, naive: str) -> pd.DataFrame:
+              lags: list[int], months: int, naive: str,
+              unforecast: bool = False) -> pd.DataFrame:
     """One row per key, lag and window month: actual, statistical, consensus and naive units.
 
     Forecast units are summed over the archive's SKU rows of the key; actual units over the
     actuals' rows of the key's last column (family or SKU), zero when it booked nothing.
     The naive forecast is NaN when its month lies before the first month of actuals.
+    `unforecast` (keys family and sku) adds the SKUs booked in a compared family-month that
+    the cycle did not forecast (`_unforecast`).
     """
     last_actual, first_actual = actuals["month"].max(), actuals["month"].min()
     rows = archive[archive["lag"].isin(lags) & (archive["month"] <= last_actual)]
@@ -139,6 +233,8 @@ def _compared(archive: pd.DataFrame, actuals: pd.DataFrame, keys: list[str], *,
     rows = rows.merge(window, on=["lag", "month"])
     rows = (rows.groupby([*keys, "lag", "month"], sort=True)[["statistical", "consensus"]]
             .sum(skipna=False).reset_index())
+    if unforecast:
+        rows = pd.concat([rows, _unforecast(rows, actuals)], ignore_index=True)
     actual_key = keys[-1]
     booked = actuals.groupby([actual_key, "month"])["bookings"].sum()
     rows["actual"] = _lookup(booked, rows[actual_key], rows["month"])
@@ -148,6 +244,22 @@ def _compared(archive: pd.DataFrame, actuals: pd.DataFrame, keys: list[str], *,
     return rows[[*keys, "lag", "month", *_FORECASTS]]
 
 
+def _unforecast(rows: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame:
+    """Rows (family, sku, lag, month, statistical, consensus) of the SKUs booked in a compared
+    family-month without a forecast of their own that cycle (launched after it was made): their
+    forecast is 0, and so is their consensus in a cycle whose every row holds one."""
+    booked = actuals.loc[actuals["bookings"] > 0, ["family", "sku", "month"]].drop_duplicates()
+    candidates = booked.merge(rows[["family", "lag", "month"]].drop_duplicates(),
+                              on=["family", "month"])
+    forecast = rows[["sku", "lag", "month"]].assign(_forecast=True)
+    missing = candidates.merge(forecast, on=["sku", "lag", "month"], how="left")
+    missing = missing[missing["_forecast"].isna()].drop(columns="_forecast")
+    published = rows["consensus"].notna().groupby([rows["lag"], rows["month"]]).all()
+    consensus = published.reindex(pd.MultiIndex.from_frame(missing[["lag", "month"]]))
+    return missing.assign(statistical=0.0,
+                          consensus=consensus.map({True: 0.0, False: math.nan}).to_numpy())
+
+
 def _lookup(booked: pd.Series, codes: pd.Series, months: pd.Series) -> pd.Series:
     """Bookings of each (code, month) pair, zero when there is no row; indexed like `codes`."""
     values = booked.reindex(pd.MultiIndex.from_arrays([codes, months])).fillna(0.0)
@@ -155,7 +267,7 @@ def _lookup(booked: pd.Series, codes: pd.Series, months: pd.Series) -> pd.Series
 
 
 def _metrics(compared: pd.DataFrame, keys: list[str], frame: pd.DataFrame,
-             months: int) -> pd.DataFrame:
+             months: int, bias_alert: float) -> pd.DataFrame:
     """The figures of every (keys, lag) row of `frame` from the compared months."""
     group = [*keys, "lag"]
     parts = _parts(compared)
@@ -174,7 +286,7 @@ def _metrics(compared: pd.DataFrame, keys: list[str], frame: pd.DataFrame,
     result = frame.merge(sums.reset_index(), on=group, how="left")
     counts = ["months", "consensus_months"]
     result[counts] = result[counts].fillna(0).astype("int64")
-    return _figures(result, keys, months, set(compared["lag"]))
+    return _figures(result, keys, months, set(compared["lag"]), bias_alert)
 
 
 def _parts(compared: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +307,7 @@ def _parts(compared: pd.DataFrame) -> pd.DataFrame:
 
 
 def _figures(sums: pd.DataFrame, keys: list[str], months: int,
-             compared_lags: set[int]) -> pd.DataFrame:
+             compared_lags: set[int], bias_alert: float) -> pd.DataFrame:
     """Turn the summed errors into WAPE, bias, tracking signal, FVA and notes."""
     demand = sums["actual"].where(sums["actual"] > 0)
     demand_c = sums["actual_c"].where((sums["actual_c"] > 0) & (sums["consensus_months"] > 0))
@@ -212,7 +324,8 @@ def _figures(sums: pd.DataFrame, keys: list[str], months: int,
     result["bias_consensus"] = (result["consensus"] - sums["actual_c"]) / demand_c
     result["tracking_signal"] = ((sums["cumulative_error"] / sums["mad"])
                                  .where(sums["mad"] > 0, 0.0).where(sums["months"] > 0))
-    result["tracking_alert"] = result["tracking_signal"].abs() > TRACKING_SIGNAL_LIMIT
+    result["tracking_alert"] = ((result["tracking_signal"].abs() > TRACKING_SIGNAL_LIMIT)
+                                & (result["bias_statistical"].abs() > bias_alert))
     result["fva_statistical"] = result["wape_naive"] - result["wape_statistical"]
     result["fva_consensus"] = sums["error_statistical_c"] / demand_c - result["wape_consensus"]
     level = "SKU" if "sku" in keys else "family"

@@ -9,37 +9,44 @@ question to decide and the options, their figures included. The triggers, by are
   month of the window has one, else the statistical forecast; `cumulative_forecast_errors`)
   summed over the window is off the bookings by more than `cumulative_error` x the bookings,
   over at least `cumulative_error_min_months` months;
-- supply, "Projected stock-out": MTS months whose demand is not fully shipped (shortfall > 0,
-  inventory run down to zero); "Below safety stock": MTS months whose inventory is below the
-  plan's `safety_stock` (when the plan has that column) without a shortfall; "Inventory above
-  target": MTS inventory above (1 + `inventory`) x target; "Backlog above target": MTO backlog
-  above (1 + `backlog`) x target;
-- capacity, "Capacity overload": resource-months whose required load exceeds the regular plus
-  the most overtime hours (`load` status "overload");
+- supply, "Projected stock-out": a run of MTS months below safety stock or short of stock in
+  which some customer demand is not shipped (shortfall > 0); "Below safety stock": such a run
+  where every order still ships; "Inventory above target": MTS inventory above
+  (1 + `inventory`) x target; "Backlog above target": MTO backlog above (1 + `backlog`) x
+  target. A family's supply items come from one production plan, so a family with several is
+  one decision (topics joined, options of all, impacts added: they cover different months);
+- capacity, "Capacity overload": resource-months the plan itself (the published plan, after it
+  builds ahead and works overtime: `load` is the planned load) loads beyond the regular plus the
+  most overtime hours (status "overload");
 - finance, "Fiscal year below/above plan" and "Next 12 months below/above plan": a family's
   revenue off its business plan by more than `plan_gap` (a share of the plan), for the fiscal
   year (the outlook: actuals plus outlook) and for the plan's first 12 months, compared over the
-  months that have a business plan row.
+  months that have a business plan row. A family off plan on both in the same direction gets one
+  item, "Revenue below/above plan", whose impact is the gap over the union of their months, so
+  no month's gap is counted twice.
 
 Impact: the value of the units at stake, in the company currency, always units x the family's
 price (or standard cost for stock) from the money view, so kinds rank on one scale:
 - units customers may not get on time or that the plan misreads are valued at price: a
   stock-out at its shortfall units (revenue at risk); a backlog or safety-stock breach at its peak
   units beyond target or below safety stock; an overload at the units its missing hours would
-  make (each month's required production of the families using the resource, cut in the ratio
-  of the hours short to the load, the way the supply plan cuts); a forecast bias at its
+  make (each month's planned production of the families using the resource, cut in the ratio
+  of the hours short to the load); a forecast bias at its
   run-rate, the average monthly error over the window times the family's plan months in the next
   12, at the family's average price over those months;
 - a business plan gap is the revenue gap itself;
 - stock held beyond need is valued at standard cost: inventory above target at its peak excess.
-Impacts are rounded to cents; rows are ranked by impact (largest first, an unknown impact last),
-then area (demand, supply, capacity, finance), family, topic and months.
+Impacts are rounded to cents. Rows touching the decision window (the plan's first 12 months;
+demand items always do, as they correct the forecast for it: `within_12_months`) rank before
+the rest; then by impact (largest first, an unknown impact last), area (demand, supply,
+capacity, finance), family, topic and months.
 
 Options name their figures: extra capacity in hours at the overtime rate (the hours the units
 take on each resource of the family's bill of resources); building ahead in months between the
-time fence (the plan's first `frozen_months` months, which keep last cycle's plan) and the
-issue, on the capacity the required load leaves spare (the latest months first, holding cost at
-`holding_cost_rate` of standard cost a year); accepting the units late at their revenue.
+time fence (`supply.fence_end`: the months that keep the plan of record, none when there is
+no plan of record) and the issue, on the capacity the planned load leaves spare (the latest
+months first, holding cost at `holding_cost_rate` of standard cost a year); accepting the
+units late at their revenue.
 Spare capacity is shared: a family's build-ahead figure assumes no other family takes it.
 
 Tolerances are the module constants below, gathered in `Tolerances`; override any of them with
@@ -56,6 +63,7 @@ from .accuracy import TOTAL, TRACKING_SIGNAL_LIMIT, plan_accuracy
 from .company import Company
 from .finance import KEY, fiscal_year, format_money, span_label
 from .months import month_label
+from .supply import fence_end
 
 CUMULATIVE_ERROR_TOLERANCE = 0.10
 CUMULATIVE_ERROR_MIN_MONTHS = 3
@@ -66,8 +74,8 @@ WINDOW_MONTHS = 12
 UNIT_TOLERANCE = 0.5
 
 AREAS = ("demand", "supply", "capacity", "finance")
-AGENDA_COLUMNS = ["rank", "area", "family", "topic", "months", "issue", "impact", "decision",
-                  "options"]
+AGENDA_COLUMNS = ["rank", "area", "family", "topic", "months", "within_12_months", "issue",
+                  "impact", "decision", "options"]
 ERROR_COLUMNS = ["family", "first_month", "last_month", "months", "forecast", "actual", "error",
                  "error_pct", "source"]
 
@@ -76,6 +84,7 @@ CUMULATIVE_DECISION = "Re-base the demand plan, or keep it and record why?"
 STOCKOUT_DECISION = "Add capacity, build ahead, or accept late deliveries?"
 SAFETY_STOCK_DECISION = "Rebuild the buffer, or accept thinner cover?"
 INVENTORY_DECISION = "Reduce production, or accept the extra stock?"
+SUPPLY_PLAN_DECISION = "Re-shape the production plan of {family}: which of these options?"
 BACKLOG_DECISION = "Add capacity, or accept longer customer lead times?"
 OVERLOAD_DECISION = "Add a shift or outsource, build ahead, or accept late deliveries?"
 BELOW_PLAN_DECISION = "Accept the gap, push demand, or revise the plan?"
@@ -123,13 +132,14 @@ def exception_agenda(company: Company, *, plan: pd.DataFrame, load: pd.DataFrame
                      tolerances: Tolerances = Tolerances()) -> pd.DataFrame:
     """The ranked exception agenda (see the module notes for triggers, impact and ranking).
 
-    `plan` is the supply plan, `load` the capacity load of its required production (the
-    `required_load` artifact), `money` and `outlook` the money view and fiscal-year outlook,
+    `plan` is the supply plan, `load` the capacity load of its planned production (the `load`
+    artifact), `money` and `outlook` the money view and fiscal-year outlook,
     `accuracy` the demand review's accuracy frame (None when not measured: no demand rows).
     `cumulative_errors` (columns of `cumulative_forecast_errors`) defaults to
     `cumulative_forecast_errors(accuracy)`. Families not in the plan get no demand row.
-    Returns `rank, area, family, topic, months, issue, impact, decision, options`: family holds
-    the resource code for capacity rows, impact is in the company currency.
+    Returns `rank, area, family, topic, months, within_12_months, issue, impact, decision,
+    options`: family holds the resource code for capacity rows, impact is in the company
+    currency.
     """
     ctx = _context(company, plan, load, money)
     if cumulative_errors is None and accuracy is not None:
@@ -137,22 +147,32 @@ def exception_agenda(company: Company, *, plan: pd.DataFrame, load: pd.DataFrame
     alerts = _tracking_alerts(ctx, accuracy)
     tracked = set(alerts[["family", "first_month", "last_month"]].itertuples(index=False,
                                                                               name=None))
+    supply_items = (_cover_items(ctx) + _excess_items(ctx, "MTS", tolerances.inventory)
+                    + _excess_items(ctx, "MTO", tolerances.backlog))
     items = (_tracking_items(ctx, alerts)
              + _cumulative_items(ctx, cumulative_errors, tracked, tolerances)
-             + _stockout_items(ctx) + _safety_stock_items(ctx)
-             + _excess_items(ctx, "MTS", tolerances.inventory)
-             + _excess_items(ctx, "MTO", tolerances.backlog)
+             + _merged_by_family(ctx, supply_items)
              + _overload_items(ctx)
-             + _fiscal_year_items(ctx, outlook, tolerances.plan_gap)
-             + _next_months_items(ctx, tolerances.plan_gap))
-    table = pd.DataFrame(items, columns=AGENDA_COLUMNS[1:]).astype({"impact": float})
+             + _plan_gap_items(ctx, outlook, tolerances.plan_gap))
+    return _ranked(ctx, items)
+
+
+def _ranked(ctx: _Context, items: list[dict]) -> pd.DataFrame:
+    """The items as the agenda table: those touching the decision window first, then by impact
+    (largest first), area, family, topic and months."""
+    table = pd.DataFrame(items, columns=[c for c in AGENDA_COLUMNS[1:] if c != "within_12_months"]
+                         + ["first", "last"]).astype({"impact": float})
+    table["within_12_months"] = (table["area"] == "demand") | (
+        (table["first"] <= ctx.window[-1]) & (table["last"] >= ctx.window[0]))
     table["impact"] = table["impact"].round(2)
+    table["options"] = table["options"].map(_lettered)
     table["_area"] = table["area"].map(AREAS.index)
-    table = table.sort_values(["impact", "_area", "family", "topic", "months"],
-                              ascending=[False, True, True, True, True], na_position="last",
-                              ignore_index=True).drop(columns="_area")
+    table = table.sort_values(
+        ["within_12_months", "impact", "_area", "family", "topic", "months"],
+        ascending=[False, False, True, True, True, True], na_position="last",
+        ignore_index=True)
     table.insert(0, "rank", range(1, len(table) + 1))
-    return table
+    return table[AGENDA_COLUMNS]
 
 
 def cumulative_forecast_errors(accuracy: pd.DataFrame, *, lag: int = 1) -> pd.DataFrame:
@@ -177,10 +197,9 @@ def _context(company: Company, plan: pd.DataFrame, load: pd.DataFrame,
              money: pd.DataFrame) -> _Context:
     priced = money[KEY + ["unit_price", "unit_cost", "revenue", "plan_revenue"]]
     rows = plan.merge(priced, on=KEY, how="left").sort_values(KEY, ignore_index=True)
-    cycle = rows["month"].min()
     return _Context(company=company, rows=rows, load=load,
-                    window=pd.period_range(cycle, periods=WINDOW_MONTHS, freq="M"),
-                    fence=cycle + company.config.frozen_months)
+                    window=pd.period_range(rows["month"].min(), periods=WINDOW_MONTHS, freq="M"),
+                    fence=fence_end(plan))
 
 
 # --- demand ---------------------------------------------------------------------------------
@@ -200,7 +219,7 @@ def _tracking_items(ctx: _Context, rows: pd.DataFrame) -> list[dict]:
         months = span_label(row.first_month, row.last_month)
         monthly, units, value, ahead = _run_rate(ctx, row.family, error, row.months)
         items.append(_item(
-            "demand", row.family, "Tracking signal out of band", months,
+            "demand", row.family, "Tracking signal out of band", [row.first_month, row.last_month],
             f"The statistical forecast of {row.family} ran {_error_text(error, row.actual)} "
             f"bookings over {row.months} months ({months}); tracking signal "
             f"{row.tracking_signal:+.1f}, outside +/-{TRACKING_SIGNAL_LIMIT}.",
@@ -232,7 +251,7 @@ def _cumulative_items(ctx: _Context, errors: pd.DataFrame | None, tracked: set,
         review = ("review the overrides that moved it" if row.source == "consensus"
                   else "correct the statistical forecast it rests on")
         items.append(_item(
-            "demand", row.family, "Cumulative forecast error", months,
+            "demand", row.family, "Cumulative forecast error", [row.first_month, row.last_month],
             f"The {row.source} forecast of {row.family} ran "
             f"{_error_text(row.error, row.actual)} bookings over {row.months} months "
             f"({months}), beyond the {tolerances.cumulative_error:.0%} tolerance.",
@@ -272,47 +291,90 @@ def _direction(error: float) -> str:
 
 # --- supply ---------------------------------------------------------------------------------
 
-def _stockout_items(ctx: _Context) -> list[dict]:
+def _cover_items(ctx: _Context) -> list[dict]:
+    """MTS runs of months below safety stock or short of stock: one item per run, a stock-out
+    when any month of it leaves customer demand unshipped."""
     rows = ctx.rows
-    flagged = rows[(rows["strategy"] == "MTS") & (rows["shortfall"] > UNIT_TOLERANCE)]
-    items = []
-    for family, months, run in _runs(flagged, "family"):
-        units = run["shortfall"].sum()
-        at_risk = (run["shortfall"] * run["unit_price"]).sum(skipna=False)
-        items.append(_item(
-            "supply", family, "Projected stock-out", months,
-            f"{family} runs out of stock: {units:,.0f} units of demand go unshipped over "
-            f"{_months_text(run)} ({ctx.money(at_risk)} of revenue at risk).",
-            at_risk, STOCKOUT_DECISION,
-            [_extra_capacity(ctx, family, units, months),
-             _build_ahead(ctx, family, units, run["month"].min()),
-             f"accept {units:,.0f} units late ({ctx.money(at_risk)} of revenue at risk)"]))
-    return items
+    safety = rows["safety_stock"] if "safety_stock" in rows.columns else 0.0
+    rows = rows.assign(below=(safety - rows["inventory"]).clip(lower=0.0))
+    flagged = rows[(rows["strategy"] == "MTS") & ((rows["shortfall"] > UNIT_TOLERANCE)
+                                                  | (rows["below"] > UNIT_TOLERANCE))]
+    return [_stockout_item(ctx, family, months, run)
+            if (run["shortfall"] > UNIT_TOLERANCE).any()
+            else _thin_cover_item(ctx, family, months, run)
+            for family, months, run in _runs(flagged, "family")]
 
 
-def _safety_stock_items(ctx: _Context) -> list[dict]:
-    rows = ctx.rows
-    if "safety_stock" not in rows.columns:
-        return []
-    rows = rows.assign(below=rows["safety_stock"] - rows["inventory"])
-    flagged = rows[(rows["strategy"] == "MTS") & (rows["below"] > UNIT_TOLERANCE)
-                   & ~(rows["shortfall"] > UNIT_TOLERANCE)]
-    items = []
-    for family, months, run in _runs(flagged, "family"):
-        low = run.loc[run["below"].idxmax()]
-        exposed = low["below"] * low["unit_price"]
-        items.append(_item(
-            "supply", family, "Below safety stock", months,
-            f"{family} stock falls below its safety stock over {_months_text(run)}: "
-            f"{low['inventory']:,.0f} units against {low['safety_stock']:,.0f} in "
-            f"{month_label(low['month'])}, {low['below']:,.0f} units of cover missing "
-            f"({ctx.money(exposed)} of demand exposed).",
-            exposed, SAFETY_STOCK_DECISION,
-            [_extra_capacity(ctx, family, low["below"], months),
-             _build_ahead(ctx, family, low["below"], run["month"].min()),
-             f"accept thinner cover: {low['below']:,.0f} units below safety stock at the low "
-             f"point ({ctx.money(exposed)} of demand exposed)"]))
-    return items
+def _stockout_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -> dict:
+    """Customer demand the plan cannot ship: valued at price (revenue at risk)."""
+    short = run[run["shortfall"] > UNIT_TOLERANCE]
+    units = short["shortfall"].sum()
+    at_risk = (short["shortfall"] * short["unit_price"]).sum(skipna=False)
+    low = run.loc[run["inventory"].idxmin()]
+    out = span_label(short["month"].min(), short["month"].max())
+    return _item(
+        "supply", family, "Projected stock-out", run["month"],
+        f"{family} stock runs out in {out}: {units:,.0f} units of customer demand go unshipped "
+        f"({ctx.money(at_risk)} of revenue at risk); the low point is {low['inventory']:,.0f} "
+        f"units in {month_label(low['month'])}"
+        + (f", below safety stock from {month_label(run['month'].min())}."
+           if run["month"].min() < short["month"].min() else "."),
+        at_risk, STOCKOUT_DECISION,
+        [_extra_capacity(ctx, family, units, months),
+         _build_ahead(ctx, family, units, short["month"].min()),
+         f"accept {units:,.0f} units late ({ctx.money(at_risk)} of revenue at risk)"])
+
+
+def _thin_cover_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -> dict:
+    """Stock below safety stock with every order still shipped: the cover missing at price."""
+    low = run.loc[run["below"].idxmax()]
+    exposed = low["below"] * low["unit_price"]
+    return _item(
+        "supply", family, "Below safety stock", run["month"],
+        f"{family} stock falls below its safety stock over {_months_text(run)}; every order "
+        f"still ships. Low point {low['inventory']:,.0f} units against "
+        f"{low['safety_stock']:,.0f} in {month_label(low['month'])}: {low['below']:,.0f} units "
+        f"of cover missing ({ctx.money(exposed)} of demand exposed).",
+        exposed, SAFETY_STOCK_DECISION,
+        [_extra_capacity(ctx, family, low["below"], months),
+         _build_ahead(ctx, family, low["below"], run["month"].min()),
+         f"accept thinner cover: {low['below']:,.0f} units below safety stock at the low "
+         f"point ({ctx.money(exposed)} of demand exposed)"])
+
+
+def _merged_by_family(ctx: _Context, items: list[dict]) -> list[dict]:
+    """One decision per family for its supply items: a stock-out in one season and excess stock
+    in another come from one production plan, so they are one decision with all the options
+    (the impacts cover different months and add up)."""
+    merged = []
+    for family in dict.fromkeys(item["family"] for item in items):
+        parts = sorted((i for i in items if i["family"] == family), key=lambda i: i["first"])
+        if len(parts) == 1:
+            merged.extend(parts)
+            continue
+        first, last = parts[0]["first"], max(i["last"] for i in parts)
+        cause = _plan_cause(ctx, family)
+        merged.append({
+            "area": "supply", "family": family,
+            "topic": "; ".join(dict.fromkeys(i["topic"] for i in parts)),
+            "months": span_label(first, last),
+            "issue": " ".join(i["issue"] for i in parts) + (f" One cause: {cause}." if cause
+                                                             else ""),
+            "impact": sum(i["impact"] for i in parts),
+            "decision": SUPPLY_PLAN_DECISION.format(family=family),
+            "options": list(dict.fromkeys(o for i in parts for o in i["options"])),
+            "first": first, "last": last})
+    return merged
+
+
+def _plan_cause(ctx: _Context, family: str) -> str:
+    """What shapes a family's plan when a rule does: the level rate (empty otherwise)."""
+    rows = ctx.rows[ctx.rows["family"] == family]
+    if "plan_strategy" not in rows or rows["plan_strategy"].iloc[0] != "level":
+        return ""
+    rates = rows.loc[~rows["frozen"].astype(bool), "production"].round().unique()
+    return ("the level production rate of "
+            + " then ".join(f"{rate:,.0f}" for rate in rates[:3]) + " units a month")
 
 
 def _excess_items(ctx: _Context, strategy: str, tolerance: float) -> list[dict]:
@@ -332,10 +394,12 @@ def _excess_items(ctx: _Context, strategy: str, tolerance: float) -> list[dict]:
                  f"{month_label(peak['month'])} against a target of {peak['target']:,.0f}: "
                  f"{peak['excess']:,.0f} units above ({ctx.money(value)} {valued}).")
         if mts:
-            items.append(_item("supply", family, "Inventory above target", months, issue, value,
+            items.append(_item("supply", family, "Inventory above target", run["month"], issue,
+                               value,
                                INVENTORY_DECISION, _inventory_options(ctx, peak, value)))
         else:
-            items.append(_item("supply", family, "Backlog above target", months, issue, value,
+            items.append(_item("supply", family, "Backlog above target", run["month"], issue,
+                               value,
                                BACKLOG_DECISION, _backlog_options(ctx, peak, months)))
     return items
 
@@ -371,11 +435,12 @@ def _overload_items(ctx: _Context) -> list[dict]:
         units, late = _units_short(ctx, resource, run)
         capacity = (run["available_hours"] + run["max_overtime_hours"]).sum()
         items.append(_item(
-            "capacity", resource, "Capacity overload", months,
-            f"Resource {resource} ({run['plant'].iloc[0]}) needs {run['load_hours'].sum():,.0f} "
-            f"hours against {capacity:,.0f} with overtime over {_months_text(run)}: "
-            f"{short:,.0f} hours short, peak utilisation {run['utilisation'].max():.0%}; "
-            f"{units:,.0f} units cannot be made ({ctx.money(late)} of revenue).",
+            "capacity", resource, "Capacity overload", run["month"],
+            f"The plan loads resource {resource} ({run['plant'].iloc[0]}) with "
+            f"{run['load_hours'].sum():,.0f} hours against {capacity:,.0f} with overtime over "
+            f"{_months_text(run)}: {short:,.0f} hours beyond what it can work, peak "
+            f"utilisation {run['utilisation'].max():.0%}; {units:,.0f} planned units cannot be "
+            f"made as planned ({ctx.money(late)} of revenue).",
             late, OVERLOAD_DECISION,
             [f"add a shift or outsource in {months}: {short:,.0f} hours ("
              f"{ctx.money(short * rate.get(resource, float('nan')))} at the overtime rate)",
@@ -385,13 +450,13 @@ def _overload_items(ctx: _Context) -> list[dict]:
 
 
 def _units_short(ctx: _Context, resource: str, run: pd.DataFrame) -> tuple[float, float]:
-    """Units (and their revenue) the missing hours would make: each month, the required
+    """Units (and their revenue) the missing hours would make: each month, the planned
     production of the resource's families cut by hours short / load."""
     bill = ctx.company.bill_of_resources
     users = bill.loc[(bill["resource"] == resource) & (bill["hours_per_unit"] > 0), "family"]
     cut = run.set_index("month")["short"] / run.set_index("month")["load_hours"]
     rows = ctx.rows[ctx.rows["family"].isin(users) & ctx.rows["month"].isin(cut.index)]
-    units = rows["required"] * rows["month"].map(cut)
+    units = rows["production"] * rows["month"].map(cut)
     return float(units.sum()), float((units * rows["unit_price"]).sum(skipna=False))
 
 
@@ -428,8 +493,10 @@ def _build_months(ctx: _Context, start: pd.Period) -> pd.PeriodIndex | None:
 
 
 def _no_build_text(ctx: _Context, start: pd.Period) -> str:
+    if ctx.fence == ctx.window[0]:
+        return f"build ahead: not possible, {month_label(start)} is the plan's first month"
     return (f"build ahead: no plan month before {month_label(start)} outside the time fence "
-            f"(frozen until {month_label(ctx.fence - 1)})")
+            f"(the plan of record holds until {month_label(ctx.fence - 1)})")
 
 
 def _build_ahead(ctx: _Context, family: str, units: float, start: pd.Period) -> str:
@@ -481,11 +548,22 @@ def _latest_first(available: pd.Series, amount: float) -> pd.Series:
 
 # --- finance --------------------------------------------------------------------------------
 
+def _plan_gap_items(ctx: _Context, outlook: pd.DataFrame, tolerance: float) -> list[dict]:
+    """Revenue off the business plan, for the fiscal year and the next 12 months; a family off
+    plan on both in the same direction gets one item whose impact counts each month once."""
+    items = _fiscal_year_items(ctx, outlook, tolerance) + _next_months_items(ctx, tolerance)
+    merged = []
+    for key in dict.fromkeys((i["family"], i["topic"].split()[-2]) for i in items):
+        parts = [i for i in items if (i["family"], i["topic"].split()[-2]) == key]
+        merged.append(parts[0] if len(parts) == 1 else _both_gaps(ctx, *parts))
+    return merged
+
+
 def _fiscal_year_items(ctx: _Context, outlook: pd.DataFrame, tolerance: float) -> list[dict]:
     _, in_year = fiscal_year(ctx.window[0],
                              start_month=ctx.company.config.fiscal_year_start_month)
     rows = outlook[(outlook["family"] != TOTAL) & (outlook["gap_pct"].abs() > tolerance)]
-    return [_gap_item(ctx, row.family, "Fiscal year", row.months, in_year,
+    return [_gap_item(ctx, row.family, "Fiscal year", in_year,
                       revenue=row.forecast_revenue, plan=row.plan_revenue,
                       what=(f"{row.fiscal_year} revenue of {row.family} is forecast at "
                             f"{ctx.money(row.forecast_revenue)} ({ctx.money(row.actual_revenue)} "
@@ -503,45 +581,74 @@ def _next_months_items(ctx: _Context, tolerance: float) -> list[dict]:
             covered = (f"{len(compared)} of the next {WINDOW_MONTHS} months have a plan"
                        if len(compared) < WINDOW_MONTHS else "")
             items.append(_gap_item(
-                ctx, family, f"Next {WINDOW_MONTHS} months", span_label(first, last),
-                compared["month"], revenue=revenue, plan=plan,
+                ctx, family, f"Next {WINDOW_MONTHS} months", compared["month"],
+                revenue=revenue, plan=plan,
                 what=(f"Revenue of {family} over {span_label(first, last)} is planned at "
                       f"{ctx.money(revenue)}" + (f" ({covered})" if covered else ""))))
     return items
 
 
-def _gap_item(ctx: _Context, family: str, label: str, months: str, covered, *, revenue: float,
+def _gap_item(ctx: _Context, family: str, label: str, covered, *, revenue: float,
               plan: float, what: str) -> dict:
     """A business plan gap over the `covered` months, with the options to close it."""
     gap = revenue - plan
-    below = gap < 0
-    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
-    units = abs(gap) / _average_price(rows) if not rows.empty else float("nan")
-    short_units = rows["shortfall"].sum()
-    short = (rows["shortfall"] * rows["unit_price"]).sum(skipna=False)
-    if below:
-        options = [f"push demand: {_count(units)} more units to close {ctx.money(-gap)}",
-                   f"accept the gap and revise the business plan to {ctx.money(revenue)}"]
-        if short_units > UNIT_TOLERANCE:
-            options.insert(1, f"recover the supply shortfall ({ctx.money(short)} of the gap)")
-    else:
-        options = [f"raise the business plan to {ctx.money(revenue)}",
-                   f"check that supply can deliver the extra {_count(units)} units",
-                   "keep the plan and hold the upside as a buffer"]
-    word = "below" if below else "above"
-    return _item("finance", family, f"{label} {word} plan", months,
+    word = "below" if gap < 0 else "above"
+    item = _item("finance", family, f"{label} {word} plan", covered,
                  f"{what}, {abs(gap) / plan:.1%} {word} the business plan of "
                  f"{ctx.money(plan)}.",
-                 abs(gap), BELOW_PLAN_DECISION if below else ABOVE_PLAN_DECISION, options)
+                 abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
+                 _gap_options(ctx, family, covered, gap, f"to {ctx.money(revenue)}"))
+    return {**item, "gap": gap, "revenue": revenue, "covered": pd.PeriodIndex(covered, freq="M")}
+
+
+def _both_gaps(ctx: _Context, fiscal: dict, next_months: dict) -> dict:
+    """The fiscal-year and next-12-months gaps of one family as one item: the gap over the
+    union of their months (the fiscal year's, plus the window's months after it)."""
+    rows = ctx.rows[(ctx.rows["family"] == fiscal["family"])
+                    & ctx.rows["month"].isin(next_months["covered"].difference(fiscal["covered"]))]
+    gap = fiscal["gap"] + (rows["revenue"] - rows["plan_revenue"]).sum()
+    covered = fiscal["covered"].union(next_months["covered"])
+    word = "below" if gap < 0 else "above"
+    revised = (f"to the forecast: {ctx.money(fiscal['revenue'])} for {fiscal['months']} and "
+               f"{ctx.money(next_months['revenue'])} for {next_months['months']}")
+    return _item(
+        "finance", fiscal["family"], f"Revenue {word} plan", covered,
+        f"{fiscal['issue']} {next_months['issue']} Over {span_label(covered[0], covered[-1])} "
+        f"together, counting each month once: {ctx.money(abs(gap))} {word} plan.",
+        abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
+        _gap_options(ctx, fiscal["family"], covered, gap, revised))
+
+
+def _gap_options(ctx: _Context, family: str, covered, gap: float, revised: str) -> list[str]:
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
+    units = abs(gap) / _average_price(rows) if not rows.empty else float("nan")
+    if gap >= 0:
+        return [f"raise the business plan {revised}",
+                f"check that supply can deliver the extra {_count(units)} units",
+                "keep the plan and hold the upside as a buffer"]
+    options = [f"push demand: {_count(units)} more units to close {ctx.money(-gap)}",
+               f"accept the gap and revise the business plan {revised}"]
+    short = rows[rows["shortfall"] > UNIT_TOLERANCE]
+    if not short.empty:
+        value = (short["shortfall"] * short["unit_price"]).sum(skipna=False)
+        options.insert(1, f"recover the supply shortfall ({ctx.money(value)} of the gap)")
+    return options
 
 
 # --- shared ---------------------------------------------------------------------------------
 
-def _item(area: str, family: str, topic: str, months: str, issue: str, impact: float,
+def _item(area: str, family: str, topic: str, months, issue: str, impact: float,
           decision: str, options: list[str]) -> dict:
-    lettered = " ".join(f"{letter}) {text}" for letter, text in zip("abcdef", options))
-    return {"area": area, "family": family, "topic": topic, "months": months, "issue": issue,
-            "impact": impact, "decision": decision, "options": lettered}
+    """An agenda item over some `months` (Periods; the item spans their first to last)."""
+    first, last = min(months), max(months)
+    return {"area": area, "family": family, "topic": topic, "months": span_label(first, last),
+            "issue": issue, "impact": impact, "decision": decision, "options": options,
+            "first": first, "last": last}
+
+
+def _lettered(options: list[str]) -> str:
+    """Options as one line: "a) ... b) ..." (up to eight)."""
+    return " ".join(f"{letter}) {text}" for letter, text in zip("abcdefgh", options))
 
 
 def _runs(flagged: pd.DataFrame, by: str):

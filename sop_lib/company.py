@@ -11,6 +11,37 @@ from .errors import Problem
 
 
 @dataclass(frozen=True)
+class StatusBands:
+    """Where the traffic lights of the executive KPIs and family statuses change colour
+    (`status_bands:` in company.yaml; every field is a share, 0.02 = 2 %).
+
+    - service: green at or above the service target, amber down to `service_amber_points`
+      below it, red further below;
+    - forecast accuracy (1 - WAPE, lag 1): green at or above `accuracy_target_sku` (measured on
+      SKU-months) or `accuracy_target_family` (on family-months), amber down to the target minus
+      `accuracy_amber_points`, red below;
+    - forecast bias: green within +/- `bias_green`, amber within +/- `bias_amber`, red beyond;
+      a tracking-signal alert needs a bias beyond +/- `bias_alert` as well;
+    - inventory value, days of supply, weeks of backlog: green within `position_green` of the
+      target (as a share of it, above or below), amber within `position_amber`, red beyond;
+    - revenue: green down to `revenue_green_gap` below the business plan (above is green),
+      amber down to `revenue_amber_gap` below, red further below.
+    """
+
+    service_amber_points: float = 0.02
+    accuracy_target_sku: float = 0.65
+    accuracy_target_family: float = 0.80
+    accuracy_amber_points: float = 0.10
+    bias_green: float = 0.05
+    bias_amber: float = 0.10
+    bias_alert: float = 0.05
+    position_green: float = 0.10
+    position_amber: float = 0.25
+    revenue_green_gap: float = 0.02
+    revenue_amber_gap: float = 0.05
+
+
+@dataclass(frozen=True)
 class CompanyConfig:
     """The settings in company.yaml."""
 
@@ -23,6 +54,7 @@ class CompanyConfig:
     frozen_months: int = 2
     holding_cost_rate: float = 0.25
     backlog_cost_rate: float = 0.10
+    status_bands: StatusBands = field(default_factory=StatusBands)
 
 
 @dataclass(frozen=True)

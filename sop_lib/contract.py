@@ -5,9 +5,11 @@ This module is the single source of the contract: loading and validation read it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
+
+from .company import StatusBands
 
 TEXT, NUMBER, MONTH, CHOICE = "text", "number", "month", "choice"
 
@@ -226,8 +228,42 @@ CONFIG_KEYS.update({
     "backlog_cost_rate": "Cost of each unit of demand shipped a month late, as a share of its "
                          "price (default 0.10).",
 })
+CONFIG_KEYS["status_bands"] = (
+    "Where the traffic lights of the executive KPIs and family statuses change colour: an "
+    "optional mapping of the `status_bands.` keys below (indented under `status_bands:`), each a "
+    "share (0.02 = 2 %); a key left out keeps its default.")
 CONFIG_CHOICES = {"error_measure": ("wape", "mase"),
                   "reconciliation": ("bottom_up", "wls_struct")}
+
+# The keys of `status_bands:` (StatusBands' fields): meaning and the range a value must lie in.
+# Every value is a share (0.02 = 2 %); each default is the StatusBands field's.
+STATUS_BAND_KEYS = {
+    "service_amber_points": ("Customer service up to this many share points below its target "
+                             "is amber, further below red.", (0.0, 1.0)),
+    "accuracy_target_sku": ("Forecast accuracy (1 - WAPE, lag 1) measured on SKU-months: green "
+                            "at or above.", (0.0, 1.0)),
+    "accuracy_target_family": ("Forecast accuracy (1 - WAPE, lag 1) measured on family-months: "
+                               "green at or above.", (0.0, 1.0)),
+    "accuracy_amber_points": ("Accuracy down to its target minus this is amber, below red.",
+                              (0.0, 1.0)),
+    "bias_green": ("Forecast bias within +/- this is green.", (0.0, 1.0)),
+    "bias_amber": ("Forecast bias within +/- this is amber, beyond red (at least bias_green).",
+                   (0.0, 1.0)),
+    "bias_alert": ("A tracking-signal alert needs the forecast's bias over the window beyond "
+                   "+/- this as well (a persistent but immaterial bias raises none).",
+                   (0.0, 1.0)),
+    "position_green": ("Inventory value, days of supply and weeks of backlog within this share "
+                       "of their target (above or below) are green.", (0.0, 2.0)),
+    "position_amber": ("Inventory value, days of supply and weeks of backlog within this share "
+                       "of their target are amber, beyond red (at least position_green).",
+                       (0.0, 2.0)),
+    "revenue_green_gap": ("Revenue down to this share below the business plan is green (above "
+                          "plan is green).", (0.0, 1.0)),
+    "revenue_amber_gap": ("Revenue down to this share below plan is amber, further below red "
+                          "(at least revenue_green_gap).", (0.0, 1.0)),
+}
+STATUS_BAND_ORDER = (("bias_green", "bias_amber"), ("position_green", "position_amber"),
+                     ("revenue_green_gap", "revenue_amber_gap"))
 
 
 def markdown() -> str:
@@ -253,6 +289,9 @@ def markdown() -> str:
         "| --- | --- |",
     ]
     lines += [f"| `{k}` | {v} |" for k, v in CONFIG_KEYS.items()]
+    defaults = {f.name: f.default for f in fields(StatusBands)}
+    lines += [f"| `status_bands.{k}` | {meaning} A number from {low:g} to {high:g}, default "
+              f"{defaults[k]:g}. |" for k, (meaning, (low, high)) in STATUS_BAND_KEYS.items()]
     for table in TABLES:
         need = "required" if table.required else "optional (may be absent or empty)"
         lines += ["", f"## {table.name}", "", f"{table.description} File: {need}. "

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .accuracy import accuracy_by_family, plan_accuracy, sku_actuals
+from .accuracy import accuracy_by_family, accuracy_headline, plan_accuracy, sku_actuals
 from .archive import load_archive
 from .backfill import with_replayed_cycles
 from .company import Company
@@ -26,7 +26,9 @@ def review_demand(company: Company, *, cycle: pd.Period, horizon: int,
                                        origin=company.origin("overrides"))
     bands = family_intervals(made.family, nodes)
     archive, replayed = with_replayed_cycles(company, load_archive(archive_dir, before=cycle))
-    accuracy = accuracy_by_family(archive, sku_actuals(company))
+    actuals = sku_actuals(company)
+    accuracy = accuracy_by_family(archive, actuals,
+                                  bias_alert=company.config.status_bands.bias_alert)
     return {
         "segments": made.segments,
         "forecast": statistical,
@@ -37,8 +39,19 @@ def review_demand(company: Company, *, cycle: pd.Period, horizon: int,
         "demand": family_demand(sku_plan).merge(bands, on=["family", "month"], how="left"),
         "accuracy": accuracy,
         "backtest": plan_accuracy(accuracy),
+        "accuracy_headline": accuracy_headline(archive, actuals, replayed=replayed),
         "replayed_cycles": pd.DataFrame({"cycle": pd.PeriodIndex(replayed, freq="M")}),
+        "lag_one_forecast": lag_one_forecast(archive, replayed),
     }
+
+
+def lag_one_forecast(archive: pd.DataFrame, replayed: list[pd.Period]) -> pd.DataFrame:
+    """The statistical forecast each closed month had one month ahead, per family, from the
+    archive completed with the replayed cycles: `family, month, cycle, statistical, replayed`
+    (replayed: the cycle was not in the plan archive and was replayed from history)."""
+    rows = archive[archive["lag"] == 1]
+    sums = rows.groupby(["family", "month", "cycle"], as_index=False)["statistical"].sum()
+    return sums.assign(replayed=sums["cycle"].isin(pd.PeriodIndex(replayed, freq="M")))
 
 
 def _base(sku: pd.DataFrame, family: pd.DataFrame) -> pd.DataFrame:

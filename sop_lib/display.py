@@ -10,6 +10,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+from .formatting import FALLBACK, ColumnFormat, formats_of
+
 STATUS_COLOURS = {"green": "#d8f0d8", "amber": "#fbe7c0", "red": "#f6c9c9",
                   "ok": "#d8f0d8", "overtime": "#fbe7c0", "overload": "#f6c9c9"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -30,40 +32,30 @@ def heading(text: str) -> None:
     display(Markdown(text))
 
 
-def month_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Period columns as YYYY-MM text, for display."""
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.PeriodDtype):
-            out[column] = out[column].dt.strftime("%Y-%m")
-    return out
+def table(frame: pd.DataFrame, *, status: str | None = None, caption: str | None = None,
+          currency: str | None = None, measure: str = "units", formats: dict | None = None,
+          precision: int | None = None) -> None:
+    """Show a frame as an escaped HTML table, each column in the format of its kind.
 
-
-PERCENT_COLUMNS = {"service_level", "service_target", "wape", "bias", "utilisation",
-                   "margin_pct", "gap_pct", "change_pct", "revenue_gap_pct", "forecast_accuracy"}
-
-
-def label(column: str) -> str:
-    """A column name as a heading: `revenue_gap_pct` -> `Revenue gap %`."""
-    text = column.replace("_pct", " %").replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def _formats(frame: pd.DataFrame, precision: int, given: dict | None) -> dict:
-    numeric = frame.select_dtypes("number").columns
-    formats = {c: ("{:.1%}" if c in PERCENT_COLUMNS else f"{{:,.{precision}f}}") for c in numeric}
-    return {**formats, **(given or {})}
-
-
-def table(frame: pd.DataFrame, *, formats: dict | None = None, status: str | None = None,
-          caption: str | None = None, precision: int = 0) -> None:
-    """Show a frame as an escaped HTML table: readable headings, number formats, status colours."""
-    shown = month_text(frame)
-    styler = shown.style.hide(axis="index").format(
-        _formats(shown, precision, formats), escape="html", na_rep="")
-    styler = styler.relabel_index([html.escape(label(str(c))) for c in shown.columns], axis=1)
-    text = [c for c in shown.columns if c not in shown.select_dtypes("number").columns]
-    styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    The kinds and their formats are `sop_lib.formatting`'s: headings name their unit ("Revenue
+    (EUR)"), shares read 34.5%, booleans yes/no. `currency` defaults to the notebook's (set by
+    `open_workbook`); `measure` is the kind of a pivot's month columns or a bridge's steps
+    ("units" or "money"). `status` names a column to colour. For the rare exception, `formats`
+    maps a column to a format string or function of its values, and `precision` sets the
+    decimals of numeric columns that no rule names.
+    """
+    columns = formats_of(frame, currency=currency, measure=measure)
+    given = {**_fallback_formats(columns, precision), **(formats or {})}
+    shown = pd.DataFrame({c.name: _texts(c, given.get(c.name)) for c in columns},
+                         index=frame.index, columns=[c.name for c in columns])
+    styler = shown.style.hide(axis="index").format(escape="html", na_rep="")
+    styler = styler.set_td_classes(pd.DataFrame(
+        {c.name: _classes(c, c.name in given) for c in columns}, index=frame.index,
+        columns=[c.name for c in columns]))
+    styler = styler.relabel_index([html.escape(c.heading) for c in columns], axis=1)
+    for align, subset in (("right", [c.name for c in columns if c.numeric]),
+                          ("left", [c.name for c in columns if not c.numeric])):
+        styler = styler.set_properties(subset=subset, **{"text-align": align})
     if status:
         styler = styler.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, 'white')}",
                             subset=[status])
@@ -72,17 +64,43 @@ def table(frame: pd.DataFrame, *, formats: dict | None = None, status: str | Non
     display(styler)
 
 
+def _fallback_formats(columns: list[ColumnFormat], precision: int | None) -> dict:
+    """`precision` decimals for the numeric columns no rule names."""
+    if precision is None:
+        return {}
+    return {c.name: f"{{:,.{precision}f}}" for c in columns if c.kind is FALLBACK}
+
+
+def _classes(column: ColumnFormat, given: bool) -> list[str]:
+    """Each cell's class: its kind's ("kind-share"), or "kind-given" for a given format."""
+    return ["kind-given" if given else cell.kind.css_class for cell in column.cells]
+
+
+def _texts(column: ColumnFormat, given) -> list[str]:
+    """A column's cell texts: its kind's, or those of a given format string or function."""
+    if given is None:
+        return column.texts()
+    write = given if callable(given) else given.format
+    return ["" if pd.isna(value) else write(value) for value in column.values]
+
+
 def figure(fig, alt: str | None = None) -> None:
     """Show a matplotlib figure as an embedded PNG with alt text, and free it.
 
-    The alt text defaults to the figure's titles; pass one that says what the chart shows.
+    The alt text defaults to the finding the chart function wrote (`fig.alt_text`), else to
+    the figure's titles.
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)  # constrained layout: every chart fits already
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    text = alt or chart_title(fig)
+    text = alt or getattr(fig, "alt_text", None) or chart_title(fig)
     display(HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(text)}">'))
+
+
+def page_break() -> None:
+    """Start a new printed page here (no effect on screen)."""
+    display(HTML('<div class="sop-page-break"></div>'))
 
 
 def chart_title(fig) -> str:
@@ -92,22 +110,7 @@ def chart_title(fig) -> str:
     return "Chart: " + "; ".join(titles) if titles else "Chart"
 
 
-def _kpi_text(value, unit: str) -> str:
-    if pd.isna(value):
-        return ""
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit in ("days", "weeks"):
-        return f"{value:,.1f} {unit}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{unit} {value:,.0f}"
-
-
 def kpi_table(kpis: pd.DataFrame) -> None:
-    """The headline KPIs with value and target written in their own units."""
-    shown = kpis.assign(
-        value=[_kpi_text(v, u) for v, u in zip(kpis["value"], kpis["unit"])],
-        target=[_kpi_text(v, u) for v, u in zip(kpis["target"], kpis["unit"])],
-    ).drop(columns="unit")
-    table(shown, status="status")
+    """The headline KPIs, or their trend (`sop_lib.executive.kpi_trend`), each value written in
+    its own unit ("99.9%", "45.2 days", "EUR 7,609,155"); the status coloured when shown."""
+    table(kpis, status="status" if "status" in kpis.columns else None)

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import re
+from numbers import Real
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .family_sheet import sheet_table
+from .formatting import CellFormat, formats_of
 from .status import AMBER, GREEN, RED
 
 FILLS = {GREEN: "D8F0D8", AMBER: "FBE7C0", RED: "F6C9C9"}
@@ -19,16 +22,19 @@ UNSAFE_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 
 def write_workbook(path: Path, *, title: str, kpis: pd.DataFrame, decisions: pd.DataFrame,
-                   sheets: pd.DataFrame) -> Path:
-    """Write `path`: KPIs, Decisions and a sheet per family, formatted for reading and print."""
+                   sheets: pd.DataFrame, currency: str | None = None) -> Path:
+    """Write `path`: KPIs, Decisions and a sheet per family, formatted for reading and print.
+
+    Headings and number formats are those of every page (`sop_lib.formatting`); `currency`,
+    named in money headings, defaults to the one set by `use_currency`.
+    """
     book = Workbook()
-    _table(book.active, "KPIs", title, kpis, status="status")
-    _kpi_formats(book.active, kpis)
-    _table(book.create_sheet(), "Decisions", title, decisions)
+    _table(book.active, "KPIs", title, kpis, currency=currency, status="status")
+    _table(book.create_sheet(), "Decisions", title, decisions, currency=currency)
     for family in sorted(sheets["family"].unique()):
         layout = sheet_table(sheets, family).reset_index()
         _table(book.create_sheet(), sheet_name(family, book.sheetnames), f"{title}: {family}",
-               layout, negatives_red=True)
+               layout, currency=currency, negatives_red=True)
     book.save(path)
     return path
 
@@ -43,58 +49,37 @@ def sheet_name(name: str, taken: list[str]) -> str:
     return candidate
 
 
-def _table(sheet, name: str, title: str, frame: pd.DataFrame, *, status: str | None = None,
-           negatives_red: bool = False) -> None:
-    """Title in A1, headers in row 3, values below; frozen panes, number formats, colours."""
+def _table(sheet, name: str, title: str, frame: pd.DataFrame, *, currency: str | None,
+           status: str | None = None, negatives_red: bool = False) -> None:
+    """Title in A1, headings in row 3, values below; frozen panes, number formats, colours."""
     sheet.title = name
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=13)
-    shown = frame.copy()
-    for column in shown.columns:
-        if isinstance(shown[column].dtype, pd.PeriodDtype):
-            shown[column] = shown[column].dt.strftime("%Y-%m")
-    for col, heading in enumerate(shown.columns, start=1):
-        cell = sheet.cell(row=3, column=col, value=str(heading))
+    columns = formats_of(frame, currency=currency)
+    for col, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=3, column=col, value=column.heading)
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row, values in enumerate(shown.itertuples(index=False), start=4):
-        for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=col, value=_plain(value))
-            if cell.data_type == "f":  # text from data is never a formula
-                cell.data_type = "s"
-            if isinstance(cell.value, float):
-                cell.number_format = "0.0%" if _is_share(shown.columns[col - 1]) else "#,##0"
-                if negatives_red and cell.value < 0:
-                    cell.font = NEGATIVE
-            if status and shown.columns[col - 1] == status and value in FILLS:
+        for row, (value, shown) in enumerate(zip(column.values, column.cells), start=4):
+            cell = _write(sheet.cell(row=row, column=col), value, shown)
+            if negatives_red and isinstance(cell.value, int | float) and cell.value < 0:
+                cell.font = NEGATIVE
+            if column.name == status and value in FILLS:
                 cell.fill = PatternFill("solid", fgColor=FILLS[value])
-    sheet.freeze_panes = "B4"
-    for col, heading in enumerate(shown.columns, start=1):
-        longest = max([len(str(heading))] + [len(str(v)) for v in shown.iloc[:, col - 1]])
+        longest = max([len(column.heading)] + [len(text) for text in column.texts()])
         sheet.column_dimensions[get_column_letter(col)].width = min(60, max(9, longest + 2))
+    sheet.freeze_panes = "B4"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
 
 
-def _kpi_formats(sheet, kpis: pd.DataFrame) -> None:
-    """Each KPI's value and target in its own unit: shares as %, money and counts whole."""
-    columns = [list(kpis.columns).index(c) + 1 for c in ("value", "target") if c in kpis]
-    for row, unit in enumerate(kpis.get("unit", pd.Series(dtype=str)), start=4):
-        for col in columns:
-            sheet.cell(row=row, column=col).number_format = (
-                "0.0%" if unit == "share" else "#,##0.0" if unit in ("days", "weeks")
-                else "#,##0")
-
-
-def _plain(value):
-    """Cell values openpyxl can store: NaN as empty, numpy numbers as Python numbers."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _is_share(column: str) -> bool:
-    return any(word in str(column) for word in ("pct", "share", "wape", "service", "bias",
-                                                  "utilisation", "adherence"))
+def _write(cell, value, shown: CellFormat):
+    """A number with its kind's number format; anything else as the text pages show."""
+    if shown.kind.numeric and isinstance(value, Real) and not isinstance(value, bool | np.bool_):
+        cell.value = None if value != value else value.item() if hasattr(value, "item") else value
+        cell.number_format = shown.excel
+    else:
+        cell.value = shown.text(value) or None
+        if cell.data_type == "f":  # text from data is never a formula
+            cell.data_type = "s"
+    return cell

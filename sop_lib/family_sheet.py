@@ -77,7 +77,8 @@ SHEET_COLUMNS = ["family", "strategy", "period", "month",
 
 
 def family_sheets(company: Company, plan: pd.DataFrame, demand: pd.DataFrame,
-                  archive_dir: Path | str | None, *, history_months: int = 3) -> pd.DataFrame:
+                  archive_dir: Path | str | None, *, history_months: int = 3,
+                  lag_one: pd.DataFrame | None = None) -> pd.DataFrame:
     """The family sheets of every family of `plan`, in long form.
 
     `plan` is the supply plan (`sop_lib.supply.plan_supply`), `demand` the family demand
@@ -88,6 +89,9 @@ def family_sheets(company: Company, plan: pd.DataFrame, demand: pd.DataFrame,
     bookings_diff, bookings_cum_diff, shipments_plan, shipments_actual, shipments_diff,
     shipments_cum_diff, backlog_plan, backlog_actual, weeks_of_backlog, and note (what a history
     month's plan of record rests on, or why a figure is missing); sorted by family and month.
+    `lag_one` (the demand review's `lag_one_forecast`) fills the sales forecast of a history
+    month that has no archived consensus with the statistical forecast made one month ahead,
+    archived by `sop backfill` or replayed from history, and the note says which.
     """
     families = (plan[["family", "strategy"]].drop_duplicates("family")
                 .sort_values("family", ignore_index=True))
@@ -96,7 +100,7 @@ def family_sheets(company: Company, plan: pd.DataFrame, demand: pd.DataFrame,
         raise SopError(f"The plan starts in {month_label(plan['month'].min())}, not after the "
                        f"last closed month {month_label(window[-1])}; a family sheet needs the "
                        "plan of the cycle that follows the company's history.")
-    rows = pd.concat([_history_rows(company, families, archive_dir, window),
+    rows = pd.concat([_history_rows(company, families, archive_dir, window, lag_one),
                       _plan_rows(plan, demand)], ignore_index=True)
     rows = rows.sort_values(KEY, ignore_index=True)
     _add_differences(rows)
@@ -121,11 +125,18 @@ def sheet_table(sheets: pd.DataFrame, family: str) -> pd.DataFrame:
     return table
 
 
+def sheet_notes(sheets: pd.DataFrame, family: str) -> list[str]:
+    """What one family's history months rest on, each note once, as sentences."""
+    notes = sheets.loc[(sheets["family"] == family) & (sheets["period"] == HISTORY), "note"]
+    parts = dict.fromkeys(part for note in notes.dropna() for part in note.split("; ") if part)
+    return [part[:1].upper() + part[1:] + "." for part in parts]
+
+
 def _history_rows(company: Company, families: pd.DataFrame, archive_dir,
-                  window: pd.PeriodIndex) -> pd.DataFrame:
+                  window: pd.PeriodIndex, lag_one: pd.DataFrame | None) -> pd.DataFrame:
     """The closed months: plans of record from the archive against the actuals."""
     names = families["family"]
-    consensus = archived_consensus(archive_dir, names, window)
+    consensus = _with_statistical(archived_consensus(archive_dir, names, window), lag_one)
     record = archived_plan(archive_dir, names, window, columns=PLAN_LINES)
     sales = sales_vs_record(company, consensus)
     production = production_vs_record(company, record)
@@ -149,6 +160,23 @@ def _history_rows(company: Company, families: pd.DataFrame, archive_dir,
             np.where(mts & rows["operations_actual"].isna(), NO_PRODUCTION_NOTE, ""),
             np.where(~mts & (rows["backlog_actual"] < -TOLERANCE), NEGATIVE_BACKLOG_NOTE, ""))]
     return rows
+
+
+def _with_statistical(consensus: pd.DataFrame, lag_one: pd.DataFrame | None) -> pd.DataFrame:
+    """Months without an archived consensus take the lag-1 statistical forecast, noted."""
+    if lag_one is None or lag_one.empty:
+        return consensus
+    statistical = lag_one.set_index(KEY)
+    keys = pd.MultiIndex.from_frame(consensus[KEY])
+    found = statistical["statistical"].reindex(keys).to_numpy()
+    replayed = statistical["replayed"].reindex(keys).fillna(False).to_numpy(dtype=bool)
+    fill = consensus["consensus"].isna().to_numpy() & ~np.isnan(found)
+    notes = np.where(replayed, "sales forecast: the statistical forecast of the month before, "
+                     "replayed from history (no consensus of record)",
+                     "sales forecast: the statistical forecast of the month before, from the "
+                     "backfilled archive (no consensus of record)")
+    return consensus.assign(consensus=np.where(fill, found, consensus["consensus"]),
+                            note=np.where(fill, notes, consensus["note"]))
 
 
 def _plan_rows(plan: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:

@@ -140,6 +140,34 @@ def fiscal_year_outlook(company, money: pd.DataFrame) -> pd.DataFrame:
     return table[OUTLOOK_COLUMNS]
 
 
+def money_by_family(money: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
+    """The money view over its first `months` months per family, then a Total row.
+
+    Returns `family, months, revenue, cogs, margin, margin_pct, average_inventory_value,
+    plan_revenue, revenue_gap, revenue_gap_pct`: flows are summed over the months; inventory, a
+    stock, is its average month-end value (the Total adds the families' averages);
+    plan_revenue sums the business plan's rows (NaN without any), and the gaps compare the
+    revenue of the months that have one.
+    """
+    start = money["month"].min()
+    window = money[money["month"] < start + months]
+    planned = window.assign(planned_revenue=window["revenue"].where(window["plan_revenue"].notna()))
+    table = planned.groupby("family").agg(
+        revenue=("revenue", "sum"), cogs=("cogs", "sum"), margin=("margin", "sum"),
+        average_inventory_value=("inventory_value", "mean"),
+        plan_revenue=("plan_revenue", lambda v: v.sum(min_count=1)),
+        planned_revenue=("planned_revenue", "sum"))
+    table.loc[TOTAL] = table.sum(min_count=1)
+    table["margin_pct"] = table["margin"] / table["revenue"].where(table["revenue"] != 0)
+    table["revenue_gap"] = table["planned_revenue"] - table["plan_revenue"]
+    table["revenue_gap_pct"] = table["revenue_gap"] / table["plan_revenue"].where(
+        table["plan_revenue"] != 0)
+    table.insert(0, "months", span_label(window["month"].min(), window["month"].max()))
+    return table.rename_axis("family").reset_index()[
+        ["family", "months", "revenue", "cogs", "margin", "margin_pct", "average_inventory_value",
+         "plan_revenue", "revenue_gap", "revenue_gap_pct"]]
+
+
 def span_label(first: pd.Period, last: pd.Period) -> str:
     """A run of months as planners read it: "2027-03 to 2027-05", or "2027-03" alone."""
     if first == last:

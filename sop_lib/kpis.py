@@ -1,20 +1,28 @@
 """Executive S&OP key figures: headline KPIs with a traffic light, and one status line per family.
 
-Statuses are "green", "amber" or "red"; "n/a" when the figure cannot be computed (no backtest,
-no MTO family, no business plan), so that no light pretends to know. A value exactly on a
-threshold gets the better colour. The thresholds:
+Every figure judges the plan that is published (the supply plan, its money view and its planned
+load). Statuses are "green", "amber" or "red"; "n/a" when the figure cannot be computed (no
+backtest, no MTO family, no business plan), so that no light pretends to know. A value exactly
+on a threshold gets the better colour. The bands are the company's `status_bands`
+(company.yaml; defaults in `company.StatusBands` and the data contract):
 - customer service: green at or above the demand-weighted service target, amber up to
-  SERVICE_AMBER_POINTS below it, red further below;
-- forecast accuracy (1 - WAPE): green from ACCURACY_TARGET (0.8, a common S&OP aim for family
-  forecasts one month ahead), amber from ACCURACY_AMBER, red below;
-- forecast bias: green within +/- BIAS_GREEN, amber within +/- BIAS_AMBER, red beyond;
-- inventory value, days of supply, weeks of backlog against their target: green within
-  POSITION_GREEN_BAND of the target (above or below), amber within POSITION_AMBER_BAND, red
-  beyond;
-- revenue against the business plan: green down to REVENUE_GREEN_GAP below plan (any amount
-  above plan is green), amber down to REVENUE_AMBER_GAP below, red further below;
-- peak capacity utilisation: green up to UTILISATION_TARGET, amber up to UTILISATION_AMBER,
-  red above; overloaded resource-months: green at 0, amber up to OVERLOAD_AMBER_COUNT, red above.
+  `service_amber_points` below it, red further below;
+- forecast accuracy (1 - WAPE, lag 1): the SKU level (errors of SKU-months, what planners are
+  judged on) against `accuracy_target_sku`, the family level against `accuracy_target_family`;
+  amber down to `accuracy_amber_points` below the target;
+- forecast bias: green within +/- `bias_green`, amber within +/- `bias_amber`, red beyond;
+- inventory value, days of supply, weeks of backlog against their target at the end of the
+  plan's first month: green within `position_green` of the target (above or below), amber within
+  `position_amber`, red beyond;
+- revenue against the business plan: green down to `revenue_green_gap` below plan (any amount
+  above plan is green), amber down to `revenue_amber_gap` below, red further below;
+- capacity is judged on the planned load (the published plan, after it builds ahead and works
+  overtime): peak utilisation is green when every resource-month fits its regular hours, amber
+  when some need overtime, red when any is loaded beyond regular plus overtime hours;
+  overloaded resource-months: green at 0, amber up to OVERLOAD_AMBER_COUNT, red above. The
+  required load (what the unconstrained plan would need) is quoted as the pressure behind them.
+A family's status is red when the plan leaves customer demand unshipped or its stock at zero in
+the window, whatever else is on track; its reason names the worst problem first.
 """
 from __future__ import annotations
 
@@ -22,62 +30,53 @@ import math
 
 import pandas as pd
 
+from .capacity import OK, OVERLOAD, OVERTIME
 from .finance import KEY, TOTAL, format_money, span_label
 from .months import month_label
 from .presop import balance, balance_summary, first_months
 from .status import AMBER, GREEN, NOT_AVAILABLE, RED
 
-SERVICE_AMBER_POINTS = 0.03
-ACCURACY_TARGET = 0.8
-ACCURACY_AMBER = 0.7
-BIAS_GREEN = 0.05
-BIAS_AMBER = 0.10
-POSITION_GREEN_BAND = 0.20
-POSITION_AMBER_BAND = 0.50
-REVENUE_GREEN_GAP = 0.02
-REVENUE_AMBER_GAP = 0.05
 UTILISATION_TARGET = 1.0
-UTILISATION_AMBER = 1.10
 OVERLOAD_AMBER_COUNT = 3
-POSITION_MONTH = 3
+UNIT_TOLERANCE = 0.5
 
 _SEVERITY = {NOT_AVAILABLE: -1, GREEN: 0, AMBER: 1, RED: 2}
 _TOLERANCE = 1e-9
 _POSITION = {"MTS": ("days_of_supply", "inventory_target_days", "days of supply"),
              "MTO": ("weeks_of_backlog", "backlog_target_weeks", "weeks of backlog")}
+FAMILY_STATUS_COLUMNS = [
+    "family", "strategy", "status", "reason", "service_level", "service_target", "late_units",
+    "revenue_at_risk", "lowest_inventory", "days_of_supply", "target_days", "weeks_of_backlog",
+    "target_weeks", "revenue", "plan_revenue", "revenue_gap_pct", "forecast_accuracy_family"]
 
 
-def service_status(value: float, target: float) -> str:
-    """Green at or above target, amber up to SERVICE_AMBER_POINTS below, red further below."""
-    return _higher_is_better(value, target, target - SERVICE_AMBER_POINTS)
+def service_status(value: float, target: float, bands) -> str:
+    """Green at or above target, amber up to `service_amber_points` below, red further below."""
+    return _higher_is_better(value, target, target - bands.service_amber_points)
 
 
-def accuracy_status(value: float) -> str:
-    """Green from ACCURACY_TARGET, amber from ACCURACY_AMBER, red below."""
-    return _higher_is_better(value, ACCURACY_TARGET, ACCURACY_AMBER)
+def accuracy_status(value: float, target: float, bands) -> str:
+    """Green from `target`, amber down to `accuracy_amber_points` below it, red below."""
+    return _higher_is_better(value, target, target - bands.accuracy_amber_points)
 
 
-def bias_status(value: float) -> str:
-    """Green within +/- BIAS_GREEN, amber within +/- BIAS_AMBER, red beyond."""
-    return _lower_is_better(abs(value), BIAS_GREEN, BIAS_AMBER)
+def bias_status(value: float, bands) -> str:
+    """Green within +/- `bias_green`, amber within +/- `bias_amber`, red beyond."""
+    return _lower_is_better(abs(value), bands.bias_green, bands.bias_amber)
 
 
-def position_status(value: float, target: float) -> str:
-    """Green within POSITION_GREEN_BAND of target either way, amber within POSITION_AMBER_BAND."""
+def position_status(value: float, target: float, bands) -> str:
+    """Green within `position_green` of target either way, amber within `position_amber`."""
     if _missing(value) or _missing(target):
         return NOT_AVAILABLE
     deviation = abs(value / target - 1) if target else (0.0 if value == 0 else math.inf)
-    return _lower_is_better(deviation, POSITION_GREEN_BAND, POSITION_AMBER_BAND)
+    return _lower_is_better(deviation, bands.position_green, bands.position_amber)
 
 
-def revenue_status(gap_pct: float) -> str:
-    """Green down to REVENUE_GREEN_GAP below plan, amber down to REVENUE_AMBER_GAP, red below."""
-    return _higher_is_better(gap_pct, -REVENUE_GREEN_GAP, -REVENUE_AMBER_GAP)
-
-
-def utilisation_status(value: float) -> str:
-    """Green up to UTILISATION_TARGET, amber up to UTILISATION_AMBER, red above."""
-    return _lower_is_better(value, UTILISATION_TARGET, UTILISATION_AMBER)
+def revenue_status(gap_pct: float, bands) -> str:
+    """Green down to `revenue_green_gap` below plan, amber down to `revenue_amber_gap`, red
+    below."""
+    return _higher_is_better(gap_pct, -bands.revenue_green_gap, -bands.revenue_amber_gap)
 
 
 def overload_status(count: float) -> str:
@@ -91,75 +90,134 @@ def worst_status(statuses) -> str:
 
 
 def headline_kpis(company, plan: pd.DataFrame, load: pd.DataFrame, money: pd.DataFrame,
-                  outlook: pd.DataFrame, backtest: pd.DataFrame, *, months: int = 12
-                  ) -> pd.DataFrame:
+                  outlook: pd.DataFrame, accuracy: pd.DataFrame, *,
+                  required_load: pd.DataFrame | None = None, months: int = 12) -> pd.DataFrame:
     """The executive KPIs: `kpi, value, target, unit, status, comment`, one row each.
 
-    Service, revenue and capacity cover the first `months` months of the plan; inventory, days
-    of supply and weeks of backlog are the positions at the end of the first plan month (days and
-    weeks are averages over families weighted by the month's demand at cost); accuracy and bias
-    pool every family of the backtest; the fiscal year is the outlook's Total row.
+    Service, revenue and capacity cover the first `months` months of the plan; inventory value,
+    days of supply and weeks of backlog are the positions at the end of the plan's first month
+    (days and weeks are averages over families weighted by that month's demand at cost);
+    accuracy and bias come from the demand review's `accuracy_headline` (lag 1, SKU and family
+    level); the fiscal year is the outlook's Total row. `load` is the planned load,
+    `required_load` (optional) the unconstrained one, quoted as the pressure behind it.
     """
-    currency = company.config.currency
+    currency, bands = company.config.currency, company.config.status_bands
     window = first_months(money, months)
     span = span_label(window["month"].min(), window["month"].max())
     rows = [
         _service_kpi(company, balance(plan, money), months, span),
-        *_forecast_kpis(backtest),
-        _inventory_value_kpi(plan, money, currency),
+        *_forecast_kpis(accuracy, bands),
+        _inventory_value_kpi(plan, money, currency, bands),
         _position_kpi(company, plan, money, "MTS"),
         _position_kpi(company, plan, money, "MTO"),
         _revenue_kpi(f"Revenue {span}", window["revenue"].sum(),
-                     window["plan_revenue"].sum(min_count=1), currency, _no_plan_note(window)),
-        _fiscal_year_kpi(outlook, currency),
-        *_capacity_kpis(first_months(load, months), span),
+                     window["plan_revenue"].sum(min_count=1), currency, bands,
+                     _no_plan_note(window)),
+        _fiscal_year_kpi(outlook, currency, bands),
+        *_capacity_kpis(first_months(load, months), span,
+                        None if required_load is None else first_months(required_load, months)),
     ]
     return pd.DataFrame(rows, columns=["kpi", "value", "target", "unit", "status", "comment"])
+
+
+def position_month(plan: pd.DataFrame) -> pd.Period:
+    """The month whose closing inventory and backlog the KPIs and family statuses show."""
+    return plan["month"].min()
 
 
 def family_status(company, plan: pd.DataFrame, money: pd.DataFrame, backtest: pd.DataFrame, *,
                   months: int = 12) -> pd.DataFrame:
     """One status line per family over the first `months` months of the plan.
 
-    Returns `family, strategy, demand_units, supply_units, service_level, service_target,
-    inventory_or_backlog, target, revenue, plan_revenue, revenue_gap_pct, forecast_accuracy,
-    status, reason`. inventory_or_backlog is days of supply (MTS) or weeks of backlog (MTO) at
-    the end of plan month POSITION_MONTH (the last month when the plan is shorter), target the
-    family's target in the same unit. status is the worst of service vs target, revenue vs the
-    business plan and position vs target; reason names each check that is not green, with its
-    figures, or says "on track".
+    Returns FAMILY_STATUS_COLUMNS. late_units and revenue_at_risk are the customer demand the
+    plan leaves unshipped in the window; lowest_inventory the lowest month-end stock of an MTS
+    family in the window; days_of_supply (MTS) or weeks_of_backlog (MTO) are at the end of
+    `position_month` with the family's target in the same unit; forecast_accuracy_family is
+    1 - WAPE of the family's lag-1 backtest. status is the worst of its checks, in this order:
+    customer demand left unshipped (red), stock at zero (red), service vs target, stock below
+    safety stock (amber), position vs target, revenue vs the business plan; reason names each
+    check that is not green, worst first, with its figures, or says "on track".
     """
+    bands = company.config.status_bands
     summary = balance_summary(balance(plan, money), months=months).set_index("family")
+    window = first_months(plan.merge(money[KEY + ["unit_price"]], on=KEY, how="left"), months)
     revenue = first_months(money, months).groupby("family")[["revenue", "plan_revenue"]].sum(
         min_count=1)
     families = company.families.set_index("family")
-    positions = plan.sort_values(KEY).groupby("family").head(POSITION_MONTH).groupby(
-        "family").tail(1).set_index("family")
+    opening = plan[plan["month"] == position_month(plan)].set_index("family")
     accuracy = _accuracy_by_family(backtest)
     rows = []
     for family, line in summary.iterrows():
+        rows_of = window[window["family"] == family]
         column, target_column, words = _POSITION[line["strategy"]]
-        position, target = positions.loc[family, column], families.loc[family, target_column]
+        position, target = opening.loc[family, column], families.loc[family, target_column]
         plan_revenue = revenue.loc[family, "plan_revenue"]
         gap_pct = _gap_pct(revenue.loc[family, "revenue"], plan_revenue)
         service_target = families.loc[family, "service_target"]
         checks = [
-            (service_status(line["service_level"], service_target),
+            *_supply_checks(rows_of, company.config.currency),
+            (service_status(line["service_level"], service_target, bands),
              f"service {_pct(line['service_level'])} vs {_pct(service_target)} target"),
-            (revenue_status(gap_pct), _gap_text(gap_pct, plan_revenue)),
-            (position_status(position, target), f"{position:,.1f} {words} vs {target:g} target"),
+            *_safety_checks(rows_of),
+            (position_status(position, target, bands),
+             f"{position:,.1f} {words} at the end of {month_label(position_month(plan))} vs "
+             f"{target:g} target"),
+            (revenue_status(gap_pct, bands), _gap_text(gap_pct, plan_revenue)),
         ]
+        mts = line["strategy"] == "MTS"
         rows.append({
-            "family": family, "strategy": line["strategy"], "demand_units": line["demand"],
-            "supply_units": line["supply"], "service_level": line["service_level"],
-            "service_target": service_target, "inventory_or_backlog": position, "target": target,
+            "family": family, "strategy": line["strategy"],
+            "status": worst_status(s for s, _ in checks), "reason": _reason(checks),
+            "service_level": line["service_level"], "service_target": service_target,
+            "late_units": line["shortfall"], "revenue_at_risk": line["revenue_at_risk"],
+            "lowest_inventory": rows_of["inventory"].min() if mts else math.nan,
+            "days_of_supply": position if mts else math.nan,
+            "target_days": target if mts else math.nan,
+            "weeks_of_backlog": math.nan if mts else position,
+            "target_weeks": math.nan if mts else target,
             "revenue": revenue.loc[family, "revenue"], "plan_revenue": plan_revenue,
-            "revenue_gap_pct": gap_pct, "forecast_accuracy": accuracy.get(family, math.nan),
-            "status": worst_status(s for s, _ in checks), "reason": _reason(checks)})
-    return pd.DataFrame(rows, columns=[
-        "family", "strategy", "demand_units", "supply_units", "service_level", "service_target",
-        "inventory_or_backlog", "target", "revenue", "plan_revenue", "revenue_gap_pct",
-        "forecast_accuracy", "status", "reason"])
+            "revenue_gap_pct": gap_pct,
+            "forecast_accuracy_family": accuracy.get(family, math.nan)})
+    return pd.DataFrame(rows, columns=FAMILY_STATUS_COLUMNS)
+
+
+def _supply_checks(rows: pd.DataFrame, currency: str) -> list[tuple[str, str]]:
+    """Red checks for customer demand left unshipped and for months with no stock at all."""
+    checks = []
+    short = rows[rows["shortfall"] > UNIT_TOLERANCE]
+    if len(short):
+        at_risk = (short["shortfall"] * short["unit_price"]).sum()
+        what = "stock-out" if short["strategy"].iloc[0] == "MTS" else "orders late"
+        checks.append((RED, f"{what} in {_months_label(short)}: "
+                            f"{short['shortfall'].sum():,.0f} units of customer demand unshipped "
+                            f"({format_money(at_risk, currency)} of revenue at risk)"))
+    empty = rows[(rows["strategy"] == "MTS") & (rows["inventory"] < UNIT_TOLERANCE)
+                 & ~(rows["shortfall"] > UNIT_TOLERANCE)]
+    if len(empty):
+        checks.append((RED, f"no stock left at the end of {_months_label(empty)}"))
+    return checks
+
+
+def _safety_checks(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """Amber when MTS stock falls below safety stock (with every order still shipped)."""
+    if "safety_stock" not in rows.columns:
+        return []
+    below = rows[(rows["strategy"] == "MTS") & (rows["inventory"] >= UNIT_TOLERANCE)
+                 & (rows["inventory"] < rows["safety_stock"] - UNIT_TOLERANCE)]
+    if below.empty:
+        return []
+    low = below.loc[below["inventory"].idxmin()]
+    return [(AMBER, f"below safety stock in {_months_label(below)} (low point "
+                    f"{low['inventory']:,.0f} units against {low['safety_stock']:,.0f} in "
+                    f"{month_label(low['month'])})")]
+
+
+def _months_label(rows: pd.DataFrame) -> str:
+    """The months of some rows: "2027-07 to 2027-08", or a list when they are not one run."""
+    months = sorted(rows["month"].unique())
+    if months[-1] - months[0] == len(months) - 1 or len(months) == 1:
+        return span_label(months[0], months[-1])
+    return ", ".join(month_label(m) for m in months)
 
 
 def _service_kpi(company, rows: pd.DataFrame, months: int, span: str) -> tuple:
@@ -168,48 +226,71 @@ def _service_kpi(company, rows: pd.DataFrame, months: int, span: str) -> tuple:
     value = window["on_time"].sum() / due if due > 0 else math.nan
     targets = window["family"].map(company.families.set_index("family")["service_target"])
     target = _weighted(targets, window["demand"])
+    late = window[window["shortfall"] > UNIT_TOLERANCE]
+    detail = (f" {late['shortfall'].sum():,.0f} units of customer demand go unshipped "
+              f"({', '.join(sorted(late['family'].unique()))})." if len(late) else "")
     return ("Customer service (projected)", value, target, "share",
-            service_status(value, target),
-            (f"Share of what is due that the plan ships on time, {span}; target weighted by "
-             "demand."))
+            service_status(value, target, company.config.status_bands),
+            (f"Share of what is due in {span} that the plan ships on time; target weighted by "
+             f"demand.{detail}"))
 
 
-def _forecast_kpis(backtest: pd.DataFrame) -> list[tuple]:
-    actual = backtest["actual"].sum()
-    if actual <= 0:
-        comment = "No archived forecast to measure yet (run `sop backfill`)."
-        return [("Forecast accuracy (1 - WAPE)", math.nan, ACCURACY_TARGET, "share",
-                 NOT_AVAILABLE, comment),
-                ("Forecast bias", math.nan, 0.0, "share", NOT_AVAILABLE, comment)]
-    accuracy = 1 - backtest["abs_error"].sum() / actual
-    bias = (backtest["forecast"].sum() - actual) / actual
-    direction = "over" if bias > 0 else "under"
-    return [
-        ("Forecast accuracy (1 - WAPE)", accuracy, ACCURACY_TARGET, "share",
-         accuracy_status(accuracy),
-         f"1 - total absolute error / total actual over {len(backtest)} families."),
-        ("Forecast bias", bias, 0.0, "share", bias_status(bias),
-         (f"The forecast ran {abs(bias):.1%} {direction} actual demand (green within "
-          f"+/-{BIAS_GREEN:.0%}).")),
-    ]
+def _forecast_kpis(accuracy: pd.DataFrame, bands) -> list[tuple]:
+    """Accuracy at SKU and family level and the bias, from the `accuracy_headline` frame."""
+    rows = accuracy.set_index("level")
+    names = {"SKU": ("Forecast accuracy, SKU level (1 - WAPE)", bands.accuracy_target_sku),
+             "family": ("Forecast accuracy, family level (1 - WAPE)",
+                        bands.accuracy_target_family)}
+    kpis = []
+    for level, (name, target) in names.items():
+        row = rows.loc[level] if level in rows.index else None
+        if row is None or _missing(row["accuracy"]):
+            kpis.append((name, math.nan, target, "share", NOT_AVAILABLE,
+                         "No archived or replayed forecast to measure yet."))
+            continue
+        kpis.append((name, row["accuracy"], target, "share",
+                     accuracy_status(row["accuracy"], target, bands),
+                     _accuracy_comment(row, level)))
+    row = rows.loc["family"] if "family" in rows.index else None
+    if row is None or _missing(row["bias"]):
+        kpis.append(("Forecast bias", math.nan, 0.0, "share", NOT_AVAILABLE,
+                     "No archived or replayed forecast to measure yet."))
+    else:
+        direction = "over" if row["bias"] > 0 else "under"
+        kpis.append(("Forecast bias", row["bias"], 0.0, "share", bias_status(row["bias"], bands),
+                     f"The {row['source']} forecast ran {abs(row['bias']):.1%} {direction} "
+                     f"bookings, lag 1, {span_label(row['first_month'], row['last_month'])}."))
+    return kpis
 
 
-def _inventory_value_kpi(plan: pd.DataFrame, money: pd.DataFrame, currency: str) -> tuple:
-    month = money["month"].min()
+def _accuracy_comment(row: pd.Series, level: str) -> str:
+    """The window, the forecast measured and how; the note (replayed forecasts) once, on the
+    SKU row."""
+    what = ("each SKU-month's error counted" if level == "SKU"
+            else "errors netted within each family-month")
+    text = (f"Lag 1, {span_label(row['first_month'], row['last_month'])}, "
+            f"{row['source']} forecast, {what}.")
+    return f"{text} {row['note']}" if level == "SKU" and row.get("note") else text
+
+
+def _inventory_value_kpi(plan: pd.DataFrame, money: pd.DataFrame, currency: str, bands) -> tuple:
+    month = position_month(plan)
     opening = money[money["month"] == month].merge(
         plan[KEY + ["target"]], on=KEY, how="left")
     value = opening["inventory_value"].sum()
     mts = opening["strategy"] == "MTS"
     target = (opening.loc[mts, "target"] * opening.loc[mts, "unit_cost"]).sum()
-    return ("Inventory value", value, target, currency, position_status(value, target),
-            (f"Finished goods at standard cost at the end of {month_label(month)} "
-             f"({format_money(value, currency)} vs {format_money(target, currency)} at target)."))
+    return (f"Inventory value, end of {month_label(month)}", value, target, currency,
+            position_status(value, target, bands),
+            (f"Finished goods at standard cost ({format_money(value, currency)} vs "
+             f"{format_money(target, currency)} at target)."))
 
 
 def _position_kpi(company, plan: pd.DataFrame, money: pd.DataFrame, strategy: str) -> tuple:
     column, target_column, words = _POSITION[strategy]
-    kpi, unit = f"{words.capitalize()} ({strategy})", words.split()[0]
-    month = plan["month"].min()
+    month = position_month(plan)
+    kpi = f"{words.capitalize()}, end of {month_label(month)} ({strategy})"
+    unit = words.split()[0]
     rows = plan[(plan["month"] == month) & (plan["strategy"] == strategy)].merge(
         money[KEY + ["unit_cost"]], on=KEY, how="left")
     if rows.empty:
@@ -217,14 +298,15 @@ def _position_kpi(company, plan: pd.DataFrame, money: pd.DataFrame, strategy: st
     weights = rows["demand"] * rows["unit_cost"]
     targets = rows["family"].map(company.families.set_index("family")[target_column])
     value, target = _weighted(rows[column], weights), _weighted(targets, weights)
-    return (kpi, value, target, unit, position_status(value, target),
-            (f"End of {month_label(month)}: average of {_families_text(len(rows), strategy)} "
-             "weighted by demand at cost."))
+    return (kpi, value, target, unit,
+            position_status(value, target, company.config.status_bands),
+            f"Average of {_families_text(len(rows), strategy)} weighted by demand at cost.")
 
 
-def _revenue_kpi(kpi: str, value: float, target: float, currency: str, detail: str) -> tuple:
+def _revenue_kpi(kpi: str, value: float, target: float, currency: str, bands,
+                 detail: str) -> tuple:
     gap_pct = _gap_pct(value, target)
-    return (kpi, value, target, currency, revenue_status(gap_pct),
+    return (kpi, value, target, currency, revenue_status(gap_pct, bands),
             detail + _gap_text(gap_pct, target).capitalize() + ".")
 
 
@@ -234,30 +316,65 @@ def _no_plan_note(rows: pd.DataFrame) -> str:
     return f"No business plan for {', '.join(missing)}. " if missing else ""
 
 
-def _fiscal_year_kpi(outlook: pd.DataFrame, currency: str) -> tuple:
+def _fiscal_year_kpi(outlook: pd.DataFrame, currency: str, bands) -> tuple:
     total = outlook[outlook["family"] == TOTAL].iloc[0]
     return _revenue_kpi(
         f"Fiscal year {total['fiscal_year']} revenue", total["forecast_revenue"],
-        total["plan_revenue"], currency,
+        total["plan_revenue"], currency, bands,
         f"{format_money(total['actual_revenue'], currency)} actual + "
         f"{format_money(total['outlook_revenue'], currency)} outlook. "
         + _no_plan_note(outlook[outlook["family"] != TOTAL]))
 
 
-def _capacity_kpis(load: pd.DataFrame, span: str) -> list[tuple]:
-    overloads = int((load["status"] == "overload").sum())
+def _capacity_kpis(load: pd.DataFrame, span: str,
+                   required: pd.DataFrame | None = None) -> list[tuple]:
+    """Peak utilisation and overloaded resource-months of the planned load (the plan that is
+    published, after building ahead and overtime); the required load, when given, is named in
+    the comments as the pressure behind them."""
+    overloads = int((load["status"] == OVERLOAD).sum())
+    pressure = _pressure_text(required)
     if load.empty:
-        peak, where = math.nan, "No capacity load."
-    else:
-        top = load.loc[load["utilisation"].idxmax()]
-        peak = top["utilisation"]
-        where = f"Highest: {top['resource']} in {month_label(top['month'])} ({span})."
+        return [("Peak capacity utilisation (planned)", math.nan, UTILISATION_TARGET, "share",
+                 NOT_AVAILABLE, "No capacity load."),
+                ("Overloaded resource-months (planned)", 0, 0, "count", GREEN, pressure)]
+    top = load.loc[load["utilisation"].idxmax()]
+    where = (f"{top['resource']} in {month_label(top['month'])}, the highest of {span}: "
+             f"{_capacity_words(top['status'])}.")
     return [
-        ("Peak capacity utilisation", peak, UTILISATION_TARGET, "share",
-         utilisation_status(peak), where),
-        ("Overloaded resource-months", overloads, 0, "count", overload_status(overloads),
-         f"Resource-months whose load exceeds regular plus overtime hours, {span}."),
+        ("Peak capacity utilisation (planned)", top["utilisation"], UTILISATION_TARGET,
+         "share", load_status(load["status"]), where),
+        ("Overloaded resource-months (planned)", overloads, 0, "count",
+         overload_status(overloads),
+         f"Months the plan loads a resource beyond its regular plus overtime hours, {span}."
+         + (" " + pressure if pressure else "")),
     ]
+
+
+def load_status(statuses: pd.Series) -> str:
+    """Green when every resource-month fits its regular hours, amber when some need overtime,
+    red when any is loaded beyond regular plus overtime hours."""
+    if statuses.empty:
+        return NOT_AVAILABLE
+    if (statuses == OVERLOAD).any():
+        return RED
+    return AMBER if (statuses == OVERTIME).any() else GREEN
+
+
+def _capacity_words(status: str) -> str:
+    return {OK: "within regular hours", OVERTIME: "within regular plus overtime hours",
+            OVERLOAD: "beyond regular plus overtime hours"}[status]
+
+
+def _pressure_text(required: pd.DataFrame | None) -> str:
+    """The required load (before building ahead and overtime) in one sentence."""
+    if required is None or required.empty or required["utilisation"].isna().all():
+        return ""
+    top = required.loc[required["utilisation"].idxmax()]
+    count = int((required["status"] == OVERLOAD).sum())
+    over = (f"; {count} resource-month{'s' if count != 1 else ''} of it beyond regular plus "
+            "overtime hours" if count else "")
+    return (f"Required load, before the plan builds ahead or works overtime, peaks at "
+            f"{top['utilisation']:.0%} ({top['resource']}, {month_label(top['month'])}){over}.")
 
 
 def _accuracy_by_family(backtest: pd.DataFrame) -> pd.Series:
@@ -287,8 +404,9 @@ def _gap_text(gap_pct: float, plan: float) -> str:
 
 
 def _reason(checks: list[tuple[str, str]]) -> str:
-    issues = [f"{text} ({status})" for status, text in checks if status != GREEN]
-    return "; ".join(issues) if issues else "on track"
+    """The checks that are not green, worst first (checks of one colour keep their order)."""
+    issues = sorted((c for c in checks if c[0] != GREEN), key=lambda c: -_SEVERITY[c[0]])
+    return "; ".join(f"{text} ({status})" for status, text in issues) if issues else "on track"
 
 
 def _pct(value: float) -> str:

@@ -15,7 +15,7 @@ import csv
 import datetime
 import io
 import zipfile
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +26,9 @@ import pyarrow.csv as pacsv
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .company import CompanyConfig
-from .contract import CONFIG_CHOICES, CONFIG_FILE, CONFIG_KEYS, TABLES
+from .company import CompanyConfig, StatusBands
+from .contract import (CONFIG_CHOICES, CONFIG_FILE, CONFIG_KEYS, STATUS_BAND_KEYS,
+                       STATUS_BAND_ORDER, TABLES)
 from .errors import Problem
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -157,9 +158,42 @@ def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
             problems.append(Problem(CONFIG_FILE, f"expected one of {', '.join(choices)} "
                                     f"(default {_CONFIG_DEFAULTS[key]})", column=key,
                                     value=str(settings.get(key))))
+    values["status_bands"], band_problems = _status_bands(settings.get("status_bands"))
+    problems += band_problems
     if any(p.is_error for p in problems):
         return None, problems
     return CompanyConfig(**values), problems
+
+
+def _status_bands(settings) -> tuple[StatusBands, list[Problem]]:
+    """The StatusBands of the `status_bands:` mapping (absent or empty: the defaults), checked
+    against the ranges and order of the contract."""
+    defaults = StatusBands()
+    if settings is None:
+        return defaults, []
+    if not isinstance(settings, dict):
+        return defaults, [Problem(CONFIG_FILE, "expected a mapping of band: number lines "
+                                  "indented under status_bands:, e.g. `  bias_alert: 0.05`",
+                                  column="status_bands", value=str(settings))]
+    problems = [Problem(CONFIG_FILE, "unknown status band, it is ignored; expected one of "
+                        + ", ".join(STATUS_BAND_KEYS), column=f"status_bands.{key}",
+                        severity="warning")
+                for key in settings if key not in STATUS_BAND_KEYS]
+    values = {}
+    for key, (_, (low, high)) in STATUS_BAND_KEYS.items():
+        value = settings.get(key, getattr(defaults, key))
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+            values[key] = float(value)
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected a number from {low:g} to {high:g}, a "
+                                    f"share (default {getattr(defaults, key):g})",
+                                    column=f"status_bands.{key}", value=str(value)))
+    for green, amber in STATUS_BAND_ORDER:
+        if green in values and amber in values and values[amber] < values[green]:
+            problems.append(Problem(CONFIG_FILE, f"expected at least {green} "
+                                    f"({values[green]:g}): the amber band contains the green one",
+                                    column=f"status_bands.{amber}", value=f"{values[amber]:g}"))
+    return replace(defaults, **values), problems
 
 
 def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]]:

@@ -30,12 +30,21 @@ th, td { border-bottom: 1px solid #d5d9e0; padding: 0.25em 0.7em; text-align: ri
 th { background: #f1f3f6; } caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
 img { max-width: 100%; height: auto; }
 .output_stderr, .output_error { background: #fde8e8; }
+.sop-page-break { height: 0; }
+@page { size: A4 landscape; margin: 9mm; }
 @media print {
   nav.sop-nav { display: none; }
   main { max-width: none; padding: 0; }
+  h1 { font-size: 1.5em; margin: 0 0 0.2em; } h2 { margin: 0.6em 0 0.2em; }
+  p, ul { margin: 0.2em 0; }
+  table { margin: 0.2em 0 0.5em; }
+  th, td { padding: 0.1em 0.4em; }
   h2, h3 { page-break-after: avoid; }
   img, tr { page-break-inside: avoid; }
-  body { font-size: 11px; }
+  img { max-height: 62mm; width: auto; }
+  .sop-page-break { break-before: page; page-break-before: always; }
+  td.col0, td.col1, td.col2 { white-space: nowrap; }
+  body { font-size: 8pt; line-height: 1.2; }
 }
 """
 

@@ -16,12 +16,13 @@ class CycleScenarios:
     comparison: pd.DataFrame
     changes: pd.DataFrame
     recommendation: pd.DataFrame
-    chosen_plan: pd.DataFrame | None
+    chosen_money: pd.DataFrame | None
 
 
 def compare_cycle_scenarios(run, demand: pd.DataFrame, consensus: pd.DataFrame) -> CycleScenarios:
     """Re-plan the baseline and each scenario with the cycle's plan of record, compare them and
-    recommend one; `chosen_plan` is the recommended scenario's plan (None for the baseline)."""
+    recommend one; `chosen_money` is the money view of the recommended scenario's plan (None for
+    the baseline)."""
     company = run.company
     scenarios = load_scenarios(company, cycle=run.cycle, horizon=run.horizon)
     record = published_artifact(run.archive_dir, run.cycle - 1, "plan",
@@ -32,10 +33,10 @@ def compare_cycle_scenarios(run, demand: pd.DataFrame, consensus: pd.DataFrame) 
                for s in scenarios]
     comparison = compare_scenarios(baseline, results)
     chosen = recommend(comparison, currency=company.config.currency)
-    plan = next((r.plan for r in results if r.scenario.name == chosen.scenario), None)
+    money = next((r.money for r in results if r.scenario.name == chosen.scenario), None)
     return CycleScenarios(
         comparison=comparison,
         changes=changes_table(scenarios),
         recommendation=pd.DataFrame({"scenario": [chosen.scenario], "reason": [chosen.reason],
                                      "rule": [RECOMMENDATION_RULE]}),
-        chosen_plan=plan)
+        chosen_money=money)

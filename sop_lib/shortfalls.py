@@ -3,9 +3,11 @@ the plan does instead.
 
 Compared with the unconstrained chase plan (`required`), per resource and month:
 - required_hours: the load chasing demand would put on the resource; hours_beyond_regular and
-  hours_short are that load beyond the available hours and beyond available + max overtime;
-- units_short: the chase production the plan does not make that month, over the families
-  using the resource;
+  hours_beyond_overtime are that load beyond the available hours and beyond available + max
+  overtime;
+- units_not_made: the chase production the plan does not make in that month (it builds it
+  ahead, draws target stock down or ships late instead), over the families using the
+  resource;
 - what the plan does instead: builds ahead (`built_ahead_units`: units made ahead of the chase
   plan by the end of the month before), works overtime, draws its target stock down
   (`below_target_units`), ships late (`late_units`: the month's demand left unshipped, the
@@ -28,9 +30,9 @@ from .supply_inputs import CHASE, LEVEL
 TOLERANCE = 1e-6
 EXPLANATION_COLUMNS = [
     "resource", "plant", "month", "families", "required_hours", "available_hours",
-    "max_overtime_hours", "planned_hours", "hours_beyond_regular", "hours_short", "units_short",
-    "overtime_hours", "built_ahead_units", "late_units", "below_target_units", "overload_hours",
-    "response", "needs_decision"]
+    "max_overtime_hours", "planned_hours", "hours_beyond_regular", "hours_beyond_overtime",
+    "units_not_made", "overtime_hours", "built_ahead_units", "late_units", "below_target_units",
+    "overload_hours", "response", "needs_decision"]
 PLAN_NEEDS = ["family", "strategy", "plan_strategy", "month", "required", "production",
               "shortfall", "inventory", "target", "frozen"]
 
@@ -47,7 +49,7 @@ def explain_shortfalls(company: Company, plan: pd.DataFrame) -> pd.DataFrame:
     resources = company.resources
     uses = hours > 0
     per_family = {
-        "units_short": np.maximum(wide["required"] - wide["production"], 0.0),
+        "units_not_made": np.maximum(wide["required"] - wide["production"], 0.0),
         "late_units": wide["shortfall"],
         "built_ahead_units": _made_ahead(wide["production"] - wide["required"]),
         "below_target_units": np.where(wide.mts[:, None],
@@ -75,7 +77,8 @@ def explain_shortfalls(company: Company, plan: pd.DataFrame) -> pd.DataFrame:
         "required_hours": required_hours[r, t], "available_hours": available[r, t],
         "max_overtime_hours": extra[r, t], "planned_hours": planned_hours[r, t],
         "hours_beyond_regular": np.maximum(required_hours[r, t] - available[r, t], 0.0),
-        "hours_short": np.maximum(required_hours[r, t] - available[r, t] - extra[r, t], 0.0),
+        "hours_beyond_overtime": np.maximum(required_hours[r, t] - available[r, t] - extra[r, t],
+                                            0.0),
         "overtime_hours": overtime[r, t], "overload_hours": overload[r, t], **figures,
         "response": [_response({name: values[i] for name, values in figures.items()},
                                overtime[k, m], overload[k, m],

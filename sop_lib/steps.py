@@ -1,4 +1,5 @@
-"""The four steps of the monthly cycle: what each computes and which artifacts it writes."""
+"""The steps of the monthly cycle: what each computes and which artifacts it writes (the four
+reviews, then the family sheets, a page of their own that computes nothing new)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -63,7 +64,8 @@ def _supply(run: PlanningCycle, inputs) -> dict:
         "required_load": required_load,
         "load_by_family": by_family,
         "overloads": capacity.overloads(required_load, by_family),
-        "family_sheets": family_sheets(company, plan, demand, run.archive_dir),
+        "family_sheets": family_sheets(company, plan, demand, run.archive_dir,
+                                       lag_one=inputs["lag_one_forecast"]),
         "production_adherence": production_adherence(company, run.archive_dir),
         "sales_adherence": sales_vs_plan(company, run.archive_dir),
     }
@@ -80,23 +82,24 @@ def _presop(run: PlanningCycle, inputs) -> dict:
         "outlook": outlook,
         "balance": balance,
         "balance_summary": presop.balance_summary(balance),
-        "decisions": exception_agenda(company, plan=plan, load=inputs["required_load"],
+        "decisions": exception_agenda(company, plan=plan, load=inputs["load"],
                                       money=money, outlook=outlook,
                                       accuracy=inputs["accuracy"]),
         "scenario_comparison": compared.comparison,
         "scenario_changes": compared.changes,
         "recommendation": compared.recommendation,
         "bridge": bridge_by_family(run.cycle, forecast=inputs["forecast"], consensus=consensus,
-                                   plan=plan, archive_dir=run.archive_dir,
-                                   scenario=compared.chosen_plan),
+                                   plan=plan, money=money, archive_dir=run.archive_dir,
+                                   scenario_money=compared.chosen_money),
     }
 
 
 def _executive(run: PlanningCycle, inputs) -> dict:
     company = run.company
     plan, money, backtest = inputs["plan"], inputs["money"], inputs["backtest"]
-    headline = kpis.headline_kpis(company, plan, inputs["required_load"], money,
-                                  inputs["outlook"], backtest)
+    headline = kpis.headline_kpis(company, plan, inputs["load"], money, inputs["outlook"],
+                                  inputs["accuracy_headline"],
+                                  required_load=inputs["required_load"])
     adherence = pd.DataFrame([adherence_kpi(inputs["production_adherence"])],
                              columns=headline.columns)
     return {
@@ -105,22 +108,29 @@ def _executive(run: PlanningCycle, inputs) -> dict:
     }
 
 
+def _families(run: PlanningCycle, inputs) -> dict:
+    return {}
+
+
 STEPS: tuple[Step, ...] = (
     Step("demand", "01_demand_review", "Demand review", (),
          ("segments", "forecast", "family_forecast", "scores", "consensus", "override_audit",
-          "demand", "accuracy", "backtest", "replayed_cycles"), _demand),
-    Step("supply", "02_supply_review", "Supply review", ("demand",),
+          "demand", "accuracy", "backtest", "accuracy_headline", "replayed_cycles",
+          "lag_one_forecast"), _demand),
+    Step("supply", "02_supply_review", "Supply review", ("demand", "lag_one_forecast"),
          ("plan", "supply_costs", "shortfalls", "supply_notes", "load", "required_load",
           "load_by_family", "overloads", "family_sheets", "production_adherence",
           "sales_adherence"), _supply),
     Step("presop", "03_pre_sop", "Pre-S&OP",
-         ("plan", "consensus", "demand", "forecast", "required_load", "accuracy"),
+         ("plan", "consensus", "demand", "forecast", "load", "accuracy"),
          ("money", "outlook", "balance", "balance_summary", "decisions", "scenario_comparison",
           "scenario_changes", "recommendation", "bridge"), _presop),
     Step("executive", "04_executive_sop", "Executive S&OP",
-         ("plan", "required_load", "money", "outlook", "backtest", "decisions",
-          "production_adherence"),
+         ("plan", "load", "required_load", "money", "outlook", "backtest", "accuracy_headline",
+          "decisions", "production_adherence"),
          ("kpis", "family_status"), _executive),
+    Step("families", "05_family_sheets", "Family sheets",
+         ("family_status", "family_sheets", "demand", "plan"), (), _families),
 )
 STEPS_BY_NAME = {s.name: s for s in STEPS}
 

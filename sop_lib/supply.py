@@ -140,6 +140,13 @@ def _problem(inputs: PlanInputs, target: np.ndarray, fixed: np.ndarray,
         rates=rates)
 
 
+def fence_end(plan: pd.DataFrame) -> pd.Period:
+    """The plan's first month outside the time fence: the month after the last one that keeps
+    the plan of record (`frozen`), or the plan's first month when nothing is frozen."""
+    frozen = plan.loc[plan["frozen"].astype(bool), "month"]
+    return frozen.max() + 1 if len(frozen) else plan["month"].min()
+
+
 def _fence(inputs: PlanInputs, record: pd.DataFrame | None,
            months: int) -> tuple[np.ndarray, list[str]]:
     """Families x months production frozen at the plan of record (NaN where not frozen)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .artifacts import ArtifactStore
+from .formatting import use_currency
 from .parameters import check_parameters
 from .steps import PlanningCycle, run_step
 from .validation import load_company
@@ -44,9 +45,14 @@ class Workbook:
 
 
 def open_workbook(**parameters) -> Workbook:
-    """Check the parameters cell, load and validate the company, and locate the artifacts."""
+    """Check the parameters cell, load and validate the company, and locate the artifacts.
+
+    The company's currency becomes the one every table of the notebook names in its money
+    headings (`sop_lib.formatting.use_currency`).
+    """
     params = check_parameters(**parameters)
     company = load_company(params.data_dir, cycle=params.cycle)
+    use_currency(company.config.currency)
     cycle = params.cycle or company.default_cycle
     horizon = params.horizon or company.config.horizon_months
     store = ArtifactStore(params.reports_dir / cycle.strftime("%Y-%m") / "artifacts")

@@ -68,3 +68,30 @@ def write_scenario(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def monthly_demand_frames(units: dict[str, list[float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(family demand, SKU consensus) like `demand_frames`, with each SKU's units month by
+    month over MONTHS (one value per month)."""
+    rows = [{"sku": sku, "family": FAMILY_OF[sku], "month": month, "statistical": value,
+             "consensus": value, "unit_price": PRICES[sku],
+             "consensus_value": value * PRICES[sku]}
+            for sku, values in units.items() for month, value in zip(MONTHS, values, strict=True)]
+    consensus = pd.DataFrame(rows)
+    consensus["month"] = consensus["month"].astype("period[M]")
+    demand = consensus.groupby(["family", "month"], as_index=False)[
+        ["statistical", "consensus", "consensus_value"]].sum()
+    return demand, consensus
+
+
+def build_ahead_case():
+    """A plan that builds ahead: R1 works 150 regular + 20 overtime hours; A (1 hour a unit)
+    needs 140 units a month but 180 in 2026-07, beyond the 170 R1 can work, so the required
+    load overloads R1 there while the plan makes 150 from 2026-04 and ships everything.
+    Returns run_scenario's baseline result."""
+    from sop_lib.scenarios import run_scenario
+
+    company = small_company(r1=(150.0, 20.0))
+    demand, consensus = monthly_demand_frames({"A1": [100.0] * 6 + [140.0] + [100.0] * 5,
+                                               "A2": [40.0] * 12, "B1": [10.0] * 12})
+    return run_scenario(company, demand, consensus)

@@ -6,11 +6,11 @@ import pytest
 from builders import company_from_rows
 
 from sop_lib.accuracy import (TRACKING_SIGNAL_LIMIT, accuracy_by_family, accuracy_by_sku,
-                              sku_actuals)
+                              accuracy_headline, sku_actuals)
 from sop_lib.errors import ParameterError
 
 NAN = float("nan")
-SKUS = {"a": "F", "b": "G", "c": "G"}
+SKUS = {"a": "F", "b": "G", "c": "G", "d": "G"}
 # Bookings 2024-12 .. 2025-04 per SKU. Families: F = a; G = b + c.
 BOOKINGS = {"a": [10, 10, 20, 10, 20], "b": [5, 5, 5, 5, 5], "c": [5, 5, 5, 5, 15]}
 
@@ -160,21 +160,39 @@ def test_result_types(result):
 
 # --- tracking signal ----------------------------------------------------------------------
 
-def steady_case(months, error):
+def steady_case(months, error, **options):
     """SKU a booked 10 every month from 2024-12 and forecast at lag 1 as 10 + error."""
     actuals = actuals_frame({"a": [10] * (months + 1)})
     archive = archive_frame([(str(M("2025-01") + step), 1, "a", 10 + error, NAN)
                              for step in range(months)])
-    return row(accuracy_by_family(archive, actuals, lags=(1,)), "F", 1)
+    return row(accuracy_by_family(archive, actuals, lags=(1,), **options), "F", 1)
 
 
 def test_tracking_signal_alerts_beyond_the_limit():
-    # every month 2 too high: cumulative error 2n, MAD 2 -> TS = n
+    # every month 2 too high (a 20 % bias): cumulative error 2n, MAD 2 -> TS = n
     assert TRACKING_SIGNAL_LIMIT == 4
     four, six = steady_case(4, 2), steady_case(6, 2)
     assert four["tracking_signal"] == 4 and not four["tracking_alert"]
     assert six["tracking_signal"] == 6 and six["tracking_alert"]
     assert steady_case(6, -2)["tracking_signal"] == -6
+
+
+def test_a_persistent_but_immaterial_bias_raises_no_alert():
+    # 0.03 too high every month: a 0.3 % bias, yet a tracking signal of 12
+    tiny = steady_case(12, 0.03)
+    assert tiny["tracking_signal"] == pytest.approx(12)
+    assert tiny["bias_statistical"] == pytest.approx(0.003)
+    assert not tiny["tracking_alert"]
+    material = steady_case(12, -1)  # 10 % under, every month
+    assert material["bias_statistical"] == pytest.approx(-0.10)
+    assert material["tracking_signal"] == pytest.approx(-12) and material["tracking_alert"]
+
+
+def test_the_bias_alert_threshold_is_an_option():
+    three = {"months": 12, "error": 0.3}  # a 3 % bias, tracking signal 12
+    assert not steady_case(**three)["tracking_alert"]  # default 5 %
+    assert steady_case(**three, bias_alert=0.02)["tracking_alert"]
+    assert not steady_case(12, -1, bias_alert=0.10)["tracking_alert"]  # 10 % is not beyond 10 %
 
 
 def test_a_perfect_forecast_has_tracking_signal_zero():
@@ -279,3 +297,90 @@ def test_sku_actuals_joins_bookings_to_families():
     assert actuals.to_dict("records") == [
         {"sku": "a", "family": "F", "month": M("2025-01"), "bookings": 3.0},
         {"sku": "b", "family": "G", "month": M("2025-01"), "bookings": 4.0}]
+
+
+# --- the headline: SKU level and family level -----------------------------------------------
+
+def level(headline, name):
+    found = headline[headline["level"] == name]
+    assert len(found) == 1
+    return found.iloc[0]
+
+
+def test_headline_adds_up_sku_errors_and_family_errors_of_the_same_rows():
+    # lag 1, Jan-Apr, statistical a 12, b 6, c 6 (Jan, Feb backfilled: statistical)
+    # SKU errors: a 2+8+2+8, b 1+1+1+1, c 1+1+1+9 = 36; families: F 20, G 2+2+2+8 = 14
+    headline = accuracy_headline(hand_archive(), actuals_frame(),
+                                 replayed=[M("2025-01"), M("2025-02"), M("2024-11")])
+    assert list(headline.columns) == [
+        "level", "lag", "months", "first_month", "last_month", "actual", "abs_error",
+        "accuracy", "bias", "source", "replayed_cycles", "note"]
+    sku, family = level(headline, "SKU"), level(headline, "family")
+    assert list(headline["level"]) == ["SKU", "family"]
+    for figures in (sku, family):
+        assert (figures["lag"], figures["months"], figures["first_month"],
+                figures["last_month"]) == (1, 4, M("2025-01"), M("2025-04"))
+        assert figures["actual"] == 110 and figures["bias"] == pytest.approx(-14 / 110)
+        assert (figures["source"], figures["replayed_cycles"]) == ("statistical", 2)
+    assert (sku["abs_error"], family["abs_error"]) == (36, 34)
+    assert sku["accuracy"] == pytest.approx(1 - 36 / 110)
+    assert family["accuracy"] == pytest.approx(1 - 34 / 110)
+    assert sku["note"] == (
+        "Only 4 of 12 months compared. Measured on statistical forecasts replayed from history "
+        "for 2 of 4 cycles (2 published); the consensus actually used is measured here once "
+        "every cycle of the window is published (the accuracy table measures it from the first).")
+
+
+def test_headline_family_level_is_the_accuracy_total():
+    total = row(accuracy_by_family(hand_archive(), actuals_frame(), lags=(1,)), "Total", 1)
+    family = level(accuracy_headline(hand_archive(), actuals_frame()), "family")
+    assert family["actual"] == total["actual"]
+    assert family["accuracy"] == pytest.approx(1 - total["wape_statistical"])
+    assert family["bias"] == pytest.approx(total["bias_statistical"])
+
+
+def test_headline_levels_agree_when_each_family_has_one_sku():
+    archive = hand_archive()
+    actuals = actuals_frame({"a": BOOKINGS["a"], "b": [5] * 5})
+    headline = accuracy_headline(archive[archive["sku"] != "c"], actuals)
+    sku, family = level(headline, "SKU"), level(headline, "family")
+    assert sku["abs_error"] == family["abs_error"] == 20 + 4
+    assert sku["accuracy"] == family["accuracy"] == pytest.approx(1 - 24 / 80)
+
+
+def test_headline_measures_the_consensus_when_every_cycle_published_one():
+    # Mar, Apr (cycles 03 and 04 published): consensus a 10, 18; b 5, 5; c 5, 10
+    headline = accuracy_headline(hand_archive(), actuals_frame(), months=2)
+    sku, family = level(headline, "SKU"), level(headline, "family")
+    assert set(headline["source"]) == {"consensus"} and set(headline["note"]) == {""}
+    assert (sku["abs_error"], family["abs_error"], sku["actual"]) == (7, 7, 60)
+    assert sku["bias"] == pytest.approx(-7 / 60)
+    assert headline["replayed_cycles"].tolist() == [0, 0]
+
+
+def test_headline_counts_a_sku_booked_without_a_forecast_as_error():
+    # d (family G) is booked 4 in Apr but no cycle forecast it: forecast 0 for it
+    actuals = actuals_frame({**BOOKINGS, "d": [0, 0, 0, 0, 4]})
+    headline = accuracy_headline(hand_archive(), actuals)
+    total = row(accuracy_by_family(hand_archive(), actuals, lags=(1,)), "Total", 1)
+    sku, family = level(headline, "SKU"), level(headline, "family")
+    assert sku["actual"] == family["actual"] == total["actual"] == 114
+    assert sku["abs_error"] == 36 + 4
+    assert family["abs_error"] == pytest.approx(total["wape_statistical"] * 114)  # 20 + 18
+    assert family["abs_error"] == 38
+
+
+def test_headline_without_a_forecast_to_compare():
+    headline = accuracy_headline(hand_archive().iloc[:0], actuals_frame())
+    assert headline["months"].tolist() == [0, 0] and headline["accuracy"].isna().all()
+    assert headline["first_month"].isna().all() and headline["source"].tolist() == [
+        "statistical", "statistical"]
+    assert set(headline["note"]) == {
+        "No archived or replayed forecast at lag 1 for a closed month yet."}
+
+
+def test_headline_says_which_cycles_have_no_published_consensus():
+    # nothing replayed: Jan and Feb were backfilled on disk
+    note = level(accuracy_headline(hand_archive(), actuals_frame()), "SKU")["note"]
+    assert "2 of 4 cycles have no published consensus (0 replayed from history, 2 archived " \
+        "without one)" in note

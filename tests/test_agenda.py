@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from builders import company_from_rows
+from scenario_builders import build_ahead_case
 from sop_lib.accuracy import accuracy_by_family
 from sop_lib.agenda import (
     AGENDA_COLUMNS,
@@ -13,12 +14,13 @@ from sop_lib.agenda import (
     OVERLOAD_DECISION,
     SAFETY_STOCK_DECISION,
     STOCKOUT_DECISION,
+    SUPPLY_PLAN_DECISION,
     TRACKING_DECISION,
     Tolerances,
     cumulative_forecast_errors,
     exception_agenda,
 )
-from sop_lib.company import CompanyConfig
+from sop_lib.company import Company, CompanyConfig
 
 START = pd.Period("2026-01", "M")
 NAN = float("nan")
@@ -40,8 +42,9 @@ COMPANY = company_from_rows(
 )
 
 
-def family_plan(family, strategy, months=3, **columns) -> list[dict]:
-    """Plan rows from START with quiet defaults, overridden by per-month value lists."""
+def family_plan(family, strategy, months=3, *, frozen=1, **columns) -> list[dict]:
+    """Plan rows from START with quiet defaults, overridden by per-month value lists; the first
+    `frozen` months keep the plan of record (the time fence)."""
     mts = strategy == "MTS"
     defaults = {"demand": 100.0 if mts else 10.0, "required": 100.0 if mts else 10.0,
                 "production": 100.0 if mts else 10.0, "shipments": 100.0 if mts else 10.0,
@@ -50,7 +53,8 @@ def family_plan(family, strategy, months=3, **columns) -> list[dict]:
                 "weeks_of_backlog": NAN if mts else 2.0}
     rows = []
     for i in range(months):
-        row = {"family": family, "strategy": strategy, "month": START + i, **defaults}
+        row = {"family": family, "strategy": strategy, "month": START + i, **defaults,
+               "frozen": i < frozen}
         row.update({name: values[i] for name, values in columns.items()})
         rows.append(row)
     return rows
@@ -77,7 +81,7 @@ def money_for(plan: pd.DataFrame, plan_revenue: dict | None = None) -> pd.DataFr
 
 
 def load_for(loads) -> pd.DataFrame:
-    """Required load on R1 month by month from START."""
+    """Planned load on R1 month by month from START."""
     rows = [{"resource": "R1", "plant": "P1", "month": START + i, "load_hours": hours,
              "available_hours": 100.0, "max_overtime_hours": 20.0,
              "overtime_hours": min(max(hours - 100, 0), 20), "utilisation": hours / 100,
@@ -138,17 +142,24 @@ def test_a_quiet_plan_puts_nothing_on_the_agenda():
 # --- demand -------------------------------------------------------------------------------
 
 def test_tracking_signal_out_of_band_values_the_bias_run_rate():
-    # +5 every month for 6 months: tracking signal 30 / 5 = 6; cumulative error 5% (tolerated)
-    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [5] * 6, "B": [0] * 6}))
+    # +6 every month for 6 months: tracking signal 36 / 6 = 6 and a 6% bias (beyond the 5%
+    # alert); cumulative error 6% (tolerated)
+    result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [6] * 6, "B": [0] * 6}))
     row = only(result, "Tracking signal out of band")
     assert (row["area"], row["family"], row["months"]) == ("demand", "A", "2025-07 to 2025-12")
     assert row["decision"] == TRACKING_DECISION
-    assert row["impact"] == pytest.approx(150)     # 5 units a month x 3 plan months x EUR 10
-    assert "30 units (5.0%) above bookings over 6 months" in row["issue"]
+    assert row["impact"] == pytest.approx(180)     # 6 units a month x 3 plan months x EUR 10
+    assert "36 units (6.0%) above bookings over 6 months" in row["issue"]
     assert "tracking signal +6.0, outside +/-4" in row["issue"]
-    assert row["options"].startswith("a) correct the statistical forecast: lower it by 5 units "
-                                     "a month (15 units, EUR 150 over the next 3 months)")
+    assert row["options"].startswith("a) correct the statistical forecast: lower it by 6 units "
+                                     "a month (18 units, EUR 180 over the next 3 months)")
+    assert bool(row["within_12_months"])           # it corrects the forecast of the window
     assert len(result) == 1
+
+
+def test_a_steady_small_bias_raises_no_tracking_alert():
+    # +5 every month: tracking signal 6, but a 5% bias is not beyond the 5% alert
+    assert agenda(quiet_plan(), accuracy=accuracy_for({"A": [5] * 6, "B": [0] * 6})).empty
 
 
 def test_tracking_signal_within_band_raises_nothing():
@@ -191,6 +202,7 @@ def test_a_statistical_bias_already_tracked_is_not_repeated():
     # no consensus archived: the cumulative error is the tracked statistical forecast's
     result = agenda(quiet_plan(), accuracy=accuracy_for({"A": [20] * 6}, consensus=False))
     assert result["topic"].tolist() == ["Tracking signal out of band"]
+    assert result["impact"].tolist() == [600]      # 20 a month x 3 months x EUR 10, once
 
 
 def test_cumulative_forecast_errors_take_the_forecast_leadership_saw():
@@ -216,13 +228,14 @@ def test_no_demand_row_for_a_family_no_longer_planned():
 def test_stock_out_priced_at_revenue_with_capacity_build_ahead_and_late_options():
     plan = (family_plan("A", "MTS", 5, shortfall=[0, 0, 0, 0, 30], inventory=[100] * 4 + [0])
             + family_plan("B", "MTO", 5))
-    # spare hours on R1 (120 - load): 2026-02 50, 2026-03 0, 2026-04 20
+    # spare hours on R1 (120 - planned load): 2026-02 50, 2026-03 0, 2026-04 20
     row = only(agenda(plan, loads=[90, 70, 120, 100, 120]), "Projected stock-out")
     assert (row["area"], row["family"], row["months"]) == ("supply", "A", "2026-05")
     assert row["decision"] == STOCKOUT_DECISION
     assert row["impact"] == 300                                     # 30 units x EUR 10
-    assert "30 units of demand go unshipped over 1 month (EUR 300 of revenue at risk)" in \
-        row["issue"]
+    assert row["issue"] == ("A stock runs out in 2026-05: 30 units of customer demand go "
+                            "unshipped (EUR 300 of revenue at risk); the low point is 0 units "
+                            "in 2026-05.")
     # 20 units held one month, 10 three months, at 6 x 0.2 / 12 = 0.10 a unit-month
     assert row["options"] == (
         "a) extra capacity in 2026-05: 30 hours on R1 (EUR 1,350 at the overtime rate) "
@@ -231,17 +244,47 @@ def test_stock_out_priced_at_revenue_with_capacity_build_ahead_and_late_options(
         "c) accept 30 units late (EUR 300 of revenue at risk)")
 
 
-def test_stock_out_months_form_runs_and_build_ahead_respects_the_time_fence():
+def test_two_stock_out_runs_of_one_family_are_one_decision():
     plan = (family_plan("A", "MTS", 4, shortfall=[10, 5, 0, 20]) + family_plan("B", "MTO", 4))
     result = agenda(plan, loads=[90, 120, 110, 90])
-    rows = result[result["topic"] == "Projected stock-out"].set_index("months")
-    assert rows["impact"].to_dict() == {"2026-01 to 2026-02": 150, "2026-04": 200}
-    assert "b) build ahead: no plan month before 2026-01 outside the time fence (frozen until " \
-           "2026-01)" in rows.loc["2026-01 to 2026-02", "options"]
-    # 2026-02 is full, 2026-03 has 10 spare hours: 10 of the 20 units
-    assert "b) build ahead from 2026-03: spare capacity for 10 of the 20 units in 2026-03" in \
-        rows.loc["2026-04", "options"]
-    assert result["rank"].tolist()[:2] == [1, 2]
+    row = only(result, "Projected stock-out")
+    assert (row["family"], row["months"]) == ("A", "2026-01 to 2026-04")
+    assert row["impact"] == 350                                     # (15 + 20) units x EUR 10
+    assert row["decision"] == SUPPLY_PLAN_DECISION.format(family="A")
+    assert row["issue"].startswith("A stock runs out in 2026-01 to 2026-02: 15 units")
+    assert "A stock runs out in 2026-04: 20 units" in row["issue"]
+    assert "One cause" not in row["issue"]                          # A is not a level family
+    # the first month keeps the plan of record; 2026-02 is full, 2026-03 has 10 spare hours
+    assert row["options"] == (
+        "a) extra capacity in 2026-01 to 2026-02: 15 hours on R1 (EUR 675 at the overtime rate) "
+        "b) build ahead: no plan month before 2026-01 outside the time fence (the plan of "
+        "record holds until 2026-01) "
+        "c) accept 15 units late (EUR 150 of revenue at risk) "
+        "d) extra capacity in 2026-04: 20 hours on R1 (EUR 900 at the overtime rate) "
+        "e) build ahead from 2026-03: spare capacity for 10 of the 20 units in 2026-03 "
+        "(holding about EUR 1) "
+        "f) accept 20 units late (EUR 200 of revenue at risk)")
+    assert len(result) == 1
+
+
+def test_the_time_fence_is_the_plans_frozen_months_not_the_company_setting():
+    # COMPANY says frozen_months 1, but nothing in this plan is frozen (no plan of record):
+    # 2026-01 is free to build in (spare 30 hours; 2026-02 is full)
+    free = family_plan("A", "MTS", 3, frozen=0, shortfall=[0, 0, 20]) + family_plan(
+        "B", "MTO", 3, frozen=0)
+    row = only(agenda(free, loads=[90, 120, 110]), "Projected stock-out")
+    # 20 units held two months at 0.10 a unit-month
+    assert "b) build ahead from 2026-01: spare capacity for 20 of the 20 units in 2026-01 " \
+           "(holding about EUR 4)" in row["options"]
+    first = family_plan("A", "MTS", 3, frozen=0, shortfall=[20, 0, 0]) + family_plan(
+        "B", "MTO", 3, frozen=0)
+    row = only(agenda(first, loads=[90, 90, 90]), "Projected stock-out")
+    assert "b) build ahead: not possible, 2026-01 is the plan's first month" in row["options"]
+    fenced = family_plan("A", "MTS", 3, frozen=2, shortfall=[0, 20, 0]) + family_plan(
+        "B", "MTO", 3, frozen=2)
+    row = only(agenda(fenced, loads=[90, 90, 90]), "Projected stock-out")
+    assert "b) build ahead: no plan month before 2026-02 outside the time fence (the plan of " \
+           "record holds until 2026-02)" in row["options"]
 
 
 def test_build_ahead_says_when_no_capacity_is_spare():
@@ -260,10 +303,74 @@ def test_below_safety_stock_needs_the_plan_to_carry_one():
     assert (row["family"], row["months"], row["decision"]) == ("A", "2026-02",
                                                                 SAFETY_STOCK_DECISION)
     assert row["impact"] == 200                                     # 20 units x EUR 10
-    assert "60 units against 80 in 2026-02, 20 units of cover missing" in row["issue"]
+    assert row["issue"] == ("A stock falls below its safety stock over 1 month; every order "
+                            "still ships. Low point 60 units against 80 in 2026-02: 20 units of "
+                            "cover missing (EUR 200 of demand exposed).")
     assert "a) extra capacity in 2026-02: 20 hours on R1 (EUR 900 at the overtime rate)" in \
         row["options"]
     assert len(result) == 1
+
+
+def test_a_run_below_safety_stock_with_a_stock_out_in_it_is_one_stock_out_item():
+    # below the safety stock of 50 from 2026-02 to 2026-05, out of stock in 2026-03 and 2026-04
+    rows = family_plan("A", "MTS", 6, inventory=[100, 40, 0, 0, 30, 80],
+                       shortfall=[0, 0, 10, 25, 0, 0]) + family_plan("B", "MTO", 6)
+    for row in rows:
+        row["safety_stock"] = 50.0 if row["family"] == "A" else NAN
+    result = agenda(rows)
+    row = only(result, "Projected stock-out")
+    assert (row["family"], row["months"], row["decision"]) == ("A", "2026-02 to 2026-05",
+                                                                STOCKOUT_DECISION)
+    assert row["impact"] == 350                                     # 35 units x EUR 10
+    assert row["issue"] == ("A stock runs out in 2026-03 to 2026-04: 35 units of customer "
+                            "demand go unshipped (EUR 350 of revenue at risk); the low point is "
+                            "0 units in 2026-03, below safety stock from 2026-02.")
+    assert len(result) == 1
+
+
+def level_family_plan(strategy="level") -> list[dict]:
+    """A makes 100 a month (80 in the frozen first month) against a seasonal demand: out of
+    stock in 2026-07 and 2026-08, then above its target of 100 in 2026-11 and 2026-12."""
+    rows = family_plan("A", "MTS", 12, production=[80.0] + [100.0] * 11,
+                       inventory=[100.0] * 6 + [0, 0, 100, 140, 180, 200],
+                       shortfall=[0] * 6 + [30, 20] + [0] * 4)
+    for row in rows:
+        row["plan_strategy"] = strategy
+    return rows + family_plan("B", "MTO", 12)
+
+
+def test_a_level_familys_summer_stock_out_and_winter_excess_are_one_decision():
+    result = agenda(level_family_plan())
+    assert len(result) == 1
+    row = result.iloc[0]
+    assert (row["area"], row["family"], row["months"]) == ("supply", "A", "2026-07 to 2026-12")
+    assert row["topic"] == "Projected stock-out; Inventory above target"
+    assert row["decision"] == "Re-shape the production plan of A: which of these options?"
+    # 50 units short at EUR 10, plus 100 units above target at cost 6
+    assert row["impact"] == 500 + 600
+    assert row["issue"] == (
+        "A stock runs out in 2026-07 to 2026-08: 50 units of customer demand go unshipped "
+        "(EUR 500 of revenue at risk); the low point is 0 units in 2026-07. "
+        "Inventory of A peaks at 200 units in 2026-12 against a target of 100: 100 units above "
+        "(EUR 600 at cost). "
+        "One cause: the level production rate of 100 units a month.")   # not the frozen 80
+    # the stock-out's three options, then the excess's three; spare 30 hours a month
+    assert row["options"] == (
+        "a) extra capacity in 2026-07 to 2026-08: 50 hours on R1 (EUR 2,250 at the overtime "
+        "rate) "
+        "b) build ahead from 2026-05: spare capacity for 50 of the 50 units in 2026-05 to "
+        "2026-06 (holding about EUR 7) "
+        "c) accept 50 units late (EUR 500 of revenue at risk) "
+        "d) cut production by 100 units by 2026-12 "
+        "e) accept the extra stock (EUR 600 tied up, about EUR 10 a month to hold) "
+        "f) sell it down: 100 units (EUR 1,000 at price)")
+
+
+def test_an_optimised_family_is_merged_too_but_no_rate_is_named_as_the_cause():
+    row = only(agenda(level_family_plan("optimised")),
+               "Projected stock-out; Inventory above target")
+    assert row["impact"] == 1100
+    assert "One cause" not in row["issue"]
 
 
 def test_a_stock_out_month_is_not_also_a_safety_stock_breach():
@@ -312,29 +419,48 @@ def test_tolerances_are_keyword_overridable():
 # --- capacity -----------------------------------------------------------------------------
 
 def test_overload_values_the_units_its_missing_hours_would_make():
-    # 2026-01: A needs 110 units, B 10 (130 hours, 10 short); 2026-02: 105 and 10 (125, 5 short)
-    plan = (family_plan("A", "MTS", 4, required=[110, 105, 100, 100])
-            + family_plan("B", "MTO", 4))
+    # the plan makes A 110 then 105 and B 10 a month: 130 hours (10 beyond the 120 R1 can work),
+    # then 125 (5 beyond); chasing demand would need more, which does not count
+    plan = (family_plan("A", "MTS", 4, production=[110, 105, 100, 100],
+                        required=[150, 150, 100, 100]) + family_plan("B", "MTO", 4))
     result = agenda(plan, loads=[130, 125, 100, 90])
     row = only(result, "Capacity overload")
     assert (row["area"], row["family"], row["months"]) == ("capacity", "R1",
                                                             "2026-01 to 2026-02")
     assert row["decision"] == OVERLOAD_DECISION
-    # each month's required units cut by short / load, at their prices
+    # each month's planned units cut by hours beyond / load, at their prices
     revenue = 110 * 10 / 130 * 10 + 10 * 10 / 130 * 100 + 105 * 5 / 125 * 10 + 10 * 5 / 125 * 100
     assert row["impact"] == pytest.approx(revenue, abs=0.005)      # rounded to cents
-    assert "15 hours short" in row["issue"] and "14 units cannot be made" in row["issue"]
+    assert row["issue"] == (
+        "The plan loads resource R1 (P1) with 255 hours against 240 with overtime over 2 "
+        "months: 15 hours beyond what it can work, peak utilisation 130%; 14 planned units "
+        f"cannot be made as planned (EUR {revenue:,.0f} of revenue).")
     assert row["options"].startswith("a) add a shift or outsource in 2026-01 to 2026-02: 15 "
                                      "hours (EUR 675 at the overtime rate)")
     assert f"c) accept 14 units late (EUR {revenue:,.0f} of revenue delayed)" in row["options"]
 
 
 def test_overload_build_ahead_uses_the_latest_spare_hours():
-    plan = family_plan("A", "MTS", 4, required=[90, 100, 110, 125]) + family_plan("B", "MTO", 4)
+    plan = (family_plan("A", "MTS", 4, production=[90, 100, 110, 125])
+            + family_plan("B", "MTO", 4))
     row = only(agenda(plan, loads=[90, 100, 110, 145]), "Capacity overload")
-    # 25 hours short in 2026-04; spare 10 in 2026-03, 20 in 2026-02 (2026-01 is frozen)
+    # 25 hours beyond in 2026-04; spare 10 in 2026-03, 20 in 2026-02 (2026-01 is frozen)
     assert "b) build ahead from 2026-02: 25 of the 25 hours fit in spare hours 2026-02 to " \
            "2026-03" in row["options"]
+
+
+def test_a_plan_that_builds_ahead_of_an_overload_puts_no_capacity_item_on_the_agenda():
+    # chasing demand would load R1 beyond regular plus overtime hours in 2026-07; the plan
+    # builds ahead instead, and ships everything
+    result = build_ahead_case()
+    required = result.required_load.set_index(["resource", "month"])["status"]
+    assert required[("R1", pd.Period("2026-07", "M"))] == "overload"
+    assert (result.load["status"] != "overload").all()
+    assert result.plan["shortfall"].max() < 0.5
+    agenda_rows = exception_agenda(result.company, plan=result.plan, load=result.load,
+                                   money=result.money, outlook=result.outlook, accuracy=None)
+    assert "capacity" not in set(agenda_rows["area"])
+    assert "Projected stock-out" not in set(agenda_rows["topic"])
 
 
 def test_overtime_within_limits_is_no_overload():
@@ -375,17 +501,85 @@ def test_next_months_gap_compares_the_months_that_have_a_business_plan():
         in row["issue"]
 
 
+def company_with(**config) -> Company:
+    """COMPANY with other settings in company.yaml."""
+    settings = {"frozen_months": 1, "holding_cost_rate": 0.2, **config}
+    return company_from_rows(config=CompanyConfig("T", "EUR", **settings),
+                             **{name: COMPANY.tables[name] for name in
+                                ("families", "resources", "bill_of_resources")})
+
+
+def test_a_fiscal_year_and_next_months_gap_the_same_way_are_one_item_counting_months_once():
+    # The fiscal year runs April to March: FY2026 is 2025-04 to 2026-03, forecast 900 against
+    # 1,000 (100 below). The next 12 months (2026-01 to 2026-12) plan 1,000 a month of A against
+    # a business plan of 1,200 (2,400 below). Their union, 2025-04 to 2026-12, is the fiscal
+    # year plus 2026-04 to 2026-12: 100 + 9 x 200 = 1,900 below; adding both would say 2,500.
+    plan = frame(quiet_plan(12))
+    money = money_for(plan, {("A", i): 1200.0 for i in range(12)})
+    result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
+                              load=load_for([90] * 12), money=money,
+                              outlook=outlook_for({"A": -0.1, "B": 0.0}), accuracy=None)
+    row = only(result, "Revenue below plan")
+    assert len(result) == 1
+    assert (row["area"], row["family"], row["months"]) == ("finance", "A", "2025-04 to 2026-12")
+    assert row["impact"] == 100 + 9 * 200
+    assert row["decision"] == BELOW_PLAN_DECISION
+    assert row["issue"] == (
+        "FY2026 revenue of A is forecast at EUR 900 (EUR 200 actual + EUR 700 outlook), 10.0% "
+        "below the business plan of EUR 1,000. Revenue of A over 2026-01 to 2026-12 is planned "
+        "at EUR 12,000, 16.7% below the business plan of EUR 14,400. Over 2025-04 to 2026-12 "
+        "together, counting each month once: EUR 1,900 below plan.")
+    assert row["options"].startswith("a) push demand: 190 more units to close EUR 1,900 ")
+    assert bool(row["within_12_months"])
+
+
+def test_fiscal_year_and_next_months_gaps_of_opposite_directions_stay_apart():
+    plan = frame(quiet_plan(12))
+    money = money_for(plan, {("A", i): 1200.0 for i in range(12)})
+    result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
+                              load=load_for([90] * 12), money=money,
+                              outlook=outlook_for({"A": 0.1, "B": 0.0}), accuracy=None)
+    assert result["topic"].tolist() == ["Next 12 months below plan", "Fiscal year above plan"]
+    assert result["impact"].tolist() == [2400, 100]
+
+
 # --- ranking ------------------------------------------------------------------------------
 
 def test_rank_by_impact_then_area_then_family():
-    plan = (family_plan("A", "MTS", 3, shortfall=[0, 0, 6]) + family_plan("B", "MTO", 3))
-    # A's stock-out is worth 60, the same as A's and B's fiscal-year gaps and A's bias
-    result = agenda(plan, gaps={"A": -0.06, "B": 0.06, "C": 0.5},
-                    accuracy=accuracy_for({"A": [2] * 6}, consensus=False))
+    plan = (family_plan("A", "MTS", 3, shortfall=[0, 0, 60]) + family_plan("B", "MTO", 3))
+    # A's stock-out is worth 600, the same as A's and B's fiscal-year gaps and A's bias
+    result = agenda(plan, gaps={"A": -0.6, "B": 0.6, "C": 5.0},
+                    accuracy=accuracy_for({"A": [20] * 6}, consensus=False))
     assert result["rank"].tolist() == list(range(1, 6))
-    assert result["impact"].tolist() == pytest.approx([500, 60, 60, 60, 60])
-    assert list(zip(result["area"], result["family"]))[1:] == [
-        ("demand", "A"), ("supply", "A"), ("finance", "A"), ("finance", "B")]
+    assert result["impact"].tolist() == pytest.approx([5000, 600, 600, 600, 600])
+    assert list(zip(result["area"], result["family"])) == [
+        ("finance", "C"), ("demand", "A"), ("supply", "A"), ("finance", "A"), ("finance", "B")]
+
+
+def test_items_outside_the_first_12_months_rank_after_those_inside():
+    # 14 plan months: A's stock 300 above target in 2027-01 and 2027-02 (EUR 1,800 at cost) lies
+    # outside the window; B's backlog 3 above target in 2026-02 (EUR 300) and A's forecast bias
+    # (its months lie before the plan, but it corrects the window's forecast) lie inside
+    plan = (family_plan("A", "MTS", 14, inventory=[100.0] * 12 + [400.0, 400.0])
+            + family_plan("B", "MTO", 14, backlog=[10.0, 13.0] + [10.0] * 12,
+                          weeks_of_backlog=[2.0, 2.6] + [2.0] * 12))
+    result = agenda(plan, accuracy=accuracy_for({"A": [6] * 6, "B": [0] * 6}))
+    assert list(result.columns) == AGENDA_COLUMNS
+    assert list(zip(result["family"], result["topic"], result["months"])) == [
+        ("A", "Tracking signal out of band", "2025-07 to 2025-12"),
+        ("B", "Backlog above target", "2026-02"),
+        ("A", "Inventory above target", "2027-01 to 2027-02")]
+    # 6 a month x 12 plan months in the window x EUR 10; 3 x EUR 100; 300 x EUR 6
+    assert result["impact"].tolist() == [720, 300, 1800]
+    assert result["within_12_months"].tolist() == [True, True, False]
+    assert result["rank"].tolist() == [1, 2, 3]
+
+
+def test_an_item_reaching_into_the_window_counts_as_inside():
+    plan = (family_plan("A", "MTS", 14, inventory=[100.0] * 11 + [400.0] * 3)
+            + family_plan("B", "MTO", 14))
+    row = only(agenda(plan), "Inventory above target")
+    assert (row["months"], bool(row["within_12_months"])) == ("2026-12 to 2027-02", True)
 
 
 def test_an_unknown_impact_ranks_last():

@@ -1,27 +1,37 @@
-"""The plan-change bridge: drivers isolated one at a time, parts adding up, missing archives."""
+"""The plan-change bridge: drivers isolated one at a time, parts adding up to the money view,
+the recommended scenario apart, missing archives."""
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from builders import company_from_rows
+import scenario_builders as small
 from sop_lib.bridge import DRIVERS, bridge_by_family, bridge_table
 from sop_lib.errors import SopError
+from sop_lib.finance import money_view
+from sop_lib.supply import plan_supply
 
 PREV, CYCLE = pd.Period("2026-01", "M"), pd.Period("2026-02", "M")
 SKUS = {"A1": ("A", 10.0), "A2": ("A", 20.0), "B1": ("B", 100.0)}   # family, unit price
 STRATEGY = {"A": "MTS", "B": "MTO", "C": "MTS"}
+COMPANY = company_from_rows(items=[
+    {"sku": sku, "family": family, "unit_price": price, "standard_cost": 0.6 * price,
+     "status": "active"}
+    for sku, (family, price) in {**SKUS, "C1": ("C", 3.0)}.items()])
 MONTHS = 6
 BASE = {"A1": [30.0] * MONTHS, "A2": [10.0] * MONTHS, "B1": [10.0] * MONTHS}
 
 
 def cycle_frames(start, stat=None, *, cons=None, shipped=None, opening=None,
                  skus=SKUS) -> dict:
-    """A cycle's forecast, consensus and plan from `start`, from per-SKU monthly units.
+    """A cycle's forecast, consensus, plan and money view from `start`, from per-SKU units.
 
     The consensus is the statistical forecast unless `cons` says otherwise; the plan's demand is
     the family consensus, it ships that demand unless `shipped` (per family) says otherwise, and
-    its backlog follows the identity from `opening` (per family, default 0).
+    its backlog follows the identity from `opening` (per family, default 0). The money view is
+    finance.money_view's, SKUs priced as `skus` says.
     """
     stat = stat or BASE
     cons = {**stat, **(cons or {})}
@@ -40,9 +50,10 @@ def cycle_frames(start, stat=None, *, cons=None, shipped=None, opening=None,
         backlog = (opening or {}).get(family, 0.0) + np.cumsum(rows["consensus"] - ships)
         plans.append(pd.DataFrame({"family": family, "strategy": STRATEGY[family],
                                    "month": rows["month"], "demand": rows["consensus"],
-                                   "shipments": ships, "backlog": backlog}))
-    return {"forecast": forecast, "consensus": consensus,
-            "plan": pd.concat(plans, ignore_index=True)}
+                                   "shipments": ships, "backlog": backlog, "inventory": 0.0}))
+    plan = pd.concat(plans, ignore_index=True)
+    return {"forecast": forecast, "consensus": consensus, "plan": plan,
+            "money": money_view(COMPANY, plan, consensus)}
 
 
 def archive(root, cycle, frames: dict, *, backfilled=False):
@@ -71,7 +82,8 @@ def test_an_unchanged_plan_has_no_driver(tmp_path):
     a = parts(result, "A")
     assert a["previous plan"] == a["current plan"] == 200            # 5 months x 40
     assert [a[driver] for driver in DRIVERS] == [0] * 5
-    assert result["driver"].tolist()[:7] == ["previous plan", *DRIVERS, "current plan"]
+    assert result["driver"].tolist()[:8] == ["previous plan", *DRIVERS, "current plan",
+                                             "recommended scenario"]
     assert result["family"].unique().tolist() == ["A", "B", "Total"]
 
 
@@ -82,9 +94,24 @@ def test_statistical_refresh_alone(tmp_path):
     assert a["statistical refresh"] == 10
     assert [a[d] for d in DRIVERS if d != "statistical refresh"] == [0] * 4
     assert a["current plan"] == 210
-    # A's price: its consensus value over the window / its units, A1 at EUR 10 and A2 at 20
-    price = ((4 * 30 + 40) * 10 + 5 * 10 * 20) / 210
-    assert parts(result, "A", "value")["statistical refresh"] == pytest.approx(10 * price)
+    # valued at A's price in 2026-03, mix-weighted: (40 x EUR 10 + 10 x 20) / 50 = 12; the mix
+    # moved from 12.5 (30 x 10 + 10 x 20) / 40, which revalues last cycle's 40 units there
+    value = parts(result, "A", "value")
+    assert value["statistical refresh"] == pytest.approx(10 * 12)
+    assert value["price and mix"] == pytest.approx(40 * (12 - 12.5))
+    assert value["previous plan"] == pytest.approx(200 * 12.5)
+    assert value["current plan"] == pytest.approx(4 * 40 * 12.5 + 50 * 12)
+
+
+def test_price_and_mix_alone(tmp_path):
+    archive(tmp_path, PREV, cycle_frames(PREV))
+    dearer = {**SKUS, "A2": ("A", 26.0)}
+    result = bridge(tmp_path, cycle_frames(CYCLE, skus=dearer))
+    assert [parts(result, "A")[d] for d in DRIVERS] == [0] * 5
+    value = parts(result, "A", "value")
+    assert value["price and mix"] == pytest.approx(5 * 10 * 6)      # A2's 50 units, EUR 6 dearer
+    assert value["current plan"] == value["previous plan"] + value["price and mix"]
+    assert [value[d] for d in DRIVERS[:4]] == [0] * 4
 
 
 def test_overrides_alone(tmp_path):
@@ -124,25 +151,35 @@ def test_new_actuals_alone(tmp_path):
     assert parts(result, "B", "value")["new actuals"] == 500         # at EUR 100
 
 
-def test_scenario_alone(tmp_path):
+def test_the_recommended_scenario_is_shown_apart_from_the_current_plan(tmp_path):
     archive(tmp_path, PREV, cycle_frames(PREV))
     current = cycle_frames(CYCLE)
     chosen = current["plan"].copy()
     chosen.loc[chosen["family"] == "A", "shipments"] += 6.0
-    result = bridge(tmp_path, current, scenario=chosen[chosen["family"] == "A"])
+    chosen = chosen[chosen["family"] == "A"]
+    scenario_money = money_view(COMPANY, chosen, current["consensus"])
+    result = bridge(tmp_path, current, scenario_money=scenario_money)
     a, b = parts(result, "A"), parts(result, "B")
-    assert a["scenario"] == 30 and a["current plan"] == 230          # 5 window months x 6
-    assert [a[d] for d in DRIVERS if d != "scenario"] == [0] * 4
-    assert b["scenario"] == 0
+    assert a["current plan"] == 200 and [a[d] for d in DRIVERS] == [0] * 5
+    assert a["recommended scenario"] == 230                          # 5 window months x 6 more
+    assert parts(result, "A", "value")["recommended scenario"] == pytest.approx(
+        scenario_money["revenue"].iloc[:5].sum())
+    assert b["recommended scenario"] == b["current plan"] == 50
     notes = result.set_index(["family", "driver"])["note"]
-    assert notes["B", "scenario"] == "not in the scenario: the baseline plan"
-    assert notes["A", "scenario"] == ""
+    assert notes["B", "recommended scenario"] == "not in the scenario: the current plan"
+    assert notes["A", "recommended scenario"] == ""
+    table = bridge_table(result).set_index("family")
+    assert list(table.columns[-4:]) == ["current", "check", "recommended_scenario", "note"]
+    assert table.loc["Total", "recommended_scenario"] == 280 and (table["check"] == 0).all()
 
 
-def test_without_a_scenario_the_note_says_baseline(tmp_path):
+def test_without_a_scenario_the_note_says_current_plan(tmp_path):
     archive(tmp_path, PREV, cycle_frames(PREV))
-    notes = bridge(tmp_path, cycle_frames(CYCLE)).set_index(["family", "driver"])["note"]
-    assert notes["A", "scenario"] == "no scenario chosen: the baseline plan"
+    result = bridge(tmp_path, cycle_frames(CYCLE))
+    notes = result.set_index(["family", "driver"])["note"]
+    assert notes["A", "recommended scenario"] == "no scenario recommended: the current plan"
+    a = parts(result, "A", "value")
+    assert a["recommended scenario"] == a["current plan"]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
@@ -163,7 +200,8 @@ def test_parts_add_up_to_the_change_for_every_family(tmp_path, seed):
     current = frames(CYCLE)
     plan = current["plan"]
     scenario = plan.assign(shipments=plan["shipments"] + units(len(plan)))
-    result = bridge(tmp_path, current, scenario=scenario, months=4)
+    result = bridge(tmp_path, current, months=4,
+                    scenario_money=money_view(COMPANY, scenario, current["consensus"]))
     assert set(result["months"]) == {"2026-02 to 2026-05"}
     for measure in ("units", "value"):
         table = bridge_table(result, measure=measure).set_index("family")
@@ -172,9 +210,74 @@ def test_parts_add_up_to_the_change_for_every_family(tmp_path, seed):
         assert (table["check"] == 0).all()
         assert table.loc["Total", "current"] == pytest.approx(
             table.drop(index="Total")["current"].sum())
-    shipped = scenario[scenario["month"] <= pd.Period("2026-05", "M")].groupby("family")[
-        "shipments"].sum()
+    window = pd.period_range(CYCLE, periods=4, freq="M")
+    shipped = plan[plan["month"].isin(window)].groupby("family")["shipments"].sum()
     assert parts(result, "A")["current plan"] == pytest.approx(shipped["A"])
+    shipped = scenario[scenario["month"].isin(window)].groupby("family")["shipments"].sum()
+    assert parts(result, "A")["recommended scenario"] == pytest.approx(shipped["A"])
+
+
+def planned_cycle(company, stat: dict, prices: dict, *, raised: dict | None = None) -> dict:
+    """A cycle of scenario_builders' company planned by the supply module: the statistical
+    forecast `stat` (SKU units over small.MONTHS), the consensus raised by the factor `raised` says
+    (per SKU), SKUs at `prices`; its forecast, consensus, plan and money view."""
+    consensus = pd.DataFrame([
+        {"sku": sku, "family": small.FAMILY_OF[sku], "month": month, "statistical": units,
+         "consensus": units * (raised or {}).get(sku, 1.0), "unit_price": prices[sku]}
+        for sku, values in stat.items() for month, units in zip(small.MONTHS, values, strict=True)])
+    consensus["month"] = consensus["month"].astype("period[M]")
+    consensus["consensus_value"] = consensus["consensus"] * consensus["unit_price"]
+    demand = consensus.groupby(["family", "month"], as_index=False)[
+        ["statistical", "consensus", "consensus_value"]].sum()
+    plan = plan_supply(company, demand)
+    forecast = consensus[["sku", "family", "month", "statistical"]].rename(
+        columns={"statistical": "forecast"})
+    return {"forecast": forecast, "consensus": consensus, "plan": plan,
+            "money": money_view(company, plan, consensus)}
+
+
+def test_a_real_plan_bridges_from_last_cycles_money_view_to_this_ones(tmp_path):
+    rng = np.random.default_rng(7)
+
+    def stat():
+        return {sku: rng.uniform(20, 120, len(small.MONTHS)).round(1).tolist()
+                for sku in small.FAMILY_OF}
+
+    before = planned_cycle(small.small_company(r1=(150.0, 20.0)), stat(),
+                           {"A1": 10.0, "A2": 20.0, "B1": 100.0})
+    archive(tmp_path, small.MONTHS[0] - 1, before)
+    company, roomy = small.small_company(r1=(120.0, 10.0)), small.small_company(r1=(500.0, 10.0))
+    prices = {"A1": 10.5, "A2": 19.0, "B1": 104.0}
+    forecast, raised = stat(), {"A2": 1.3}
+    current = planned_cycle(company, forecast, prices, raised=raised)
+    scenario = planned_cycle(roomy, forecast, prices, raised=raised)["money"]   # more capacity
+    result = bridge_by_family(small.MONTHS[0], archive_dir=tmp_path, scenario_money=scenario,
+                              **current)
+    assert set(result["months"]) == {"2026-01 to 2026-12"}          # the plan's 12 months
+
+    def by_family(money):
+        sums = money.groupby("family")[["units", "revenue"]].sum()
+        sums.loc["Total"] = money[["units", "revenue"]].sum()
+        return sums
+
+    def step(name):
+        return result[result["driver"] == name].set_index("family")
+
+    money = by_family(current["money"])
+    now = step("current plan")
+    assert (now["value"] - money["revenue"]).abs().max() < 0.005    # to the cent
+    assert now["units"].to_numpy() == pytest.approx(money["units"].to_numpy(), abs=1e-9)
+    then = step("previous plan")
+    assert (then["value"] - by_family(before["money"])["revenue"]).abs().max() < 0.005
+    elsewhere = step("recommended scenario")
+    assert (elsewhere["value"] - by_family(scenario)["revenue"]).abs().max() < 0.005
+    assert elsewhere.loc["Total", "value"] > now.loc["Total", "value"]
+    for measure in ("units", "value"):
+        table = bridge_table(result, measure=measure).set_index("family")
+        assert (table["check"] == 0).all()
+    assert step("overrides").loc["A", "units"] > 0                  # A2 raised by 30%
+    assert step("constraints").loc["A", "units"] < 0                # R1 cut to 120 + 10 hours
+    assert step("price and mix").loc["Total", "value"] != 0         # new prices and mix
 
 
 def test_the_window_is_what_both_cycles_plan(tmp_path):
@@ -192,10 +295,13 @@ def test_new_and_dropped_families(tmp_path):
     result = bridge(tmp_path, cycle_frames(CYCLE, {"A1": BASE["A1"], "A2": BASE["A2"]}))
     notes = result.set_index(["family", "driver"])["note"]
     b, c = parts(result, "B"), parts(result, "C")
-    assert (b["current plan"], notes["B", "current plan"]) == (0, "not in this cycle's plan; "
-                                                               "valued at last cycle's price")
+    assert (b["current plan"], notes["B", "current plan"]) == (0, "not in this cycle's plan")
+    assert notes["B", "price and mix"] == "valued at last cycle's price"
     assert b["statistical refresh"] == -50
-    assert parts(result, "B", "value")["previous plan"] == 5000      # last cycle's EUR 100
+    b_value = parts(result, "B", "value")
+    assert b_value["previous plan"] == 5000                          # last cycle's EUR 100
+    assert b_value["statistical refresh"] == -5000
+    assert b_value["price and mix"] == 0 and b_value["current plan"] == 0
     assert c["previous plan"] == 25 and c["current plan"] == 0
     assert bridge_table(result).set_index("family")["check"].eq(0).all()
 
@@ -212,16 +318,16 @@ def test_a_family_new_this_cycle_starts_from_nothing(tmp_path):
 def test_last_cycle_missing_from_the_archive(tmp_path):
     result = bridge(tmp_path, cycle_frames(CYCLE))
     a = parts(result, "A")
-    assert all(np.isnan(a[step]) for step in ("previous plan", *DRIVERS[:4]))
-    assert (a["scenario"], a["current plan"]) == (0, 240)            # all 6 months planned
+    assert all(np.isnan(a[step]) for step in ("previous plan", *DRIVERS))
+    assert a["current plan"] == a["recommended scenario"] == 240     # all 6 months planned
     assert set(result["months"]) == {"2026-02 to 2026-07"}
     notes = result.set_index(["family", "driver"])["note"]
     assert notes["A", "overrides"] == "cycle 2026-01 is not in the archive"
     assert notes["Total", "previous plan"] == "cycle 2026-01 is not in the archive"
     table = bridge_table(result).set_index("family")
     assert table["check"].isna().all()
-    assert table.loc["A", "note"] == ("cycle 2026-01 is not in the archive; no scenario chosen: "
-                                      "the baseline plan")
+    assert table.loc["A", "note"] == ("cycle 2026-01 is not in the archive; no scenario "
+                                      "recommended: the current plan")
 
 
 def test_a_backfilled_last_cycle_still_shows_the_statistical_refresh(tmp_path):
@@ -230,9 +336,10 @@ def test_a_backfilled_last_cycle_still_shows_the_statistical_refresh(tmp_path):
     b = parts(result, "B")
     assert b["statistical refresh"] == 10
     assert all(np.isnan(b[step]) for step in ("previous plan", "new actuals", "overrides",
-                                               "constraints"))
+                                               "constraints", "price and mix"))
     notes = result.set_index(["family", "driver"])["note"]
-    assert notes["B", "constraints"] == "cycle 2026-01 is backfilled: it has no consensus or plan"
+    assert notes["B", "constraints"] == ("cycle 2026-01 is backfilled: it has no consensus, plan "
+                                         "or money")
     assert notes["B", "statistical refresh"] == ""
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sop_lib import contract
-from sop_lib.company import CompanyConfig
+from sop_lib.company import CompanyConfig, StatusBands
 from sop_lib.contract import CHOICE, MONTH, TABLES, TABLES_BY_NAME
 from sop_lib.loading import CONFIG_RANGES
 from sop_lib.months import parse_month
@@ -78,6 +78,19 @@ def test_documented_config_range_and_default_are_the_ones_applied(key):
     default = next(f.default for f in fields(CompanyConfig) if f.name == key)
     documented = {int(n) for n in re.findall(r"\d+", contract.CONFIG_KEYS[key])}
     assert documented == {low, high, default}
+
+
+def test_status_bands_are_documented_with_their_defaults_and_ranges():
+    assert list(contract.STATUS_BAND_KEYS) == [f.name for f in fields(StatusBands)]
+    text = contract.markdown()
+    for band in fields(StatusBands):
+        low, high = contract.STATUS_BAND_KEYS[band.name][1]
+        assert low <= band.default <= high
+        row = next(line for line in text.splitlines()
+                   if line.startswith(f"| `status_bands.{band.name}` |"))
+        assert row.endswith(f"A number from {low:g} to {high:g}, default {band.default:g}. |")
+    for green, amber in contract.STATUS_BAND_ORDER:
+        assert getattr(StatusBands(), green) <= getattr(StatusBands(), amber)
 
 
 @pytest.mark.parametrize(("form", "text"), [("YYYY-MM", "2024-03"), ("YYYY/MM", "2024/03"),

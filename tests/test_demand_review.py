@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_lib.accuracy import plan_accuracy
+from sop_lib.accuracy import TRACKING_SIGNAL_LIMIT, plan_accuracy
 from sop_lib.archive import archive_rows
 from sop_lib.backfill import with_replayed_cycles
 from sop_lib.demand_review import review_demand
@@ -50,6 +50,43 @@ def test_an_empty_archive_is_replayed_from_history(small, reviewed):
     lag1 = reviewed["accuracy"].query("lag == 1 and family == 'Total'").iloc[0]
     assert lag1["months"] == 12 and 0 < lag1["wape_statistical"] < lag1["wape_naive"]
     assert set(reviewed["backtest"]["source"]) == {"statistical"}
+
+
+def test_headline_accuracy_at_sku_and_family_level(small, reviewed):
+    headline = reviewed["accuracy_headline"].set_index("level")
+    total = reviewed["accuracy"].query("lag == 1 and family == 'Total'").iloc[0]
+    assert list(headline.index) == ["SKU", "family"]
+    assert (headline["months"] == 12).all() and (headline["lag"] == 1).all()
+    assert (headline["first_month"] == total["first_month"]).all()
+    assert (headline["last_month"] == small.last_closed_month).all()
+    # the same SKU-months at both levels: same actual and bias, SKU errors do not offset
+    assert (headline["actual"] == total["actual"]).all()
+    np.testing.assert_allclose(headline["bias"], total["bias_statistical"])
+    assert headline.loc["family", "accuracy"] == pytest.approx(1 - total["wape_statistical"])
+    assert headline.loc["SKU", "abs_error"] > headline.loc["family", "abs_error"]
+    assert headline.loc["SKU", "accuracy"] < headline.loc["family", "accuracy"]
+    # a first cycle: every cycle of the window replayed, and the page is told so
+    assert (headline["source"] == "statistical").all()
+    assert (headline["replayed_cycles"] == 12).all()
+    assert headline.loc["SKU", "note"].startswith(
+        "Measured on statistical forecasts replayed from history for 12 of 12 cycles "
+        "(no published pack yet)")
+
+
+def test_the_bias_alert_threshold_is_read_from_company_yaml(reviewed, tmp_path):
+    folder = write_sample(tmp_path / "company", seed=5, skus=14, months=30)
+    with open(folder / "company.yaml", "a", encoding="utf-8") as config:
+        config.write("status_bands:\n  bias_alert: 0.12\n")
+    company = load_company(folder)
+    assert company.config.status_bands.bias_alert == 0.12
+    strict = review_demand(company, cycle=company.default_cycle, horizon=12,
+                           archive_dir=tmp_path / "archive")["accuracy"]
+    default = reviewed["accuracy"]
+    persistent = default["tracking_signal"].abs() > TRACKING_SIGNAL_LIMIT
+    bias = default["bias_statistical"].abs()
+    assert default["tracking_alert"].tolist() == (persistent & (bias > 0.05)).tolist()
+    assert strict["tracking_alert"].tolist() == (persistent & (bias > 0.12)).tolist()
+    assert (persistent & bias.between(0.05, 0.12)).any()  # a row the setting silences
 
 
 def test_archived_cycles_are_not_replayed(small):

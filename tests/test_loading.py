@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import datetime
+import shutil
 
 import pandas as pd
 import pytest
 
 from sop_lib import loading
-from sop_lib.company import CompanyConfig
+from sop_lib.cli import main
+from sop_lib.company import CompanyConfig, StatusBands
 from sop_lib.loading import read_config, read_tables
+from sop_lib.runner import SAMPLE_DIR
 
 
 def where(problems):
@@ -273,6 +276,67 @@ def test_config_choices_are_read_and_checked(tmp_path):
     assert config is None
     assert [(p.column, p.value) for p in problems] == [("error_measure", "rmse")]
     assert "expected one of wape, mase" in str(problems[0])
+
+
+def test_status_bands_default_when_absent_or_empty(tmp_path):
+    for text in ("", "status_bands:\n", "status_bands: {}\n"):
+        write(tmp_path, "company.yaml", "name: Acme\ncurrency: EUR\n" + text)
+        config, problems = read_config(tmp_path)
+        assert (config.status_bands, problems) == (StatusBands(), [])
+    assert StatusBands().bias_alert == 0.05 and StatusBands().accuracy_target_sku == 0.65
+
+
+def test_status_bands_are_read_and_the_others_keep_their_defaults(tmp_path):
+    write(tmp_path, "company.yaml", "name: Acme\ncurrency: EUR\nstatus_bands:\n"
+          "  bias_alert: 0.08\n  position_green: 0.15\n  position_amber: 1\n  colour: red\n")
+    config, problems = read_config(tmp_path)
+    assert config.status_bands == StatusBands(bias_alert=0.08, position_green=0.15,
+                                              position_amber=1.0)
+    assert where(problems) == [("company.yaml", None, "status_bands.colour", None, "warning")]
+    assert "unknown status band" in problems[0].expected
+    assert "bias_alert" in problems[0].expected
+
+
+@pytest.mark.parametrize(("bands", "column", "value", "expected"), [
+    ("  bias_alert: 5\n", "status_bands.bias_alert", "5",
+     "expected a number from 0 to 1, a share (default 0.05)"),
+    ("  bias_alert: 5%\n", "status_bands.bias_alert", "5%", "expected a number from 0 to 1"),
+    ("  service_amber_points: -0.01\n", "status_bands.service_amber_points", "-0.01",
+     "expected a number from 0 to 1, a share (default 0.02)"),
+    ("  accuracy_target_sku: yes\n", "status_bands.accuracy_target_sku", "True",
+     "expected a number from 0 to 1, a share (default 0.65)"),
+    ("  position_amber: 3\n", "status_bands.position_amber", "3",
+     "expected a number from 0 to 2, a share (default 0.25)"),
+    ("  bias_green: 0.2\n", "status_bands.bias_amber", "0.1",
+     "expected at least bias_green (0.2): the amber band contains the green one"),
+    ("  revenue_amber_gap: 0.01\n", "status_bands.revenue_amber_gap", "0.01",
+     "expected at least revenue_green_gap (0.02)"),
+])
+def test_status_band_problems(tmp_path, bands, column, value, expected):
+    write(tmp_path, "company.yaml", "name: Acme\ncurrency: EUR\nstatus_bands:\n" + bands)
+    config, problems = read_config(tmp_path)
+    assert config is None
+    assert where(problems) == [("company.yaml", None, column, value, "error")]
+    assert expected in problems[0].expected
+
+
+def test_status_bands_that_are_not_a_mapping(tmp_path):
+    write(tmp_path, "company.yaml", "name: Acme\ncurrency: EUR\nstatus_bands: 0.05\n")
+    config, problems = read_config(tmp_path)
+    assert config is None
+    assert where(problems) == [("company.yaml", None, "status_bands", "0.05", "error")]
+    assert "expected a mapping of band: number lines indented under status_bands:" in str(
+        problems[0])
+
+
+def test_sop_validate_exits_2_on_a_bad_status_band(tmp_path, capsys):
+    company = tmp_path / "company"
+    shutil.copytree(SAMPLE_DIR, company)
+    with open(company / "company.yaml", "a", encoding="utf-8") as config:
+        config.write("status_bands:\n  position_green: 0.4\n")
+    assert main(["validate", str(company)]) == 2
+    assert ("ERROR company.yaml, column status_bands.position_amber: value '0.25': expected at "
+            "least position_green (0.4)") in capsys.readouterr().out
 
 
 # --- the plain-CSV reader (Arrow) reads what the careful one (csv module) reads -----------

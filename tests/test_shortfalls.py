@@ -19,8 +19,8 @@ def test_demand_far_beyond_capacity_is_explained_month_by_month():
     assert table["families"].tolist() == ["A"] * 3
     assert table["required_hours"].tolist() == pytest.approx([500] * 3)
     assert table["hours_beyond_regular"].tolist() == pytest.approx([400] * 3)
-    assert table["hours_short"].tolist() == pytest.approx([380] * 3)
-    assert table["units_short"].tolist() == pytest.approx([380] * 3)
+    assert table["hours_beyond_overtime"].tolist() == pytest.approx([380] * 3)
+    assert table["units_not_made"].tolist() == pytest.approx([380] * 3)
     assert table["overtime_hours"].tolist() == pytest.approx([20] * 3)
     # the month's own demand left unshipped: 380, then all 500 (the backlog grows to 1,140)
     assert table["late_units"].tolist() == pytest.approx([380, 500, 500])
@@ -56,7 +56,7 @@ def test_building_ahead_is_an_explanation_without_a_decision():
     company = single_family(mts("A", 0), resources=[resource("R1", 120, 40)])
     table = supply_plan(company, demand_frame({"A": [100, 100, 150]})).explanations
     assert table["month"].astype(str).tolist() == ["2024-03"]
-    assert table["units_short"].tolist() == pytest.approx([30])
+    assert table["units_not_made"].tolist() == pytest.approx([30])
     assert table["built_ahead_units"].tolist() == pytest.approx([30])
     assert table["response"].tolist() == ["builds 30 units ahead in earlier months"]
     assert table["needs_decision"].tolist() == [False]

@@ -33,7 +33,8 @@ from .common import demand_review, month_options, plan_months, show
 NO_CHANGE = "(no change)"
 RESOURCE_KINDS = (CAPACITY, OVERTIME)
 SHOWN_COLUMNS = ["scenario", "units", "revenue", "margin", "overtime_hours", "overtime_cost",
-                 "added_hours_cost", "net_margin", "net_margin_change", "inventory_value",
+                 "added_hours_cost", "holding_cost", "net_margin", "net_margin_change",
+                 "average_inventory_value",
                  "service_level", "peak_utilisation", "overloaded_resource_months",
                  "plan_gap_pct", "fiscal_year_gap_pct", "qualifies"]
 SHOWN_FORMATS = {"peak_utilisation": "{:.0%}", "plan_gap_pct": "{:+.1%}",
@@ -249,9 +250,9 @@ class ScenarioPanel:
         summary = presop.balance_summary(presop.balance(result.plan, result.money))
         figure(charts.demand_vs_supply(summary),
                alt=f"Bar chart of demand and planned supply per family with {named.name}")
-        figure(charts.utilisation_heatmap(result.required_load,
-                                          title=f"Load against regular hours with {named.name}"),
-               alt=f"Heat map of the load per resource and month with {named.name}")
+        figure(charts.utilisation_heatmap(
+            result.load, title=f"Planned load against regular hours with {named.name}"),
+               alt=f"Heat map of the planned load per resource and month with {named.name}")
 
     def _save(self) -> None:
         scenario = self.scenario()

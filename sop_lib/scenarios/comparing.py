@@ -6,13 +6,16 @@ fiscal year containing the cycle:
 - overtime_hours / overtime_cost: the planned production's hours beyond the regular hours, at
   the resources' overtime rate; added_hours / added_hours_cost: regular hours the scenario adds
   over the baseline's (a shift is paid whether used or not; removed hours save nothing), at the
-  regular rate; net_margin = margin - overtime_cost - added_hours_cost;
-- inventory_value: average month-end inventory at standard cost;
+  regular rate; holding_cost: the plan's cost of holding inventory (`holding_cost_rate` of
+  standard cost a year); net_margin = margin - overtime_cost - added_hours_cost - holding_cost;
+- average_inventory_value: average month-end inventory at standard cost over the window;
 - service_level: share of what is due that ships on time (as the executive KPI); service_target
   the families' targets weighted by demand; families_below_target counts families whose own
   service falls short of their target;
-- peak_utilisation, peak_at and overloaded_resource_months: from the unconstrained load (the
-  production the plan would need) against regular hours and regular plus overtime hours;
+- peak_utilisation, peak_at and overloaded_resource_months: from the planned load (the plan
+  itself, after it builds ahead and works overtime) against regular hours and regular plus
+  overtime hours; required_overloaded_resource_months counts the months the unconstrained
+  (required) load would exceed regular plus overtime hours: the pressure the plan resolves;
 - plan_gap: revenue minus the business plan over the window; fiscal_year_gap: the fiscal year's
   forecast (actuals plus outlook) minus its business plan.
 """
@@ -40,21 +43,24 @@ _TOLERANCE = 1e-9
 
 RECOMMENDATION_RULE = (
     "The recommended scenario has the highest net margin over the next 12 months (margin less "
-    "overtime and added-hours costs) among the scenarios whose projected customer service meets "
-    "its target and that leave no resource-month overloaded. Net margins within 0.1% of the "
-    "best count as a tie, which goes to fewer overtime hours, then to the scenario listed first "
-    "(Baseline first). When no scenario qualifies, the one with the fewest overloaded "
-    "resource-months is recommended, then the one with the highest service, then the highest "
-    "net margin."
+    "overtime, added-hours and holding costs) among the scenarios whose planned customer "
+    "service meets its target and whose plan loads no resource beyond its regular plus overtime "
+    "hours. A scenario that another one matches or beats on revenue, service, overloads and net "
+    "margin (a dominated scenario) is never recommended. Net margins within 0.1% of the best "
+    "count as a tie, which goes to the Baseline (no change), then to fewer overtime hours, then "
+    "to the scenario listed first. When no scenario qualifies, the one with the fewest "
+    "overloaded resource-months is recommended, then the one with the highest service, then "
+    "the highest net margin."
 )
 
 COMPARISON_COLUMNS = [
     "scenario", "description", "months", "units", "revenue", "margin", "overtime_hours",
-    "overtime_cost", "added_hours", "added_hours_cost", "net_margin", "net_margin_change",
-    "inventory_value", "service_level", "service_target", "families_below_target",
-    "peak_utilisation", "peak_at", "overloaded_resource_months", "plan_gap", "plan_gap_pct",
-    "fiscal_year", "fiscal_year_revenue", "fiscal_year_gap", "fiscal_year_gap_pct",
-    "qualifies", "notes",
+    "overtime_cost", "added_hours", "added_hours_cost", "holding_cost", "net_margin",
+    "net_margin_change", "average_inventory_value", "service_level", "service_target",
+    "families_below_target", "peak_utilisation", "peak_at", "overloaded_resource_months",
+    "required_overloaded_resource_months", "plan_gap", "plan_gap_pct", "fiscal_year",
+    "fiscal_year_revenue", "fiscal_year_gap", "fiscal_year_gap_pct", "qualifies", "dominated_by",
+    "notes",
 ]
 
 
@@ -112,8 +118,9 @@ def compare_scenarios(baseline: ScenarioResult, results, *,
 
     Columns: COMPARISON_COLUMNS. months reads like "2026-11 to 2027-10"; net_margin_change is
     against the baseline; qualifies says whether the scenario meets the service target with no
-    overloaded resource-month; notes joins the result's notes. Raises SopError when two results
-    share a name.
+    overloaded resource-month; dominated_by names a scenario at least as good on revenue,
+    service, overloads and net margin and better on one (empty when none); notes joins the
+    result's notes. Raises SopError when two results share a name.
     """
     everything = [baseline, *results]
     names = [r.scenario.name for r in everything]
@@ -124,6 +131,7 @@ def compare_scenarios(baseline: ScenarioResult, results, *,
     table = pd.DataFrame(rows)
     table["net_margin_change"] = table["net_margin"] - table["net_margin"].iloc[0]
     table["qualifies"] = _qualifies(table)
+    table["dominated_by"] = _dominated_by(table)
     return table[COMPARISON_COLUMNS]
 
 
@@ -131,20 +139,25 @@ def recommend(comparison: pd.DataFrame, *, currency: str) -> Recommendation:
     """The scenario RECOMMENDATION_RULE picks from compare_scenarios' table, and the reason."""
     if comparison.empty:
         raise SopError("There is no scenario to recommend from.")
-    eligible = comparison[comparison["qualifies"]]
+    undominated = comparison[comparison["dominated_by"] == ""]
+    eligible = undominated[undominated["qualifies"]]
     if eligible.empty:
-        return _closest(comparison)
+        return _closest(undominated)
     best = eligible["net_margin"].max()
     tied = eligible[eligible["net_margin"] >= best - TIE_SHARE * abs(best)]
-    chosen = tied.loc[tied["overtime_hours"].idxmin()]
+    order = tied.assign(change=tied["scenario"] != BASELINE.name).sort_values(
+        ["change", "overtime_hours"], kind="stable")
+    chosen = order.iloc[0]
     return Recommendation(chosen["scenario"], _eligible_reason(
-        chosen, eligible, tied, comparison[~comparison["qualifies"]], currency))
+        chosen, eligible, tied, comparison[~comparison["qualifies"]], currency)
+        + _dominated_text(comparison))
 
 
 def _figures(result: ScenarioResult, baseline: ScenarioResult, months: int) -> dict:
     money = first_months(result.money, months)
     load = first_months(result.load, months)
     required = first_months(result.required_load, months)
+    plan = first_months(result.plan, months)
     rates = result.company.resources.set_index("resource")
     overtime_cost = (load["overtime_hours"] * load["resource"].map(
         rates["overtime_cost_per_hour"])).sum()
@@ -152,8 +165,9 @@ def _figures(result: ScenarioResult, baseline: ScenarioResult, months: int) -> d
     added_cost = (added * added.index.get_level_values("resource").map(
         rates["regular_cost_per_hour"])).sum()
     margin = money["margin"].sum()
+    holding = plan["holding_cost"].sum() if "holding_cost" in plan else 0.0
     service = _service(result, months)
-    peak = required.loc[required["utilisation"].idxmax()] if required["utilisation"].notna(
+    peak = load.loc[load["utilisation"].idxmax()] if load["utilisation"].notna(
     ).any() else None
     plan_revenue = money["plan_revenue"].sum(min_count=1)
     fiscal = result.outlook[result.outlook["family"] == TOTAL].iloc[0]
@@ -162,13 +176,14 @@ def _figures(result: ScenarioResult, baseline: ScenarioResult, months: int) -> d
         "months": span_label(money["month"].min(), money["month"].max()),
         "units": money["units"].sum(), "revenue": money["revenue"].sum(), "margin": margin,
         "overtime_hours": load["overtime_hours"].sum(), "overtime_cost": overtime_cost,
-        "added_hours": added.sum(), "added_hours_cost": added_cost,
-        "net_margin": margin - overtime_cost - added_cost,
-        "inventory_value": money.groupby("month")["inventory_value"].sum().mean(),
+        "added_hours": added.sum(), "added_hours_cost": added_cost, "holding_cost": holding,
+        "net_margin": margin - overtime_cost - added_cost - holding,
+        "average_inventory_value": money.groupby("month")["inventory_value"].sum().mean(),
         **service,
         "peak_utilisation": math.nan if peak is None else peak["utilisation"],
         "peak_at": "" if peak is None else f"{peak['resource']} {month_label(peak['month'])}",
-        "overloaded_resource_months": int((required["status"] == OVERLOAD).sum()),
+        "overloaded_resource_months": int((load["status"] == OVERLOAD).sum()),
+        "required_overloaded_resource_months": int((required["status"] == OVERLOAD).sum()),
         "plan_gap": money["revenue"].sum() - plan_revenue,
         "plan_gap_pct": _share(money["revenue"].sum() - plan_revenue, plan_revenue),
         "fiscal_year": fiscal["fiscal_year"], "fiscal_year_revenue": fiscal["forecast_revenue"],
@@ -205,6 +220,36 @@ def _qualifies(table: pd.DataFrame) -> pd.Series:
     return serves & (table["overloaded_resource_months"] == 0)
 
 
+def _dominated_by(table: pd.DataFrame) -> list[str]:
+    """For each scenario, the first other scenario at least as good on revenue, service,
+    overloaded resource-months and net margin, and better on one of them ("" when none)."""
+    service = table["service_level"].fillna(1.0)
+    figures = pd.DataFrame({"revenue": table["revenue"], "service": service,
+                            "fewer_overloads": -table["overloaded_resource_months"],
+                            "net_margin": table["net_margin"]})
+    names = []
+    for i in range(len(table)):
+        better = [j for j in range(len(table)) if j != i and _dominates(figures.iloc[j],
+                                                                       figures.iloc[i])]
+        names.append(table["scenario"].iloc[better[0]] if better else "")
+    return names
+
+
+def _dominates(one: pd.Series, other: pd.Series) -> bool:
+    """Whether `one` is at least as good as `other` on every figure and better on one."""
+    slack = _TOLERANCE * (1 + other.abs())
+    return bool((one >= other - slack).all() and (one > other + slack).any())
+
+
+def _dominated_text(comparison: pd.DataFrame) -> str:
+    dominated = comparison[comparison["dominated_by"] != ""]
+    if dominated.empty:
+        return ""
+    return " Dominated, never recommended: " + "; ".join(
+        f"{row['scenario']} (no better than {row['dominated_by']} on revenue, service, "
+        "overloads and net margin)" for _, row in dominated.iterrows()) + "."
+
+
 def _eligible_reason(chosen: pd.Series, eligible: pd.DataFrame, tied: pd.DataFrame,
                      excluded: pd.DataFrame, currency: str) -> str:
     margin = format_money(chosen["net_margin"], currency)
@@ -218,9 +263,13 @@ def _eligible_reason(chosen: pd.Series, eligible: pd.DataFrame, tied: pd.DataFra
     others = tied[tied["scenario"] != chosen["scenario"]]
     if not others.empty:
         fewest = others["overtime_hours"].min()
-        why = (f"needs fewer overtime hours ({chosen['overtime_hours']:,.0f} against "
-               f"{fewest:,.0f})" if chosen["overtime_hours"] < fewest - _TOLERANCE
-               else "needs as few overtime hours and is listed first")
+        if chosen["scenario"] == BASELINE.name:
+            why = "changes nothing, which a tie prefers"
+        elif chosen["overtime_hours"] < fewest - _TOLERANCE:
+            why = (f"needs fewer overtime hours ({chosen['overtime_hours']:,.0f} against "
+                   f"{fewest:,.0f})")
+        else:
+            why = "needs as few overtime hours and is listed first"
         text += (f" It ties on net margin (within {TIE_SHARE:.1%}) with "
                  f"{', '.join(others['scenario'])} and {why}.")
     if not excluded.empty:
