@@ -373,6 +373,8 @@ def _plan_cause(ctx: _Context, family: str) -> str:
     if "plan_strategy" not in rows or rows["plan_strategy"].iloc[0] != "level":
         return ""
     rates = rows.loc[~rows["frozen"].astype(bool), "production"].round().unique()
+    if not len(rates):
+        return ""
     return ("the level production rate of "
             + " then ".join(f"{rate:,.0f}" for rate in rates[:3]) + " units a month")
 

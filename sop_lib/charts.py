@@ -159,6 +159,7 @@ def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back
 
 
 def _forecast_panel(ax, past: pd.DataFrame, future: pd.DataFrame) -> None:
+    """One family: band beneath, bookings, consensus, and the dashed statistical on top."""
     x = _x(future["month"])
     if {"p10", "p90"} <= set(future.columns):
         ax.fill_between(x, future["p10"], future["p90"], color=STATISTICAL, alpha=0.18, lw=0,
@@ -219,6 +220,7 @@ def _label_cells(ax, image, labels: np.ndarray) -> None:
 
 
 def _abc_xyz_alt(cells: pd.DataFrame) -> str:
+    """The cell with the most value and the one with the most SKUs, with their figures."""
     by_value = cells.loc[cells["value_share"].idxmax()]
     by_count = cells.loc[cells["skus"].idxmax()]
     said = (f"{by_value['segment']} holds {by_value['value_share']:.0%} of annual value with "
@@ -262,6 +264,7 @@ def demand_patterns(segments: pd.DataFrame, *, adi_cutoff: float, cv2_cutoff: fl
 
 
 def _patterns_alt(shown: pd.DataFrame, hidden: int, adi_cutoff: float, cv2_cutoff: float) -> str:
+    """SKUs per quadrant as drawn, and how many SKUs are left out."""
     frequent, steady = shown["adi"] < adi_cutoff, shown["cv2"] < cv2_cutoff
     return (f"Of {_count(len(shown), 'SKU')} with demand, {(frequent & steady).sum():,} are "
             f"smooth, {(frequent & ~steady).sum():,} erratic, {(~frequent & steady).sum():,} "
@@ -309,6 +312,7 @@ def _outline(ax, status: np.ndarray) -> None:
 
 
 def _load_alt(load: pd.DataFrame) -> str:
+    """The busiest resource-month, and how many need overtime or go beyond it."""
     busiest = load.loc[load["utilisation"].idxmax()]
     overtime, overload = ((load["status"] == name).sum() for name in ("overtime", "overload"))
     return (f"{busiest['resource']} is the busiest resource: {busiest['utilisation']:.0%} of "
@@ -359,6 +363,7 @@ def _short(rows: pd.DataFrame) -> np.ndarray:
 
 
 def _position_alt(plan: pd.DataFrame) -> str:
+    """Months with a shortfall per family, then the month furthest from its target."""
     short = plan[_short(plan)]
     said = [f"{family} in {_count(len(rows), 'month')} of "
             f"{span_label(rows['month'].min(), rows['month'].max())} "
@@ -395,10 +400,12 @@ def demand_vs_supply(summary: pd.DataFrame):
 
 
 def _window(summary: pd.DataFrame) -> str:
+    """The months the balance summary covers, as its `months` column writes them."""
     return summary["months"].iloc[0] if "months" in summary else "the next 12 months"
 
 
 def _balance_alt(summary: pd.DataFrame) -> str:
+    """Families with supply below demand, then the shortfall and the lowest service level."""
     below = summary[summary["supply"] < summary["demand"] - STOCK_OUT]
     said = [f"{row.family} {row.supply:,.0f} of {row.demand:,.0f} units "
             f"({row.supply / row.demand:.1%})" for row in below.itertuples()]
@@ -435,6 +442,7 @@ def revenue_vs_plan(money: pd.DataFrame, *, currency: str, months: int | None = 
 
 
 def _revenue_alt(window: pd.DataFrame, total: pd.DataFrame, span: str, currency: str) -> str:
+    """Revenue over the window against the business plan, in money as the KPIs write it."""
     revenue, plan = total["revenue"].sum(), total["plan_revenue"].sum(min_count=1)
     said = f"Revenue over {span} is {format_money(revenue, currency)}"
     if pd.isna(plan):

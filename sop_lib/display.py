@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from .formatting import FALLBACK, ColumnFormat, formats_of
+from .formatting import ColumnFormat, formats_of
 
 STATUS_COLOURS = {"green": "#d8f0d8", "amber": "#fbe7c0", "red": "#f6c9c9",
                   "ok": "#d8f0d8", "overtime": "#fbe7c0", "overload": "#f6c9c9"}
@@ -41,21 +41,11 @@ def table(frame: pd.DataFrame, *, status: str | None = None, caption: str | None
     (EUR)"), shares read 34.5%, booleans yes/no. `currency` defaults to the notebook's (set by
     `open_workbook`); `measure` is the kind of a pivot's month columns or a bridge's steps
     ("units" or "money"). `status` names a column to colour. For the rare exception, `formats`
-    maps a column to a format string or function of its values, and `precision` sets the
-    decimals of numeric columns that no rule names.
+    maps a column to a format string or function of its values, and `precision` gives units,
+    money, hours and counts that many decimals (a table of one SKU's small figures).
     """
-    columns = formats_of(frame, currency=currency, measure=measure)
-    given = {**_fallback_formats(columns, precision), **(formats or {})}
-    shown = pd.DataFrame({c.name: _texts(c, given.get(c.name)) for c in columns},
-                         index=frame.index, columns=[c.name for c in columns])
-    styler = shown.style.hide(axis="index").format(escape="html", na_rep="")
-    styler = styler.set_td_classes(pd.DataFrame(
-        {c.name: _classes(c, c.name in given) for c in columns}, index=frame.index,
-        columns=[c.name for c in columns]))
-    styler = styler.relabel_index([html.escape(c.heading) for c in columns], axis=1)
-    for align, subset in (("right", [c.name for c in columns if c.numeric]),
-                          ("left", [c.name for c in columns if not c.numeric])):
-        styler = styler.set_properties(subset=subset, **{"text-align": align})
+    columns = formats_of(frame, currency=currency, measure=measure, precision=precision)
+    styler = _styled(frame.index, columns, formats or {})
     if status:
         styler = styler.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, 'white')}",
                             subset=[status])
@@ -64,11 +54,20 @@ def table(frame: pd.DataFrame, *, status: str | None = None, caption: str | None
     display(styler)
 
 
-def _fallback_formats(columns: list[ColumnFormat], precision: int | None) -> dict:
-    """`precision` decimals for the numeric columns no rule names."""
-    if precision is None:
-        return {}
-    return {c.name: f"{{:,.{precision}f}}" for c in columns if c.kind is FALLBACK}
+def _styled(index: pd.Index, columns: list[ColumnFormat], given: dict):
+    """The cells' escaped texts under their headings, each with its kind's class
+    ("kind-share") and numbers right-aligned."""
+    names = [c.name for c in columns]
+    texts = pd.DataFrame({c.name: _texts(c, given.get(c.name)) for c in columns}, index=index,
+                         columns=names)
+    classes = pd.DataFrame({c.name: _classes(c, c.name in given) for c in columns},
+                           index=index, columns=names)
+    styler = texts.style.hide(axis="index").format(escape="html").set_td_classes(classes)
+    styler = styler.relabel_index([html.escape(c.heading) for c in columns], axis=1)
+    for align, subset in (("right", [c.name for c in columns if c.numeric]),
+                          ("left", [c.name for c in columns if not c.numeric])):
+        styler = styler.set_properties(subset=subset, **{"text-align": align})
+    return styler
 
 
 def _classes(column: ColumnFormat, given: bool) -> list[str]:

@@ -93,8 +93,9 @@ def _inventory(row, _) -> str:
 
 def _revenue(row, _) -> str:
     gap = row.value / row.target - 1 if row.target else float("nan")
-    versus = "" if pd.isna(gap) else f", {abs(gap):.1%} {'below' if gap < 0 else 'above'}"
-    return (f"{row.kpi}: {row.unit} {row.value:,.0f}{versus} against a business plan of "
+    versus = ("against" if pd.isna(gap)
+              else f"{abs(gap):.1%} {'below' if gap < 0 else 'above'}")
+    return (f"{row.kpi}: {row.unit} {row.value:,.0f}, {versus} the business plan of "
             f"{row.unit} {row.target:,.0f} ({row.status}).")
 
 

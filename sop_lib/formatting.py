@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -74,6 +74,15 @@ class Kind:
             shown = format(0.0, self.spec.replace("+", ""))
         return self.cell.format(shown, currency=currency).strip() if with_unit else shown
 
+    def with_decimals(self, decimals: int | None) -> Kind:
+        """This kind with `decimals` decimals if it is a whole-number kind (units, money, hours,
+        counts), for a table of small figures such as one SKU's; else this kind."""
+        if decimals is None or not self.spec.endswith(".0f"):
+            return self
+        places = "." + "0" * decimals if decimals else ""
+        return replace(self, spec=f"{self.spec[:-3]}.{decimals}f",
+                       excel=self.excel.replace("#,##0", f"#,##0{places}"))
+
     def number_format(self, *, currency: str = "", with_unit: bool = False) -> str:
         """The Excel number format; with the unit quoted around each section if `with_unit`."""
         if not with_unit:
@@ -114,7 +123,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("month"),
     Kind("text"),
 )}
-FALLBACK = Kind("number", ",.2f", "#,##0.00")
+FALLBACK = Kind("number", ",.2f", "#,##0.00")  # a numeric column no rule names (yet)
 
 # The table's measure, and its signed change: a pivot's month columns, a bridge's steps.
 MEASURE, MEASURE_CHANGE = "measure", "measure change"
@@ -133,7 +142,8 @@ NAMES = {
                      "demand", "supply", "shortfall", "backlog_in", "due", "on_time", "units",
                      "p10", "p50", "p90", "required", "production", "shipments", "inventory",
                      "backlog", "target", "safety_stock", "planned", "before", "now",
-                     "lowest_inventory", "opening_inventory", "opening_backlog"), "units"),
+                     "lowest_inventory", "opening_inventory", "opening_backlog",
+                     "consensus_before", "consensus_after"), "units"),
     **dict.fromkeys(("change", "difference", "units_gap"), "units change"),
     **dict.fromkeys(("unit_price", "unit_cost"), "price"),
     **dict.fromkeys(("value", "impact", "objective", "cost", "penalty"), "money"),
@@ -163,8 +173,8 @@ ACRONYMS = {"pct": "%", "cogs": "COGS", "wape": "WAPE", "fva": "FVA", "kpi": "KP
             "mts": "MTS", "mto": "MTO", "p10": "P10", "p50": "P50", "p90": "P90"}
 
 
-def kind_name(column, columns=()) -> str | None:
-    """The kind a numeric `column` has by its name in a table with `columns` (rule 3), or None."""
+def _kind_name(column, columns=()) -> str | None:
+    """The kind name a numeric `column` has in a table with `columns` (rule 3), or None."""
     name = str(column)
     for other in columns:
         if (name, str(other)) in CONTEXT:
@@ -178,11 +188,13 @@ def kind_name(column, columns=()) -> str | None:
 
 def kind_of(column, values: pd.Series | None = None, *, columns=(),
             measure: str = "units") -> Kind:
-    """The kind of `column` (rules 2 to 4): by its `values` when given, then by its name."""
+    """The kind of `column` (rules 2 to 4): by its `values` when given, then by its name in a
+    table with `columns`; `measure` is the kind of `MEASURE` columns ("units", "money" or
+    "share")."""
     by_values = _kind_of_values(values) if values is not None else None
     if by_values:
         return KINDS[by_values]
-    name = kind_name(column, columns)
+    name = _kind_name(column, columns)
     if name in (MEASURE, MEASURE_CHANGE):
         if measure not in MEASURES:
             raise ValueError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}")
@@ -233,21 +245,20 @@ class RowRule:
         """Whether `frame` holds the marker and every column the rule needs."""
         return self.marker in frame.columns and set(self.columns) <= set(frame.columns)
 
-    def rules(self, column, values: pd.Series) -> bool:
+    def governs(self, column, values: pd.Series) -> bool:
         """Whether the rule decides the cells of `column`."""
         if self.columns:
             return column in self.columns
         return column != self.marker and _kind_of_values(values) is None
 
-    def cell_format(self, marker, currency: str) -> CellFormat | None:
+    def cell_format(self, marker, currency: str, precision: int | None) -> CellFormat | None:
         """The format of a cell in a row whose marker is `marker` (None: not this rule's)."""
-        if _missing(marker):
+        name = None if _missing(marker) else self.kinds.get(marker, self.other)
+        if name is None:
             return None
-        if marker in self.kinds:
-            return CellFormat(KINDS[self.kinds[marker]], currency, self.with_unit)
-        if self.other:
-            return CellFormat(KINDS[self.other], str(marker), self.with_unit)
-        return None
+        if marker not in self.kinds:  # the marker is a currency code
+            currency = str(marker)
+        return CellFormat(KINDS[name].with_decimals(precision), currency, self.with_unit)
 
 
 @dataclass(frozen=True)
@@ -275,7 +286,7 @@ ROW_RULES = (
     # an override's kind: absolute units or a percent change
     RowRule("kind", {"absolute": "units", "percent": "percent"}, columns=("value",)),
     # a family sheet's line (its label says the unit)
-    RowRule("line", {label_: kind_name(column) for lines in LINES.values()
+    RowRule("line", {label_: _kind_name(column) for lines in LINES.values()
                      for column, label_ in lines}, with_unit=False),
 )
 
@@ -300,32 +311,34 @@ class ColumnFormat:
         return [cell.text(value) for cell, value in zip(self.cells, self.values)]
 
 
-def formats_of(frame: pd.DataFrame, *, currency: str | None = None,
-               measure: str = "units") -> list[ColumnFormat]:
+def formats_of(frame: pd.DataFrame, *, currency: str | None = None, measure: str = "units",
+               precision: int | None = None) -> list[ColumnFormat]:
     """How each shown column of `frame` reads, in order (a marker a rule hides left out).
 
     `currency` defaults to the one set by `use_currency`; `measure` ("units", "money" or
-    "share") is the kind of the table's `MEASURE` columns, e.g. a pivot's months.
+    "share") is the kind of the table's `MEASURE` columns, e.g. a pivot's months; `precision`
+    gives the whole-number kinds that many decimals (`Kind.with_decimals`).
     """
     currency = default_currency() if currency is None else currency
     rules = [rule for rule in ROW_RULES if rule.applies(frame)]
     hidden = {rule.marker for rule in rules if not rule.shown}
-    return [_column_format(frame, column, rules, currency or "", measure)
+    return [_column_format(frame, column, rules, currency or "", measure, precision)
             for column in frame.columns if column not in hidden]
 
 
 def _column_format(frame: pd.DataFrame, column, rules: list[RowRule], currency: str,
-                   measure: str) -> ColumnFormat:
+                   measure: str, precision: int | None) -> ColumnFormat:
     values = frame[column]
     kind = kind_of(column, values, columns=frame.columns, measure=measure)
-    own = CellFormat(kind, currency)
-    rule = next((rule for rule in rules if rule.rules(column, values)), None)
+    own = CellFormat(kind.with_decimals(precision), currency)
+    rule = next((rule for rule in rules if rule.governs(column, values)), None)
     if rule is None:
-        return ColumnFormat(column, label(column, currency, kind=kind), values,
-                            (own,) * len(frame), kind)
-    cells = tuple(rule.cell_format(marker, currency) or own for marker in frame[rule.marker])
-    heading = label(column, kind=KINDS["text"]) if rule.with_unit else label(column, currency,
-                                                                              kind=kind)
+        cells, heading = (own,) * len(frame), label(column, currency, kind=kind)
+    else:
+        cells = tuple(rule.cell_format(marker, currency, precision) or own
+                      for marker in frame[rule.marker])
+        # where the cells say their unit, the heading names none
+        heading = label(column, currency, kind=KINDS["text"] if rule.with_unit else kind)
     return ColumnFormat(column, heading, values, cells, kind)
 
 

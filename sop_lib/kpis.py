@@ -215,7 +215,7 @@ def _safety_checks(rows: pd.DataFrame) -> list[tuple[str, str]]:
 def _months_label(rows: pd.DataFrame) -> str:
     """The months of some rows: "2027-07 to 2027-08", or a list when they are not one run."""
     months = sorted(rows["month"].unique())
-    if months[-1] - months[0] == len(months) - 1 or len(months) == 1:
+    if (months[-1] - months[0]).n == len(months) - 1:
         return span_label(months[0], months[-1])
     return ", ".join(month_label(m) for m in months)
 

@@ -3,6 +3,7 @@ from openpyxl import load_workbook
 
 from sop_lib.excel import sheet_name, write_workbook
 from sop_lib.family_sheet import LINES
+from sop_lib.formatting import use_currency
 
 
 def _sheets():
@@ -18,27 +19,53 @@ def _sheets():
 
 
 def test_workbook_has_kpis_decisions_and_a_formatted_sheet_per_family(tmp_path):
-    kpis = pd.DataFrame({"kpi": ["Service", "Revenue"], "value": [0.93, 1234567.0],
-                         "target": [0.95, 1300000.0], "unit": ["share", "EUR"],
-                         "status": ["amber", "red"]})
-    decisions = pd.DataFrame({"rank": [1], "family": ["=1+1"], "issue": ["@SUM(A1)"]})
+    kpis = pd.DataFrame({"kpi": ["Service", "Revenue", "Days of supply"],
+                         "value": [0.93, 1234567.0, 45.2], "target": [0.95, 1300000.0, 37.0],
+                         "unit": ["share", "EUR", "days"], "status": ["amber", "red", "green"]})
+    decisions = pd.DataFrame({"rank": [1], "family": ["=1+1"], "issue": ["@SUM(A1)"],
+                              "within_12_months": [True], "impact": [383949.6]})
     path = write_workbook(tmp_path / "sop_2026-11.xlsx", title="Acme 2026-11", kpis=kpis,
-                          decisions=decisions, sheets=_sheets())
+                          decisions=decisions, sheets=_sheets(), currency="EUR")
     book = load_workbook(path)
     assert book.sheetnames == ["KPIs", "Decisions", "=HYPERLINK(\"x\")", "Grills"]
     kpi = book["KPIs"]
-    assert kpi["A3"].value == "kpi" and kpi["B4"].value == 0.93
-    assert kpi["B4"].number_format == "0.0%" and kpi["B5"].number_format == "#,##0"
-    assert kpi["E4"].fill.fgColor.rgb.endswith("FBE7C0") and kpi["E5"].fill.fgColor.rgb.endswith(
+    assert [c.value for c in kpi[3]] == ["KPI", "Value", "Target", "Status"]  # unit: in formats
+    assert kpi["B4"].value == 0.93 and kpi["B4"].number_format == "0.0%"
+    assert kpi["B5"].number_format == '"EUR "#,##0'
+    assert kpi["C6"].value == 37.0 and kpi["C6"].number_format == '#,##0.0" days"'
+    assert kpi["D4"].fill.fgColor.rgb.endswith("FBE7C0") and kpi["D5"].fill.fgColor.rgb.endswith(
         "F6C9C9")
     assert kpi.freeze_panes == "B4"
-    assert book["Decisions"]["B4"].data_type == "s" and book["Decisions"]["B4"].value == "=1+1"
+    chosen = book["Decisions"]
+    assert [c.value for c in chosen[3]] == ["Rank", "Family", "Issue", "Within 12 months",
+                                            "Impact (EUR)"]
+    assert chosen["B4"].data_type == "s" and chosen["B4"].value == "=1+1"
+    assert chosen["D4"].value == "yes" and chosen["E4"].number_format == "#,##0"
     grills = book["Grills"]
-    assert grills["A4"].value == "Sales: forecast" and grills["B3"].value == "2026-08"
+    assert grills["A3"].value == "Line" and grills["B3"].value == "2026-08"
+    assert grills["A4"].value == "Sales: forecast"
     assert grills["B4"].value == -15 and grills["B4"].font.color.rgb.endswith("C00000")
     assert grills["B4"].number_format == "#,##0"
+    lines = {row[0].value: row[1].number_format for row in grills.iter_rows(min_row=4)}
+    assert lines["Sales: difference"] == "+#,##0;-#,##0;0"
+    assert lines["Inventory: days of supply"] == "#,##0.0"
     mto = book[book.sheetnames[2]]
     assert mto["A4"].value == "Bookings: forecast"
+    weeks = {row[0].value: row[1].number_format for row in mto.iter_rows(min_row=4)}
+    assert weeks["Backlog: weeks of backlog"] == "#,##0.0"
+
+
+def test_money_headings_name_the_currency_set_for_the_process(tmp_path):
+    decisions = pd.DataFrame({"rank": [1], "impact": [1.0]})
+    kpis = pd.DataFrame({"kpi": ["Service"], "value": [0.9], "target": [0.95],
+                         "unit": ["share"], "status": ["amber"]})
+    use_currency("CHF")
+    try:
+        path = write_workbook(tmp_path / "book.xlsx", title="Acme", kpis=kpis,
+                              decisions=decisions, sheets=_sheets())
+    finally:
+        use_currency(None)
+    assert load_workbook(path)["Decisions"]["B3"].value == "Impact (CHF)"
 
 
 def test_sheet_names_are_valid_and_unique():

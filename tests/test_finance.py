@@ -6,7 +6,8 @@ import pytest
 from builders import company_from_rows
 from sop_lib.company import Company, CompanyConfig
 from sop_lib.errors import SopError
-from sop_lib.finance import family_prices, fiscal_year, fiscal_year_outlook, money_view
+from sop_lib.finance import (family_prices, fiscal_year, fiscal_year_outlook, money_by_family,
+                             money_view)
 
 MONTHS = ["2026-01", "2026-02", "2026-03"]
 
@@ -186,3 +187,44 @@ def test_fiscal_year_outlook_leaves_plan_empty_for_a_family_without_one():
         "family")
     assert pd.isna(outlook.loc["B", "plan_revenue"]) and pd.isna(outlook.loc["B", "gap_pct"])
     assert outlook.loc["Total", "plan_revenue"] == pytest.approx(1240)  # A's plan in FY2026
+
+
+def test_money_by_family_sums_flows_and_averages_stock_over_the_window():
+    money = money_view(company(), plan(), consensus())
+    # A's business plan for 2026-02 is missing: its revenue gap compares 2026-01 only
+    money.loc[(money["family"] == "A") & (money["month"] == pd.Period("2026-02", "M")),
+              "plan_revenue"] = float("nan")
+    table = money_by_family(money, months=2)
+    assert list(table.columns) == ["family", "months", "revenue", "cogs", "margin", "margin_pct",
+                                   "average_inventory_value", "plan_revenue", "revenue_gap",
+                                   "revenue_gap_pct"]
+    assert table["family"].tolist() == ["A", "B", "Total"]
+    assert set(table["months"]) == {"2026-01 to 2026-02"}
+    a, b, total = (table.set_index("family").loc[f] for f in ("A", "B", "Total"))
+    assert [a["revenue"], a["cogs"], a["margin"]] == pytest.approx([1165, 699, 466])
+    assert a["margin_pct"] == pytest.approx(0.4)
+    assert a["average_inventory_value"] == pytest.approx((150 + 105) / 2)
+    assert [a["plan_revenue"], a["revenue_gap"]] == pytest.approx([540, 500 - 540])
+    assert a["revenue_gap_pct"] == pytest.approx(-40 / 540)
+    assert [b["revenue"], b["cogs"], b["margin"], b["average_inventory_value"]] == \
+        pytest.approx([600, 420, 180, 0])
+    assert [b["plan_revenue"], b["revenue_gap"]] == pytest.approx([700, -100])
+    assert [total["revenue"], total["cogs"], total["margin"]] == pytest.approx([1765, 1119, 646])
+    assert total["margin_pct"] == pytest.approx(646 / 1765)
+    assert total["average_inventory_value"] == pytest.approx(127.5)   # A's average + B's
+    assert [total["plan_revenue"], total["revenue_gap"]] == pytest.approx([1240, 1100 - 1240])
+    whole = money_by_family(money).set_index("family")               # all 3 months
+    assert whole.loc["A", "months"] == "2026-01 to 2026-03"
+    assert whole.loc["A", "average_inventory_value"] == pytest.approx((150 + 105 + 72) / 3)
+    assert whole.loc["B", ["revenue", "plan_revenue"]].tolist() == pytest.approx([1000, 1100])
+
+
+def test_money_by_family_without_a_business_plan_leaves_the_gap_empty():
+    money = money_view(company(), plan(), consensus())
+    money.loc[money["family"] == "B", "plan_revenue"] = float("nan")
+    table = money_by_family(money, months=2).set_index("family")
+    assert table.loc["B", ["plan_revenue", "revenue_gap", "revenue_gap_pct"]].isna().all()
+    # the total compares only the revenue that has a plan: A's 1,165 against 1,240
+    assert table.loc["Total", "revenue"] == pytest.approx(1765)
+    assert table.loc["Total", ["plan_revenue", "revenue_gap"]].tolist() == \
+        pytest.approx([1240, -75])

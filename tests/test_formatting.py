@@ -66,7 +66,8 @@ def test_names_values_and_context_decide_the_kind():
     assert kind_of("months", pd.Series(["2026-11 to 2027-10"])).name == "text"
     assert kind_of("target", columns=["adherence", "target"]).name == "share"
     assert kind_of("target", columns=["inventory", "target"]).name == "units"
-    assert kind_of("2027-01").name == "units" and kind_of("2027-01", measure="money").name == "money"
+    assert kind_of("2027-01").name == "units"
+    assert kind_of("2027-01", measure="money").name == "money"
     assert kind_of("new_actuals", measure="money").name == "money change"
     assert kind_of("something_new") is FALLBACK
 

@@ -388,10 +388,6 @@ def test_months_apart_are_listed_one_by_one():
                                   "unshipped (EUR 200 of revenue at risk) (red)")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "library bug: kpis._months_label compares `months[-1] - months[0]` (a pandas DateOffset "
-    "such as <2 * MonthEnds>) with an int, which is never equal, so a run of consecutive "
-    "months reads '2026-02, 2026-03' instead of '2026-02 to 2026-03'"))
 def test_consecutive_months_read_as_one_span():
     rows = family_plan("A", "MTS", inventory=[100.0, 40.0, 60.0], days_of_supply=[30.0] * 3,
                        weeks_of_backlog=[NAN] * 3)

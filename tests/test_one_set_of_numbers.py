@@ -22,7 +22,7 @@ from sop_lib.sample import write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
-MONEY_IN_TEXT = re.compile(r"\b[A-Z]{3} [-+]?\d[\d,]*(?:\.\d+)?")
+MONEY_IN_TEXT = re.compile(r"\b[A-Z]{3} [-+]?\d(?:[\d,]*\d)?(?:\.\d+)?")
 PERCENT_IN_TEXT = re.compile(r"[-+]?\d+(?:\.\d+)?%")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -84,13 +84,39 @@ def column(frame: pd.DataFrame, start: str) -> str:
     return found[0]
 
 
+def _capped(folder: Path, family: str, share: float) -> Path:
+    """Cap a family's production at `share` of its average monthly bookings of the last year,
+    so that its plan cannot meet demand: a projected stock-out."""
+    items = pd.read_csv(folder / "items.csv")
+    history = pd.read_csv(folder / "demand_history.csv")
+    skus = set(items.loc[items["family"] == family, "sku"])
+    booked = history[history["sku"].isin(skus)].groupby("month")["bookings"].sum()
+    families = pd.read_csv(folder / "families.csv")
+    families.loc[families["family"] == family, "max_production"] = round(
+        share * booked.tail(12).mean())
+    families.to_csv(folder / "families.csv", index=False)
+    return folder
+
+
 @pytest.fixture(scope="module", params=["sample", "generated"])
 def pack(request, tmp_path_factory) -> Pack:
+    """The sample (a level family running out of stock in summer, a press line resolved by
+    building ahead) and a generated company of 2,000 SKUs (another seed; one family capped
+    below its demand, a paint shop resolved by building ahead)."""
     root = tmp_path_factory.mktemp(request.param)
     data = (ROOT / "data" / "sample" if request.param == "sample"
-            else write_sample(root / "company", seed=11, skus=2000))
+            else _capped(write_sample(root / "company", seed=11, skus=2000), "Planters", 0.85))
     assert main(["run", "--data", str(data), "--out", str(root / "reports")]) == 0
     return Pack(next(p for p in (root / "reports").iterdir() if p.name[:2] == "20"))
+
+
+def test_the_companies_hold_what_the_checks_are_about(pack):
+    plan = pack.artifact("plan")
+    window = plan[plan["month"] < plan["month"].min() + 12]
+    assert (window["shortfall"] > 0.5).any(), "no stock-out to carry to the executive page"
+    shortfalls = pack.artifact("shortfalls")
+    assert (shortfalls["built_ahead_units"] > 0.5).any(), "no capacity resolved by build-ahead"
+    assert (pack.artifact("required_load")["status"] == "overload").any()
 
 
 def _kpis(pack: Pack) -> pd.DataFrame:
@@ -104,8 +130,8 @@ def _revenue_kpi(pack: Pack) -> pd.Series:
 
 def test_twelve_month_revenue_is_one_number_on_every_page_the_workbook_and_the_record(pack):
     revenue = round(_revenue_kpi(pack)["value"])
-    shown = pack.table_with("04_executive_sop", "Kpi", "Value")
-    kpi_row = shown[shown["Kpi"].str.startswith("Revenue ")].iloc[0]
+    shown = pack.table_with("04_executive_sop", "KPI", "Value")
+    kpi_row = shown[shown["KPI"].str.startswith("Revenue ")].iloc[0]
     assert number(kpi_row["Value"]) == revenue
     money = pack.table_with("03_pre_sop", "Family", "Margin %")
     assert number(money.loc[money["Family"] == "Total", column(money, "Revenue")].iloc[0]) == (
@@ -129,7 +155,7 @@ def test_twelve_month_revenue_is_one_number_on_every_page_the_workbook_and_the_r
 
 def test_every_kpi_reads_the_same_on_the_page_in_the_workbook_and_in_the_artifact(pack):
     kpis = pack.artifact("kpis")
-    shown = pack.table_with("04_executive_sop", "Kpi", "Value").set_index("Kpi")
+    shown = pack.table_with("04_executive_sop", "KPI", "Value").set_index("KPI")
     book = pack.workbook()["KPIs"]
     cells = {book.cell(row=r, column=1).value: book.cell(row=r, column=2).value
              for r in range(1, book.max_row + 1)}
@@ -209,7 +235,8 @@ def test_the_recommendation_is_never_a_dominated_scenario(pack):
 
 def test_every_figure_in_a_sentence_is_a_figure_of_the_page(pack):
     soup = pack.soup("04_executive_sop")
-    cells = " | ".join(td.get_text(" ", strip=True) for td in soup.find_all("td"))
+    cells = " | ".join(cell.get_text(" ", strip=True) for cell in soup.find_all(["td",
+                                                                               "caption"]))
     for sentence in pack.bullets("04_executive_sop"):
         for amount in MONEY_IN_TEXT.findall(sentence):
             digits = amount.split(" ", 1)[1]

@@ -7,8 +7,8 @@ import pytest
 from builders import company_from_rows
 from sop_lib.company import Company, CompanyConfig
 from sop_lib.errors import SopError
-from sop_lib.supply import (PLAN_COLUMNS, check_balance, opening_position, plan_supply,
-                            supply_plan)
+from sop_lib.supply import (PLAN_COLUMNS, check_balance, fence_end, opening_position,
+                            plan_supply, supply_plan)
 
 LAST_CLOSED = "2023-12"
 BIG = 1e9
@@ -311,6 +311,18 @@ def test_nothing_is_frozen_without_a_plan_of_record():
         [40, 40, 40])
     assert result.notes[0] == ("No plan of record from an earlier cycle: nothing is frozen (the "
                                "2-month time fence applies once a plan is published).")
+
+
+def test_fence_end_is_the_month_after_the_last_frozen_one():
+    demand = demand_frame({"A": [40] * 4, "B": [30] * 4, "N": [10] * 4})
+    kept = record([("A", "2024-01", 50), ("A", "2024-02", 60), ("B", "2024-01", 30)])
+    fenced = plan_supply(fenced_company(), demand, plan_of_record=kept)
+    assert fence_end(fenced) == pd.Period("2024-03", "M")           # A keeps 2 months
+    one = plan_supply(fenced_company(), demand, plan_of_record=kept, frozen_months=1)
+    assert fence_end(one) == pd.Period("2024-02", "M")
+    free = plan_supply(fenced_company(), demand)                    # no plan of record
+    assert not free["frozen"].any()
+    assert fence_end(free) == pd.Period("2024-01", "M")             # the plan's first month
 
 
 def test_a_plan_of_record_without_production_for_a_month_leaves_it_free():

@@ -149,8 +149,8 @@ def recommend(comparison: pd.DataFrame, *, currency: str) -> Recommendation:
         ["change", "overtime_hours"], kind="stable")
     chosen = order.iloc[0]
     return Recommendation(chosen["scenario"], _eligible_reason(
-        chosen, eligible, tied, comparison[~comparison["qualifies"]], currency)
-        + _dominated_text(comparison))
+        chosen, comparison[comparison["qualifies"]], tied, comparison[~comparison["qualifies"]],
+        currency) + _dominated_text(comparison))
 
 
 def _figures(result: ScenarioResult, baseline: ScenarioResult, months: int) -> dict:
