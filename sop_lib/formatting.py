@@ -15,10 +15,11 @@ from, in order:
    of a real run falls through, so a new column gets its kind here.
 
 The choices: money whole with thousands separators and the currency in the heading ("Revenue
-(EUR)"), prices with cents; units, hours and counts whole (the plan is aggregate: a fraction of a
-unit is noise, and the exact value stays in the artifacts and in the workbook's cells); days and
-weeks with one decimal; shares as percent with one decimal ("34.5%"); changes signed ("+3.5%",
-"-1,200"), a change that rounds to zero unsigned ("0"); forecast scores three decimals.
+(EUR)"), prices with cents; units, hours and counts whole (the plan is aggregate: a fraction of
+a unit is noise, and the exact value stays in the artifacts and in the workbook's cells; a table
+of one SKU's small figures asks for decimals with `precision`); days and weeks with one decimal;
+shares as percent with one decimal ("34.5%"); changes signed ("+3.5%", "-1,200"), a change that
+rounds to zero unsigned ("0"); forecast scores three decimals.
 
 The currency of money headings is the one passed, else the one set for the process by
 `use_currency` (which `sop_lib.workbook.open_workbook` calls with the company's currency, so

@@ -129,3 +129,11 @@ def test_chart_titles_from_data_are_plain_text_not_mathtext():
     fig.savefig(__import__("io").BytesIO(), format="png")
     assert fig.axes[0].get_title() == "Pay $5 or $\\foo$ (MTS)"
     assert "Pay $5 or $\\foo$ (MTS)" in shown.chart_title(fig)
+
+
+def test_a_table_of_small_figures_can_ask_for_decimals(monkeypatch):
+    out = _captured(monkeypatch)
+    effect = pd.DataFrame({"month": [pd.Period("2027-02", "M")], "statistical": [4.51],
+                           "consensus_after": [6.77], "change": [2.26], "change_pct": [0.5]})
+    shown.table(effect, precision=1)
+    assert _rendered(out)[1] == [["2027-02", "4.5", "6.8", "+2.3", "+50.0%"]]

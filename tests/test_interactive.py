@@ -225,7 +225,8 @@ def test_preview_shows_the_effect_and_writes_nothing(open_copy, company_dir):
     for month in ("2027-02", "2027-03"):
         units = forecast[("GT-002", pd.Period(month, "M"))]
         row = effect.split(f">{month}<", 1)[1].split("</tr>", 1)[0]
-        assert all(f">{figure:,.1f}<" in row for figure in (units, units, 1.5 * units, 0.5 * units))
+        assert all(f">{figure:,.1f}<" in row for figure in (units, units, 1.5 * units))
+        assert f">{0.5 * units:+,.1f}<" in row  # the change, signed
     _enter(editor, level="family", code="Garden Tools", first="2027-02", last="2027-02",
            kind="absolute", value="1000")
     [effect] = _tables(editor.preview_output)

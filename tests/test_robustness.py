@@ -16,6 +16,7 @@ import pytest
 from sop_lib import kernels, runner
 from sop_lib.errors import RunError
 from sop_lib.sample import write_sample
+from sop_lib.steps import STEPS
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -108,8 +109,8 @@ def test_resume_restarts_at_the_failed_step_and_gives_the_same_pack(good, tmp_pa
     result = runner.run_cycle(data_dir=data, reports_dir=reports, resume=True,
                               progress=said.append)
     assert any("reusing Demand review, Supply review" in line for line in said)
-    assert not any(line.startswith("[1/4]") or line.startswith("[2/4]") for line in said)
-    assert [s["status"] for s in result.manifest["steps"]] == ["done"] * 4
+    assert not any(line.startswith("[1/5]") or line.startswith("[2/5]") for line in said)
+    assert [s["status"] for s in result.manifest["steps"]] == ["done"] * len(STEPS)
     assert _digest(pack / "artifacts") == artifacts_before, "same inputs, same artifacts"
     assert "Resuming" in (pack / "run.log").read_text()
 
@@ -124,7 +125,7 @@ def test_resume_with_changed_inputs_runs_every_step(good):
     said = []
     runner.run_cycle(data_dir=data, reports_dir=reports, resume=True, progress=said.append)
     assert any("Cannot resume: the inputs changed" in line for line in said)
-    assert any(line.startswith("[1/4]") for line in said)
+    assert any(line.startswith("[1/5]") for line in said)
 
 
 def _documented_command(data: Path, reports: Path) -> list[str]:
@@ -143,7 +144,7 @@ def test_killing_the_documented_command_halfway_leaves_the_pack_byte_for_byte(go
                                text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     for line in process.stdout:
-        if line.startswith("[2/4]") or time.monotonic() > deadline:
+        if line.startswith("[2/5]") or time.monotonic() > deadline:
             break
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
