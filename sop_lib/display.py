@@ -89,12 +89,22 @@ def figure(fig, alt: str | None = None) -> None:
     The alt text defaults to the finding the chart function wrote (`fig.alt_text`), else to
     the figure's titles.
     """
+    display(HTML(_image(fig, alt)))
+
+
+def figures(*figs) -> None:
+    """Show figures side by side (one row on screen and in print), each with its alt text."""
+    display(HTML('<div class="sop-figures">' + "".join(_image(f) for f in figs) + "</div>"))
+
+
+def _image(fig, alt: str | None = None) -> str:
+    """The figure as an <img> of an embedded PNG; the figure is freed."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)  # constrained layout: every chart fits already
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     text = alt or getattr(fig, "alt_text", None) or chart_title(fig)
-    display(HTML(f'<img src="data:image/png;base64,{data}" alt="{html.escape(text)}">'))
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(text)}">'
 
 
 def page_break() -> None:

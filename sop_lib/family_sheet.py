@@ -128,8 +128,19 @@ def sheet_table(sheets: pd.DataFrame, family: str) -> pd.DataFrame:
 def sheet_notes(sheets: pd.DataFrame, family: str) -> list[str]:
     """What one family's history months rest on, each note once, as sentences."""
     notes = sheets.loc[(sheets["family"] == family) & (sheets["period"] == HISTORY), "note"]
-    parts = dict.fromkeys(part for note in notes.dropna() for part in note.split("; ") if part)
+    parts = dict.fromkeys(part for note in notes.dropna() for part in _top_level(note) if part)
     return [part[:1].upper() + part[1:] + "." for part in parts]
+
+
+def _top_level(note: str) -> list[str]:
+    """The notes joined in `note` by "; ", leaving a "; " inside parentheses alone."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(note):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and note.startswith("; ", i):
+            parts.append(note[start:i])
+            start = i + 2
+    return [*parts, note[start:]]
 
 
 def _history_rows(company: Company, families: pd.DataFrame, archive_dir,

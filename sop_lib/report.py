@@ -31,6 +31,8 @@ th { background: #f1f3f6; } caption { text-align: left; font-weight: bold; paddi
 img { max-width: 100%; height: auto; }
 .output_stderr, .output_error { background: #fde8e8; }
 .sop-page-break { height: 0; }
+.sop-figures { display: flex; gap: 0.8em; align-items: flex-start; }
+.sop-figures img { max-width: calc(50% - 0.4em); }
 @page { size: A4 landscape; margin: 9mm; }
 @media print {
   nav.sop-nav { display: none; }
@@ -42,6 +44,7 @@ img { max-width: 100%; height: auto; }
   h2, h3 { page-break-after: avoid; }
   img, tr { page-break-inside: avoid; }
   img { max-height: 62mm; width: auto; }
+  .sop-figures img { max-height: 95mm; }
   .sop-page-break { break-before: page; page-break-before: always; }
   td.col0, td.col1, td.col2 { white-space: nowrap; }
   body { font-size: 8pt; line-height: 1.2; }

@@ -86,7 +86,8 @@ def _checked_inputs(params, horizon: int) -> tuple[str, dict, list]:
     load_scenarios(company, cycle=cycle_month, horizon=horizon or None)
     label = cycle_month.strftime("%Y-%m")
     manifest = {
-        "company": company.config.name, "cycle": label, "status": "running",
+        "company": company.config.name, "currency": company.config.currency, "cycle": label,
+        "status": "running",
         "started": mf.now(), "finished": "",
         "parameters": {"cycle": label, "data_dir": str(params.data_dir.resolve()),
                        "horizon": horizon or company.config.horizon_months},
@@ -212,7 +213,8 @@ class _Run:
             write_workbook(self.work / f"sop_{self.label}.xlsx",
                            title=f"{self.manifest['company']}: S&OP {self.label}",
                            kpis=artifacts["kpis"], decisions=artifacts["decisions"],
-                           sheets=artifacts["family_sheets"])
+                           sheets=artifacts["family_sheets"],
+                           currency=self.manifest["currency"])
             self.manifest.update(status="published", finished=mf.now())
             mf.write_manifest(self.work, self.manifest)
             write_cycle_index(self.work, self.manifest, PAGES, cycles=cycles)

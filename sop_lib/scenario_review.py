@@ -38,5 +38,6 @@ def compare_cycle_scenarios(run, demand: pd.DataFrame, consensus: pd.DataFrame) 
         comparison=comparison,
         changes=changes_table(scenarios),
         recommendation=pd.DataFrame({"scenario": [chosen.scenario], "reason": [chosen.reason],
+                                     "others": [chosen.others.strip()],
                                      "rule": [RECOMMENDATION_RULE]}),
         chosen_money=money)

@@ -223,8 +223,9 @@ def test_highest_net_margin_among_the_qualifying_scenarios():
     assert choice.scenario == "Shift"
     assert choice.reason == (
         "Shift has the highest net margin (EUR 950,000) of the 2 scenarios that meet the "
-        "service target with no overloaded resource-month. Not eligible: Baseline (2 overloaded "
-        "resource-months); Promo (service 93.0% below its 95.0% target).")
+        "service target with no overloaded resource-month.")
+    assert choice.others == ("Not eligible: Baseline (2 overloaded resource-months); Promo "
+                             "(service 93.0% below its 95.0% target).")
 
 
 def test_a_tie_on_margin_goes_to_the_baseline_even_with_more_overtime():
@@ -266,8 +267,8 @@ def test_a_dominated_scenario_is_never_recommended():
                                   ("Cut", 1_000_200.0, 10.0, 0.97, 0, "Shift")), currency="EUR")
     assert choice.scenario == "Shift"
     assert choice.reason.startswith("Shift ")
-    assert choice.reason.endswith(
-        " Dominated, never recommended: Baseline (no better than Shift on revenue, service, "
+    assert choice.others == (
+        "Dominated, never recommended: Baseline (no better than Shift on revenue, service, "
         "overloads and net margin); Cut (no better than Shift on revenue, service, overloads "
         "and net margin).")
 
@@ -296,7 +297,7 @@ def test_when_none_qualifies_the_fewest_overloads_then_the_best_service():
                                   ("Promo", 700.0, 0.0, 0.92, 1)), currency="EUR")
     assert choice == ("Promo", "No scenario meets the service target with no overloaded "
                       "resource-month. Promo comes closest: service 92.0% below its 95.0% "
-                      "target; 1 overloaded resource-month.")
+                      "target; 1 overloaded resource-month.", "")
 
 
 def test_when_none_qualifies_a_dominated_scenario_is_not_the_closest():

@@ -12,6 +12,7 @@ from ..actuals import family_history
 from ..display import figure, say, table
 from ..errors import SopError
 from ..forecast import method_summary
+from ..formatting import KINDS
 from ..months import month_label
 from .common import demand_review, show
 
@@ -20,14 +21,9 @@ ACCURACY_COLUMNS = ["lag", "months", "first_month", "last_month", "actual", "wap
                     "wape_statistical", "wape_consensus", "bias_statistical", "bias_consensus",
                     "tracking_signal", "tracking_alert", "fva_statistical", "fva_consensus",
                     "note"]
-ACCURACY_FORMATS = {"tracking_signal": "{:+.1f}", "fva_statistical": "{:+.1%}",
-                    "fva_consensus": "{:+.1%}", "wape_naive": "{:.1%}",
-                    "wape_statistical": "{:.1%}", "wape_consensus": "{:.1%}",
-                    "bias_statistical": "{:+.1%}", "bias_consensus": "{:+.1%}"}
 SEGMENT_COLUMNS = ["sku", "status", "first_month", "months_of_history", "annual_units",
                    "annual_value", "abc", "xyz", "cv", "adi", "cv2", "pattern", "lifecycle",
                    "method_family"]
-SCORE_FORMAT = "{:.3f}"
 
 
 class Explorer:
@@ -92,9 +88,7 @@ class Explorer:
             return
         history = family_history(company)
         figure(charts.family_forecasts(history[history["family"] == family], demand,
-                                       months_back=self.months_back),
-               alt=f"{family}: bookings history, statistical forecast with its P10-P90 band "
-                   "and consensus, in units")
+                                       months_back=self.months_back))
         self._totals(demand["statistical"], demand["consensus"], demand["month"])
         own = tables["family_forecast"]
         method = own.loc[own["family"] == family, "method"].iloc[0]
@@ -106,12 +100,10 @@ class Explorer:
             description=engine.describe(method), reconciliation=company.config.reconciliation,
             measure=company.config.error_measure.upper())
         skus = tables["forecast"][tables["forecast"]["family"] == family]
-        table(method_summary(skus, tables["scores"]),
-              formats={"score": SCORE_FORMAT, "best_single": SCORE_FORMAT})
+        table(method_summary(skus, tables["scores"]))
         self._accuracy(family)
         segments = tables["segments"]
         table(segments.loc[segments["family"] == family, SEGMENT_COLUMNS],
-              formats={"cv": "{:.2f}", "adi": "{:.2f}", "cv2": "{:.2f}"},
               caption=f"Segments of the SKUs of {family}")
 
     def _sku(self, sku: str) -> None:
@@ -131,7 +123,6 @@ class Explorer:
         self._accuracy(item["family"])
         segments = tables["segments"]
         table(segments.loc[segments["sku"] == sku, SEGMENT_COLUMNS],
-              formats={"cv": "{:.2f}", "adi": "{:.2f}", "cv2": "{:.2f}"},
               caption=f"Segment of {sku}")
 
     def _consensus(self, sku: str, forecast: pd.DataFrame) -> pd.Series:
@@ -174,13 +165,13 @@ class Explorer:
             say("**Method.** {methods}, chosen by backtest among the {segment} candidates: its "
                 "{measure} is {score}, ranked {rank} of {count}; the best single method scored "
                 "{best}.", methods=said, segment=segment, measure=measure,
-                score=SCORE_FORMAT.format(summary["score"]),
+                score=KINDS["score"].text(summary["score"]),
                 rank=int((candidates < summary["score"]).sum()) + 1, count=len(candidates),
-                best=SCORE_FORMAT.format(summary["best_single"]))
+                best=KINDS["score"].text(summary["best_single"]))
         table(pd.DataFrame({"candidate": candidates.index,
                             "description": [_candidate(c) for c in candidates.index],
                             "score": candidates.to_numpy()}),
-              formats={"score": SCORE_FORMAT}, caption=f"Backtest {measure} per candidate")
+              caption=f"Backtest {measure} per candidate")
 
     def _totals(self, statistical: pd.Series, consensus: pd.Series, months: pd.Series) -> None:
         change = consensus.sum() / statistical.sum() - 1 if statistical.sum() else float("nan")
@@ -197,7 +188,7 @@ class Explorer:
             say("No accuracy for {family} yet: no forecast of an earlier cycle has met its "
                 "actuals.", family=family)
         else:
-            table(rows, formats=ACCURACY_FORMATS, caption=f"Accuracy and bias of {family}")
+            table(rows, caption=f"Accuracy and bias of {family}")
 
 
 def _candidate(column: str) -> str:

@@ -37,8 +37,6 @@ SHOWN_COLUMNS = ["scenario", "units", "revenue", "margin", "overtime_hours", "ov
                  "average_inventory_value",
                  "service_level", "peak_utilisation", "overloaded_resource_months",
                  "plan_gap_pct", "fiscal_year_gap_pct", "qualifies"]
-SHOWN_FORMATS = {"peak_utilisation": "{:.0%}", "plan_gap_pct": "{:+.1%}",
-                 "fiscal_year_gap_pct": "{:+.1%}", "net_margin_change": "{:+,.0f}"}
 
 
 def scenario_yaml(scenario: Scenario, *, months: pd.PeriodIndex, note: str = "") -> str:
@@ -240,7 +238,7 @@ class ScenarioPanel:
         comparison = compare_scenarios(self.baseline, [result])
         table(changes_table([named])[["change", "description"]],
               caption=f"What {named.name} changes")
-        table(comparison[SHOWN_COLUMNS], formats=SHOWN_FORMATS,
+        table(comparison[SHOWN_COLUMNS],
               caption=f"Against the baseline ({comparison['months'].iloc[0]})")
         if comparison["notes"].iloc[-1]:
             say("**Note:** {notes}", notes=comparison["notes"].iloc[-1])
@@ -248,11 +246,9 @@ class ScenarioPanel:
         say("**By the recommendation rule: {scenario}.** {reason}", scenario=choice.scenario,
             reason=choice.reason)
         summary = presop.balance_summary(presop.balance(result.plan, result.money))
-        figure(charts.demand_vs_supply(summary),
-               alt=f"Bar chart of demand and planned supply per family with {named.name}")
+        figure(charts.demand_vs_supply(summary))
         figure(charts.utilisation_heatmap(
-            result.load, title=f"Planned load against regular hours with {named.name}"),
-               alt=f"Heat map of the planned load per resource and month with {named.name}")
+            result.load, title=f"Planned load against regular hours with {named.name}"))
 
     def _save(self) -> None:
         scenario = self.scenario()

@@ -87,10 +87,11 @@ class ScenarioResult:
 
 
 class Recommendation(NamedTuple):
-    """The scenario the rule picks, and why, in words."""
+    """The scenario the rule picks, why, in words, and why not the others."""
 
     scenario: str
     reason: str
+    others: str = ""
 
 
 def run_scenario(company: Company, demand: pd.DataFrame, consensus: pd.DataFrame,
@@ -142,15 +143,15 @@ def recommend(comparison: pd.DataFrame, *, currency: str) -> Recommendation:
     undominated = comparison[comparison["dominated_by"] == ""]
     eligible = undominated[undominated["qualifies"]]
     if eligible.empty:
-        return _closest(undominated)
+        return _closest(undominated)._replace(others=_dominated_text(comparison).strip())
     best = eligible["net_margin"].max()
     tied = eligible[eligible["net_margin"] >= best - TIE_SHARE * abs(best)]
     order = tied.assign(change=tied["scenario"] != BASELINE.name).sort_values(
         ["change", "overtime_hours"], kind="stable")
     chosen = order.iloc[0]
-    return Recommendation(chosen["scenario"], _eligible_reason(
-        chosen, comparison[comparison["qualifies"]], tied, comparison[~comparison["qualifies"]],
-        currency) + _dominated_text(comparison))
+    reason = _eligible_reason(chosen, comparison[comparison["qualifies"]], tied, currency)
+    return Recommendation(chosen["scenario"], reason,
+                          (_excluded_text(comparison) + _dominated_text(comparison)).strip())
 
 
 def _figures(result: ScenarioResult, baseline: ScenarioResult, months: int) -> dict:
@@ -250,8 +251,16 @@ def _dominated_text(comparison: pd.DataFrame) -> str:
         "overloads and net margin)" for _, row in dominated.iterrows()) + "."
 
 
+def _excluded_text(comparison: pd.DataFrame) -> str:
+    excluded = comparison[~comparison["qualifies"]]
+    if excluded.empty:
+        return ""
+    return "Not eligible: " + "; ".join(
+        f"{row['scenario']} ({_shortcomings(row)})" for _, row in excluded.iterrows()) + "."
+
+
 def _eligible_reason(chosen: pd.Series, eligible: pd.DataFrame, tied: pd.DataFrame,
-                     excluded: pd.DataFrame, currency: str) -> str:
+                     currency: str) -> str:
     margin = format_money(chosen["net_margin"], currency)
     condition = "meet the service target with no overloaded resource-month"
     if len(eligible) == 1:
@@ -272,9 +281,6 @@ def _eligible_reason(chosen: pd.Series, eligible: pd.DataFrame, tied: pd.DataFra
             why = "needs as few overtime hours and is listed first"
         text += (f" It ties on net margin (within {TIE_SHARE:.1%}) with "
                  f"{', '.join(others['scenario'])} and {why}.")
-    if not excluded.empty:
-        text += " Not eligible: " + "; ".join(
-            f"{row['scenario']} ({_shortcomings(row)})" for _, row in excluded.iterrows()) + "."
     return text
 
 
