@@ -299,7 +299,7 @@ def utilisation_heatmap(load: pd.DataFrame, *, title: str, months: int | None = 
                               label="overload: beyond the overtime available")],
                loc="outside lower center", ncols=2, frameon=False)
     fig.suptitle(title)
-    return _finish(fig, _load_alt(shown))
+    return _finish(fig, f"{title}. {_load_alt(shown)}")
 
 
 def _outline(ax, status: np.ndarray) -> None:

@@ -303,14 +303,16 @@ def test_utilisation_can_show_the_first_months_only():
     fig = charts.utilisation_heatmap(load_frame(), title="Capacity", months=6)
     ax = fig.axes[0]
     assert len(ax.get_xticks()) == 6
-    assert fig.alt_text == ("Press Line is the busiest resource: 110% of its regular hours in "
+    assert fig.alt_text == ("Capacity. Press Line is the busiest resource: 110% of its regular "
+                            "hours in "
                             "2027-02. Resource-months needing overtime: 2; beyond the overtime "
                             "available: 0.")
 
 
 def test_utilisation_alt_text_names_the_busiest_resource_month():
     fig = charts.utilisation_heatmap(load_frame(), title="Capacity")
-    assert fig.alt_text == ("Press Line is the busiest resource: 125% of its regular hours in "
+    assert fig.alt_text == ("Capacity. Press Line is the busiest resource: 125% of its regular "
+                            "hours in "
                             "2027-08. Resource-months needing overtime: 2; beyond the overtime "
                             "available: 1.")
 
