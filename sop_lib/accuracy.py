@@ -190,8 +190,7 @@ def _headline_note(lag: int, months: int, window: int, unpublished: int, replaye
             notes.append(f"Measured on statistical forecasts: {unpublished} of {months} cycles "
                          f"have no published consensus ({replayed} replayed from history, "
                          f"{unpublished - replayed} archived without one)")
-        notes[-1] += ("; the consensus actually used is measured here once every cycle of the "
-                      "window is published (the accuracy table measures it from the first).")
+        notes[-1] += "; the consensus used counts once the window's cycles are published."
     return " ".join(notes)
 
 

@@ -14,7 +14,7 @@ question to decide and the options, their figures included. The triggers, by are
   where every order still ships; "Inventory above target": MTS inventory above
   (1 + `inventory`) x target; "Backlog above target": MTO backlog above (1 + `backlog`) x
   target. A family's supply items come from one production plan, so a family with several is
-  one decision (topics joined, options of all, impacts added: they cover different months);
+  one decision (topics joined, options of all, the impact of its largest part);
 - capacity, "Capacity overload": resource-months the plan itself (the published plan, after it
   builds ahead and works overtime: `load` is the planned load) loads beyond the regular plus the
   most overtime hours (status "overload");
@@ -37,8 +37,8 @@ price (or standard cost for stock) from the money view, so kinds rank on one sca
 - a business plan gap is the revenue gap itself;
 - stock held beyond need is valued at standard cost: inventory above target at its peak excess.
 Impacts are rounded to cents. Rows touching the decision window (the plan's first 12 months;
-demand items always do, as they correct the forecast for it: `within_12_months`) rank before
-the rest; then by impact (largest first, an unknown impact last), area (demand, supply,
+demand items always do, as they correct the forecast for it: `acts_on_next_12_months`) rank
+before the rest; then by impact (largest first, an unknown impact last), area (demand, supply,
 capacity, finance), family, topic and months.
 
 Options name their figures: extra capacity in hours at the overtime rate (the hours the units
@@ -62,6 +62,7 @@ import pandas as pd
 from .accuracy import TOTAL, TRACKING_SIGNAL_LIMIT, plan_accuracy
 from .company import Company
 from .finance import KEY, fiscal_year, format_money, span_label
+from .kpis import late_text
 from .months import month_label
 from .supply import fence_end
 
@@ -74,7 +75,7 @@ WINDOW_MONTHS = 12
 UNIT_TOLERANCE = 0.5
 
 AREAS = ("demand", "supply", "capacity", "finance")
-AGENDA_COLUMNS = ["rank", "area", "family", "topic", "months", "within_12_months", "issue",
+AGENDA_COLUMNS = ["rank", "area", "family", "topic", "months", "acts_on_next_12_months", "issue",
                   "impact", "decision", "options"]
 ERROR_COLUMNS = ["family", "first_month", "last_month", "months", "forecast", "actual", "error",
                  "error_pct", "source"]
@@ -82,6 +83,7 @@ ERROR_COLUMNS = ["family", "first_month", "last_month", "months", "forecast", "a
 TRACKING_DECISION = "Is the bias real? Correct the forecast or the overrides?"
 CUMULATIVE_DECISION = "Re-base the demand plan, or keep it and record why?"
 STOCKOUT_DECISION = "Add capacity, build ahead, or accept late deliveries?"
+CAPPED_DECISION = "Raise the production limit, buy in, or accept late deliveries?"
 SAFETY_STOCK_DECISION = "Rebuild the buffer, or accept thinner cover?"
 INVENTORY_DECISION = "Reduce production, or accept the extra stock?"
 SUPPLY_PLAN_DECISION = "Re-shape the production plan of {family}: which of these options?"
@@ -137,7 +139,7 @@ def exception_agenda(company: Company, *, plan: pd.DataFrame, load: pd.DataFrame
     `accuracy` the demand review's accuracy frame (None when not measured: no demand rows).
     `cumulative_errors` (columns of `cumulative_forecast_errors`) defaults to
     `cumulative_forecast_errors(accuracy)`. Families not in the plan get no demand row.
-    Returns `rank, area, family, topic, months, within_12_months, issue, impact, decision,
+    Returns `rank, area, family, topic, months, acts_on_next_12_months, issue, impact, decision,
     options`: family holds the resource code for capacity rows, impact is in the company
     currency.
     """
@@ -160,15 +162,15 @@ def exception_agenda(company: Company, *, plan: pd.DataFrame, load: pd.DataFrame
 def _ranked(ctx: _Context, items: list[dict]) -> pd.DataFrame:
     """The items as the agenda table: those touching the decision window first, then by impact
     (largest first), area, family, topic and months."""
-    table = pd.DataFrame(items, columns=[c for c in AGENDA_COLUMNS[1:] if c != "within_12_months"]
-                         + ["first", "last"]).astype({"impact": float})
-    table["within_12_months"] = (table["area"] == "demand") | (
+    columns = [c for c in AGENDA_COLUMNS[1:] if c != "acts_on_next_12_months"]
+    table = pd.DataFrame(items, columns=[*columns, "first", "last"]).astype({"impact": float})
+    table["acts_on_next_12_months"] = (table["area"] == "demand") | (
         (table["first"] <= ctx.window[-1]) & (table["last"] >= ctx.window[0]))
     table["impact"] = table["impact"].round(2)
     table["options"] = table["options"].map(_lettered)
     table["_area"] = table["area"].map(AREAS.index)
     table = table.sort_values(
-        ["within_12_months", "impact", "_area", "family", "topic", "months"],
+        ["acts_on_next_12_months", "impact", "_area", "family", "topic", "months"],
         ascending=[False, False, True, True, True, True], na_position="last",
         ignore_index=True)
     table.insert(0, "rank", range(1, len(table) + 1))
@@ -312,17 +314,56 @@ def _stockout_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -
     at_risk = (short["shortfall"] * short["unit_price"]).sum(skipna=False)
     low = run.loc[run["inventory"].idxmin()]
     out = span_label(short["month"].min(), short["month"].max())
+    soon = run[run["month"].isin(ctx.window)]
+    within = (f" In the next {WINDOW_MONTHS} months: {late_text(soon, ctx.currency)}."
+              if short["month"].max() > ctx.window[-1] and (
+                  soon["shortfall"] > UNIT_TOLERANCE).any() else "")
+    capped = _capped_text(ctx, family, short)
     return _item(
         "supply", family, "Projected stock-out", run["month"],
-        f"{family} stock runs out in {out}: {units:,.0f} units of customer demand go unshipped "
+        f"{family} stock runs out in {out}: {units:,.0f} units of customer orders ship late "
         f"({ctx.money(at_risk)} of revenue at risk); the low point is {low['inventory']:,.0f} "
         f"units in {month_label(low['month'])}"
         + (f", below safety stock from {month_label(run['month'].min())}."
-           if run["month"].min() < short["month"].min() else "."),
-        at_risk, STOCKOUT_DECISION,
-        [_extra_capacity(ctx, family, units, months),
-         _build_ahead(ctx, family, units, short["month"].min()),
+           if run["month"].min() < short["month"].min() else ".") + within + capped,
+        at_risk, CAPPED_DECISION if capped else STOCKOUT_DECISION,
+        [*_more_supply_options(ctx, family, units, months, short, capped),
          f"accept {units:,.0f} units late ({ctx.money(at_risk)} of revenue at risk)"])
+
+
+def _capped_text(ctx: _Context, family: str, short: pd.DataFrame) -> str:
+    """Why the plan cannot make more: the family's maximum production, when the plan is at it."""
+    cap = _production_cap(ctx, family)
+    if pd.isna(cap) or not (short["production"] >= cap - UNIT_TOLERANCE).all():
+        return ""
+    return (f" The plan already makes the family's maximum production of {cap:,.0f} units a "
+            "month (families table): capacity on the resources is not what limits it.")
+
+
+def _production_cap(ctx: _Context, family: str) -> float:
+    families = ctx.company.families.set_index("family")
+    if "max_production" not in families.columns:
+        return float("nan")
+    return float(families["max_production"].get(family, float("nan")))
+
+
+def _more_supply_options(ctx: _Context, family: str, units: float, months: str,
+                         short: pd.DataFrame, capped: str) -> list[str]:
+    """How to make `units` more: more capacity and building ahead, or, when the family's
+    maximum production is what binds, raising it or buying in."""
+    if not capped:
+        return [_extra_capacity(ctx, family, units, months),
+                _build_ahead(ctx, family, units, short["month"].min())]
+    rows = ctx.rows[(ctx.rows["family"] == family) & (ctx.rows["month"] >= short["month"].min())]
+    peak = rows.loc[rows["backlog"].idxmax()]
+    start = short["month"].min()
+    monthly = peak["backlog"] / ((peak["month"] - start).n + 1)
+    return [f"raise the maximum production of {family} by about {monthly:,.0f} units a month "
+            f"from {month_label(start)} (the late orders peak at {peak['backlog']:,.0f} units in "
+            f"{month_label(peak['month'])}), capacity allowing",
+            f"buy in or second-source {peak['backlog']:,.0f} units by "
+            f"{month_label(peak['month'])}",
+            "allocate the available units to customers by priority"]
 
 
 def _thin_cover_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -> dict:
@@ -344,8 +385,9 @@ def _thin_cover_item(ctx: _Context, family: str, months: str, run: pd.DataFrame)
 
 def _merged_by_family(ctx: _Context, items: list[dict]) -> list[dict]:
     """One decision per family for its supply items: a stock-out in one season and excess stock
-    in another come from one production plan, so they are one decision with all the options
-    (the impacts cover different months and add up)."""
+    in another come from one production plan, so they are one decision with all the options;
+    its impact is the largest of its parts (they are money of different kinds: revenue at risk,
+    stock at cost), each part named in the issue."""
     merged = []
     for family in dict.fromkeys(item["family"] for item in items):
         parts = sorted((i for i in items if i["family"] == family), key=lambda i: i["first"])
@@ -360,7 +402,7 @@ def _merged_by_family(ctx: _Context, items: list[dict]) -> list[dict]:
             "months": span_label(first, last),
             "issue": " ".join(i["issue"] for i in parts) + (f" One cause: {cause}." if cause
                                                              else ""),
-            "impact": sum(i["impact"] for i in parts),
+            "impact": max(i["impact"] for i in parts),
             "decision": SUPPLY_PLAN_DECISION.format(family=family),
             "options": list(dict.fromkeys(o for i in parts for o in i["options"])),
             "first": first, "last": last})
@@ -392,8 +434,8 @@ def _excess_items(ctx: _Context, strategy: str, tolerance: float) -> list[dict]:
         peak = run.loc[run["excess"].idxmax()]
         what, valued = ("Inventory", "at cost") if mts else ("Backlog", "of revenue waiting")
         value = peak["excess"] * (peak["unit_cost"] if mts else peak["unit_price"])
-        issue = (f"{what} of {family} peaks at {peak['position']:,.0f} units in "
-                 f"{month_label(peak['month'])} against a target of {peak['target']:,.0f}: "
+        issue = (f"{what} of {family} is furthest above target in {month_label(peak['month'])}: "
+                 f"{peak['position']:,.0f} units against a target of {peak['target']:,.0f}, "
                  f"{peak['excess']:,.0f} units above ({ctx.money(value)} {valued}).")
         if mts:
             items.append(_item("supply", family, "Inventory above target", run["month"], issue,
@@ -510,7 +552,12 @@ def _build_ahead(ctx: _Context, family: str, units: float, start: pd.Period) -> 
     if hours.empty:
         return f"build ahead from {month_label(ctx.fence)}"
     spare = _spare_hours(ctx).reindex(index=months, columns=hours.index).fillna(0.0)
-    taken = _latest_first(spare.div(hours, axis=1).min(axis=1), units)
+    room = spare.div(hours, axis=1).min(axis=1)
+    cap = _production_cap(ctx, family)
+    if not pd.isna(cap):
+        made = ctx.rows[ctx.rows["family"] == family].set_index("month")["production"]
+        room = room.clip(upper=(cap - made.reindex(room.index)).clip(lower=0.0))
+    taken = _latest_first(room, units)
     if taken.empty:
         return (f"build ahead: no spare capacity on {', '.join(hours.index)} from "
                 f"{month_label(months[-1])} to {month_label(months[0])}")
@@ -518,8 +565,8 @@ def _build_ahead(ctx: _Context, family: str, units: float, start: pd.Period) -> 
                         "unit_cost"].iloc[0]
     held = sum(units_then * (start - month).n for month, units_then in taken.items())
     holding = held * cost * ctx.company.config.holding_cost_rate / 12
-    return (f"build ahead from {month_label(taken.index.min())}: spare capacity for "
-            f"{taken.sum():,.0f} of the {units:,.0f} units in "
+    return (f"build ahead from {month_label(taken.index.min())}: hours left within regular "
+            f"plus overtime for {taken.sum():,.0f} of the {units:,.0f} units in "
             f"{span_label(taken.index.min(), taken.index.max())} (holding about "
             f"{ctx.money(holding)})")
 
@@ -592,14 +639,16 @@ def _next_months_items(ctx: _Context, tolerance: float) -> list[dict]:
 
 def _gap_item(ctx: _Context, family: str, label: str, covered, *, revenue: float,
               plan: float, what: str) -> dict:
-    """A business plan gap over the `covered` months, with the options to close it."""
+    """A business plan gap over the `covered` months, with the options to close it; its impact
+    is the part of the gap in plan months, the part the meeting can still act on."""
     gap = revenue - plan
+    ahead = _gap_ahead(ctx, family, covered)
     word = "below" if gap < 0 else "above"
     item = _item("finance", family, f"{label} {word} plan", covered,
                  f"{what}, {abs(gap) / plan:.1%} {word} the business plan of "
-                 f"{ctx.money(plan)}.",
-                 abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
-                 _gap_options(ctx, family, covered, gap, f"to {ctx.money(revenue)}"))
+                 f"{ctx.money(plan)}." + _past_text(ctx, gap, ahead),
+                 abs(ahead), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
+                 _gap_options(ctx, family, covered, ahead, f"to {ctx.money(revenue)}"))
     return {**item, "gap": gap, "revenue": revenue, "covered": pd.PeriodIndex(covered, freq="M")}
 
 
@@ -610,30 +659,51 @@ def _both_gaps(ctx: _Context, fiscal: dict, next_months: dict) -> dict:
                     & ctx.rows["month"].isin(next_months["covered"].difference(fiscal["covered"]))]
     gap = fiscal["gap"] + (rows["revenue"] - rows["plan_revenue"]).sum()
     covered = fiscal["covered"].union(next_months["covered"])
+    ahead = _gap_ahead(ctx, fiscal["family"], covered)
     word = "below" if gap < 0 else "above"
     revised = (f"to the forecast: {ctx.money(fiscal['revenue'])} for {fiscal['months']} and "
                f"{ctx.money(next_months['revenue'])} for {next_months['months']}")
     return _item(
         "finance", fiscal["family"], f"Revenue {word} plan", covered,
         f"{fiscal['issue']} {next_months['issue']} Over {span_label(covered[0], covered[-1])} "
-        f"together, counting each month once: {ctx.money(abs(gap))} {word} plan.",
-        abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
-        _gap_options(ctx, fiscal["family"], covered, gap, revised))
+        f"together, counting each month once: {ctx.money(abs(gap))} {word} plan, of which the "
+        f"plan months still ahead are {ctx.money(abs(ahead))}.",
+        abs(ahead), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
+        _gap_options(ctx, fiscal["family"], covered, ahead, revised))
 
 
-def _gap_options(ctx: _Context, family: str, covered, gap: float, revised: str) -> list[str]:
+def _gap_ahead(ctx: _Context, family: str, covered) -> float:
+    """Revenue minus the business plan over the plan months among `covered` (those with a
+    business plan row): the part of a gap that is not yet in the actuals."""
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)
+                    & ctx.rows["plan_revenue"].notna()]
+    return float((rows["revenue"] - rows["plan_revenue"]).sum())
+
+
+def _past_text(ctx: _Context, gap: float, ahead: float) -> str:
+    past = gap - ahead
+    if abs(past) < 0.5:
+        return ""
+    return (f" {ctx.money(abs(past))} {'below' if past < 0 else 'above'} plan is already in the "
+            f"actuals; the plan months still ahead are {ctx.money(abs(ahead))} "
+            f"{'below' if ahead < 0 else 'above'} plan.")
+
+
+def _gap_options(ctx: _Context, family: str, covered, ahead: float, revised: str) -> list[str]:
+    """Options on the part of a gap still ahead (`ahead`, revenue minus plan in plan months)."""
     rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
-    units = abs(gap) / _average_price(rows) if not rows.empty else float("nan")
-    if gap >= 0:
+    units = abs(ahead) / _average_price(rows) if not rows.empty else float("nan")
+    if ahead >= 0:
         return [f"raise the business plan {revised}",
                 f"check that supply can deliver the extra {_count(units)} units",
                 "keep the plan and hold the upside as a buffer"]
-    options = [f"push demand: {_count(units)} more units to close {ctx.money(-gap)}",
+    options = [f"push demand: {_count(units)} more units in the plan months to close the "
+               f"{ctx.money(-ahead)} still ahead",
                f"accept the gap and revise the business plan {revised}"]
-    short = rows[rows["shortfall"] > UNIT_TOLERANCE]
-    if not short.empty:
-        value = (short["shortfall"] * short["unit_price"]).sum(skipna=False)
-        options.insert(1, f"recover the supply shortfall ({ctx.money(value)} of the gap)")
+    pushed_out = (rows["demand"].sum() - rows["shipments"].sum()) * _average_price(rows)
+    if pushed_out > 0.5:
+        options.insert(1, f"ship the late orders within these months ({ctx.money(pushed_out)} "
+                          "of revenue the plan pushes beyond them)")
     return options
 
 

@@ -384,7 +384,7 @@ def _position_alt(plan: pd.DataFrame) -> str:
 @STYLE
 def demand_vs_supply(summary: pd.DataFrame):
     """Per family, each on its own scale: demand and supply in units over the summary's months,
-    with the shortfall and service level."""
+    with the units shipped late and the service level."""
     fig, axes = _panels(len(summary), cols=3, height=2.3)
     for ax, row in zip(axes, summary.itertuples(index=False)):
         bars = ax.bar(["Demand", "Supply"], [row.demand, row.supply], color=[DEMAND, SUPPLY],
@@ -394,7 +394,7 @@ def demand_vs_supply(summary: pd.DataFrame):
         ax.set_ylim(0, 1.25 * max(row.demand, row.supply, 1.0))
         _units_axis(ax, "units")
         ax.set_title(f"{row.family} ({row.strategy})\nservice {row.service_level:.1%}, "
-                     f"shortfall {row.shortfall:,.0f} units")
+                     f"{row.late_units:,.0f} units shipped late")
     fig.suptitle(f"Demand and supply per family, {_window(summary)} (units, own scale each)")
     return _finish(fig, _balance_alt(summary))
 
@@ -413,11 +413,11 @@ def _balance_alt(summary: pd.DataFrame) -> str:
              f"{_count(len(summary), 'family', 'families')}: {_listed(said)}." if said else
              f"Over {_window(summary)}, supply covers demand for every family "
              f"({_count(len(summary), 'family', 'families')}).")
-    short = summary[summary["shortfall"] > STOCK_OUT]
+    short = summary[summary["late_units"] > STOCK_OUT]
     if short.empty:
-        return first + " No family has a shortfall."
+        return first + " No family ships late."
     lowest = summary.loc[summary["service_level"].idxmin()]
-    return (f"{first} Shortfall {short['shortfall'].sum():,.0f} units in "
+    return (f"{first} Shipped late: {short['late_units'].sum():,.0f} units in "
             f"{_count(len(short), 'family', 'families')}; lowest service level "
             f"{lowest['family']} {lowest['service_level']:.1%}.")
 

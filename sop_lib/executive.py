@@ -127,8 +127,9 @@ def _families_sentence(family_status: pd.DataFrame) -> str:
         ["order", "family"])
     counts = off["status"].value_counts()
     head = ", ".join(f"{counts[s]} {s}" for s in (RED, AMBER) if s in counts)
-    return (f"Families needing attention ({head}): " + "; ".join(
-        f"{r.family} ({_first_reason(r.reason)})" for r in off.itertuples(index=False)) + ".")
+    named = "; ".join(f"{s}: " + ", ".join(off.loc[off["status"] == s, "family"])
+                      for s in (RED, AMBER) if s in counts)
+    return f"Families needing attention ({head}): {named}. Their reasons: the families table."
 
 
 def _decisions_sentence(decisions: pd.DataFrame, currency: str,
@@ -138,10 +139,9 @@ def _decisions_sentence(decisions: pd.DataFrame, currency: str,
         return "No decision is needed this month." + advice
     top = decisions.iloc[0]
     count = len(decisions)
-    return (f"{count} decision{'s are' if count != 1 else ' is'} asked of this meeting, "
-            f"{format_money(decisions['impact'].sum(), currency)} at stake in all; first: "
-            f"{top['topic']} of {top['family']} ({format_money(top['impact'], currency)})."
-            + advice)
+    return (f"{count} decision{'s are' if count != 1 else ' is'} asked of this meeting; first: "
+            f"{top['topic']} of {top['family']} ({format_money(top['impact'], currency)} at "
+            "stake)." + advice)
 
 
 OPPORTUNITY_WORDS = ("above plan",)

@@ -21,8 +21,9 @@ on a threshold gets the better colour. The bands are the company's `status_bands
   when some need overtime, red when any is loaded beyond regular plus overtime hours;
   overloaded resource-months: green at 0, amber up to OVERLOAD_AMBER_COUNT, red above. The
   required load (what the unconstrained plan would need) is quoted as the pressure behind them.
-A family's status is red when the plan leaves customer demand unshipped or its stock at zero in
-the window, whatever else is on track; its reason names the worst problem first.
+A family's status is red when the plan ships customer demand late (the `shortfall`: orders not
+shipped in their own month) or leaves its stock at zero in the window, whatever else is on track;
+its reason names the worst problem first.
 """
 from __future__ import annotations
 
@@ -130,11 +131,12 @@ def family_status(company, plan: pd.DataFrame, money: pd.DataFrame, backtest: pd
     """One status line per family over the first `months` months of the plan.
 
     Returns FAMILY_STATUS_COLUMNS. late_units and revenue_at_risk are the customer demand the
-    plan leaves unshipped in the window; lowest_inventory the lowest month-end stock of an MTS
+    plan ships late in the window (each late order once, in its own month: the shortfall);
+    lowest_inventory the lowest month-end stock of an MTS
     family in the window; days_of_supply (MTS) or weeks_of_backlog (MTO) are at the end of
     `position_month` with the family's target in the same unit; forecast_accuracy_family is
     1 - WAPE of the family's lag-1 backtest. status is the worst of its checks, in this order:
-    customer demand left unshipped (red), stock at zero (red), service vs target, stock below
+    customer demand shipped late (red), stock at zero (red), service vs target, stock below
     safety stock (amber), position vs target, revenue vs the business plan; reason names each
     check that is not green, worst first, with its figures, or says "on track".
     """
@@ -169,7 +171,7 @@ def family_status(company, plan: pd.DataFrame, money: pd.DataFrame, backtest: pd
             "family": family, "strategy": line["strategy"],
             "status": worst_status(s for s, _ in checks), "reason": _reason(checks),
             "service_level": line["service_level"], "service_target": service_target,
-            "late_units": line["shortfall"], "revenue_at_risk": line["revenue_at_risk"],
+            "late_units": line["late_units"], "revenue_at_risk": line["revenue_at_risk"],
             "lowest_inventory": rows_of["inventory"].min() if mts else math.nan,
             "days_of_supply": position if mts else math.nan,
             "target_days": target if mts else math.nan,
@@ -182,15 +184,11 @@ def family_status(company, plan: pd.DataFrame, money: pd.DataFrame, backtest: pd
 
 
 def _supply_checks(rows: pd.DataFrame, currency: str) -> list[tuple[str, str]]:
-    """Red checks for customer demand left unshipped and for months with no stock at all."""
+    """Red checks for customer demand shipped late and for months with no stock at all."""
     checks = []
     short = rows[rows["shortfall"] > UNIT_TOLERANCE]
     if len(short):
-        at_risk = (short["shortfall"] * short["unit_price"]).sum()
-        what = "stock-out" if short["strategy"].iloc[0] == "MTS" else "orders late"
-        checks.append((RED, f"{what} in {_months_label(short)}: "
-                            f"{short['shortfall'].sum():,.0f} units of customer demand unshipped "
-                            f"({format_money(at_risk, currency)} of revenue at risk)"))
+        checks.append((RED, late_text(rows, currency)))
     empty = rows[(rows["strategy"] == "MTS") & (rows["inventory"] < UNIT_TOLERANCE)
                  & ~(rows["shortfall"] > UNIT_TOLERANCE)]
     if len(empty):
@@ -198,11 +196,26 @@ def _supply_checks(rows: pd.DataFrame, currency: str) -> list[tuple[str, str]]:
     return checks
 
 
+def late_text(rows: pd.DataFrame, currency: str) -> str:
+    """Customer demand a family's plan ships late over some plan rows (with unit_price), in
+    words: the late months, the units late (each order once), their revenue at risk, and what is
+    still unshipped at the end of the rows."""
+    short = rows[rows["shortfall"] > UNIT_TOLERANCE]
+    at_risk = (short["shortfall"] * short["unit_price"]).sum()
+    what = "stock-out" if short["strategy"].iloc[0] == "MTS" else "orders late"
+    last = rows.loc[rows["month"].idxmax()]
+    still = (f", {last['backlog']:,.0f} still unshipped at the end of "
+             f"{month_label(last['month'])}"
+             if short["strategy"].iloc[0] == "MTS" and last["backlog"] > UNIT_TOLERANCE else "")
+    return (f"{what} in {_months_label(short)}: {short['shortfall'].sum():,.0f} units of customer "
+            f"orders ship late ({format_money(at_risk, currency)} of revenue at risk){still}")
+
+
 def _safety_checks(rows: pd.DataFrame) -> list[tuple[str, str]]:
     """Amber when MTS stock falls below safety stock (with every order still shipped)."""
     if "safety_stock" not in rows.columns:
         return []
-    below = rows[(rows["strategy"] == "MTS") & (rows["inventory"] >= UNIT_TOLERANCE)
+    below = rows[(rows["strategy"] == "MTS")
                  & (rows["inventory"] < rows["safety_stock"] - UNIT_TOLERANCE)]
     if below.empty:
         return []
@@ -227,7 +240,7 @@ def _service_kpi(company, rows: pd.DataFrame, months: int, span: str) -> tuple:
     targets = window["family"].map(company.families.set_index("family")["service_target"])
     target = _weighted(targets, window["demand"])
     late = window[window["shortfall"] > UNIT_TOLERANCE]
-    detail = (f" {late['shortfall'].sum():,.0f} units of customer demand go unshipped "
+    detail = (f" {late['shortfall'].sum():,.0f} units of customer orders ship late "
               f"({', '.join(sorted(late['family'].unique()))})." if len(late) else "")
     return ("Customer service (projected)", value, target, "share",
             service_status(value, target, company.config.status_bands),

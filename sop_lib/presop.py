@@ -41,9 +41,11 @@ def balance(plan: pd.DataFrame, money: pd.DataFrame) -> pd.DataFrame:
 def balance_summary(balance: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
     """The balance per family over its first `months` months.
 
-    Returns `family, strategy, months, demand, supply, shortfall, revenue_at_risk,
-    service_level`; months reads like "2026-01 to 2026-12"; service_level is the share of what
-    was due that shipped on time, month by month: sum of on_time / sum of due.
+    Returns `family, strategy, months, demand, supply, late_units, revenue_at_risk,
+    service_level`; months reads like "2026-01 to 2026-12"; late_units sums the months'
+    shortfalls (each order not shipped in its own month, counted once), revenue_at_risk is their
+    value; demand - supply is what is still unshipped at the end of the window; service_level is
+    the share of what was due that shipped on time, month by month: sum of on_time / sum of due.
     """
     window = first_months(balance, months)
     groups = window.groupby("family", sort=True)
@@ -52,8 +54,9 @@ def balance_summary(balance: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
     summary["strategy"] = groups["strategy"].first()
     summary["months"] = [span_label(a, b) for a, b in
                          zip(groups["month"].min(), groups["month"].max(), strict=True)]
-    return summary.reset_index()[["family", "strategy", "months", "demand", "supply",
-                                  "shortfall", "revenue_at_risk", "service_level"]]
+    return summary.reset_index().rename(columns={"shortfall": "late_units"})[
+        ["family", "strategy", "months", "demand", "supply", "late_units", "revenue_at_risk",
+         "service_level"]]
 
 
 def first_months(frame: pd.DataFrame, months: int) -> pd.DataFrame:

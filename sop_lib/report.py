@@ -43,7 +43,7 @@ img { max-width: 100%; height: auto; }
   th, td { padding: 0.1em 0.4em; }
   h2, h3 { page-break-after: avoid; }
   img, tr { page-break-inside: avoid; }
-  img { max-height: 62mm; width: auto; }
+  img { max-height: 125mm; width: auto; }
   .sop-figures img { max-height: 95mm; }
   .sop-page-break { break-before: page; page-break-before: always; }
   td.col0, td.col1, td.col2 { white-space: nowrap; }

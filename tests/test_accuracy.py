@@ -327,8 +327,8 @@ def test_headline_adds_up_sku_errors_and_family_errors_of_the_same_rows():
     assert family["accuracy"] == pytest.approx(1 - 34 / 110)
     assert sku["note"] == (
         "Only 4 of 12 months compared. Measured on statistical forecasts replayed from history "
-        "for 2 of 4 cycles (2 published); the consensus actually used is measured here once "
-        "every cycle of the window is published (the accuracy table measures it from the first).")
+        "for 2 of 4 cycles (2 published); the consensus used counts once the window's cycles "
+        "are published.")
 
 
 def test_headline_family_level_is_the_accuracy_total():

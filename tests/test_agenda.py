@@ -153,7 +153,7 @@ def test_tracking_signal_out_of_band_values_the_bias_run_rate():
     assert "tracking signal +6.0, outside +/-4" in row["issue"]
     assert row["options"].startswith("a) correct the statistical forecast: lower it by 6 units "
                                      "a month (18 units, EUR 180 over the next 3 months)")
-    assert bool(row["within_12_months"])           # it corrects the forecast of the window
+    assert bool(row["acts_on_next_12_months"])           # it corrects the forecast of the window
     assert len(result) == 1
 
 
@@ -233,14 +233,14 @@ def test_stock_out_priced_at_revenue_with_capacity_build_ahead_and_late_options(
     assert (row["area"], row["family"], row["months"]) == ("supply", "A", "2026-05")
     assert row["decision"] == STOCKOUT_DECISION
     assert row["impact"] == 300                                     # 30 units x EUR 10
-    assert row["issue"] == ("A stock runs out in 2026-05: 30 units of customer demand go "
-                            "unshipped (EUR 300 of revenue at risk); the low point is 0 units "
+    assert row["issue"] == ("A stock runs out in 2026-05: 30 units of customer orders ship "
+                            "late (EUR 300 of revenue at risk); the low point is 0 units "
                             "in 2026-05.")
     # 20 units held one month, 10 three months, at 6 x 0.2 / 12 = 0.10 a unit-month
     assert row["options"] == (
         "a) extra capacity in 2026-05: 30 hours on R1 (EUR 1,350 at the overtime rate) "
-        "b) build ahead from 2026-02: spare capacity for 30 of the 30 units in 2026-02 to "
-        "2026-04 (holding about EUR 5) "
+        "b) build ahead from 2026-02: hours left within regular plus overtime for 30 of the 30 "
+        "units in 2026-02 to 2026-04 (holding about EUR 5) "
         "c) accept 30 units late (EUR 300 of revenue at risk)")
 
 
@@ -249,7 +249,8 @@ def test_two_stock_out_runs_of_one_family_are_one_decision():
     result = agenda(plan, loads=[90, 120, 110, 90])
     row = only(result, "Projected stock-out")
     assert (row["family"], row["months"]) == ("A", "2026-01 to 2026-04")
-    assert row["impact"] == 350                                     # (15 + 20) units x EUR 10
+    # the larger of the two runs: max(15, 20) units x EUR 10, not their sum of 350
+    assert row["impact"] == 200
     assert row["decision"] == SUPPLY_PLAN_DECISION.format(family="A")
     assert row["issue"].startswith("A stock runs out in 2026-01 to 2026-02: 15 units")
     assert "A stock runs out in 2026-04: 20 units" in row["issue"]
@@ -261,8 +262,8 @@ def test_two_stock_out_runs_of_one_family_are_one_decision():
         "record holds until 2026-01) "
         "c) accept 15 units late (EUR 150 of revenue at risk) "
         "d) extra capacity in 2026-04: 20 hours on R1 (EUR 900 at the overtime rate) "
-        "e) build ahead from 2026-03: spare capacity for 10 of the 20 units in 2026-03 "
-        "(holding about EUR 1) "
+        "e) build ahead from 2026-03: hours left within regular plus overtime for 10 of the 20 "
+        "units in 2026-03 (holding about EUR 1) "
         "f) accept 20 units late (EUR 200 of revenue at risk)")
     assert len(result) == 1
 
@@ -274,8 +275,8 @@ def test_the_time_fence_is_the_plans_frozen_months_not_the_company_setting():
         "B", "MTO", 3, frozen=0)
     row = only(agenda(free, loads=[90, 120, 110]), "Projected stock-out")
     # 20 units held two months at 0.10 a unit-month
-    assert "b) build ahead from 2026-01: spare capacity for 20 of the 20 units in 2026-01 " \
-           "(holding about EUR 4)" in row["options"]
+    assert "b) build ahead from 2026-01: hours left within regular plus overtime for 20 of the " \
+           "20 units in 2026-01 (holding about EUR 4)" in row["options"]
     first = family_plan("A", "MTS", 3, frozen=0, shortfall=[20, 0, 0]) + family_plan(
         "B", "MTO", 3, frozen=0)
     row = only(agenda(first, loads=[90, 90, 90]), "Projected stock-out")
@@ -323,7 +324,7 @@ def test_a_run_below_safety_stock_with_a_stock_out_in_it_is_one_stock_out_item()
                                                                 STOCKOUT_DECISION)
     assert row["impact"] == 350                                     # 35 units x EUR 10
     assert row["issue"] == ("A stock runs out in 2026-03 to 2026-04: 35 units of customer "
-                            "demand go unshipped (EUR 350 of revenue at risk); the low point is "
+                            "orders ship late (EUR 350 of revenue at risk); the low point is "
                             "0 units in 2026-03, below safety stock from 2026-02.")
     assert len(result) == 1
 
@@ -346,20 +347,20 @@ def test_a_level_familys_summer_stock_out_and_winter_excess_are_one_decision():
     assert (row["area"], row["family"], row["months"]) == ("supply", "A", "2026-07 to 2026-12")
     assert row["topic"] == "Projected stock-out; Inventory above target"
     assert row["decision"] == "Re-shape the production plan of A: which of these options?"
-    # 50 units short at EUR 10, plus 100 units above target at cost 6
-    assert row["impact"] == 500 + 600
+    # the larger part: 50 units short at EUR 10 = 500 vs 100 units above target at cost 6 = 600
+    assert row["impact"] == max(50 * 10, 100 * 6) == 600
     assert row["issue"] == (
-        "A stock runs out in 2026-07 to 2026-08: 50 units of customer demand go unshipped "
+        "A stock runs out in 2026-07 to 2026-08: 50 units of customer orders ship late "
         "(EUR 500 of revenue at risk); the low point is 0 units in 2026-07. "
-        "Inventory of A peaks at 200 units in 2026-12 against a target of 100: 100 units above "
-        "(EUR 600 at cost). "
+        "Inventory of A is furthest above target in 2026-12: 200 units against a target of 100, "
+        "100 units above (EUR 600 at cost). "
         "One cause: the level production rate of 100 units a month.")   # not the frozen 80
     # the stock-out's three options, then the excess's three; spare 30 hours a month
     assert row["options"] == (
         "a) extra capacity in 2026-07 to 2026-08: 50 hours on R1 (EUR 2,250 at the overtime "
         "rate) "
-        "b) build ahead from 2026-05: spare capacity for 50 of the 50 units in 2026-05 to "
-        "2026-06 (holding about EUR 7) "
+        "b) build ahead from 2026-05: hours left within regular plus overtime for 50 of the 50 "
+        "units in 2026-05 to 2026-06 (holding about EUR 7) "
         "c) accept 50 units late (EUR 500 of revenue at risk) "
         "d) cut production by 100 units by 2026-12 "
         "e) accept the extra stock (EUR 600 tied up, about EUR 10 a month to hold) "
@@ -369,7 +370,7 @@ def test_a_level_familys_summer_stock_out_and_winter_excess_are_one_decision():
 def test_an_optimised_family_is_merged_too_but_no_rate_is_named_as_the_cause():
     row = only(agenda(level_family_plan("optimised")),
                "Projected stock-out; Inventory above target")
-    assert row["impact"] == 1100
+    assert row["impact"] == 600                                     # max(EUR 500, EUR 600)
     assert "One cause" not in row["issue"]
 
 
@@ -530,7 +531,7 @@ def test_a_fiscal_year_and_next_months_gap_the_same_way_are_one_item_counting_mo
         "at EUR 12,000, 16.7% below the business plan of EUR 14,400. Over 2025-04 to 2026-12 "
         "together, counting each month once: EUR 1,900 below plan.")
     assert row["options"].startswith("a) push demand: 190 more units to close EUR 1,900 ")
-    assert bool(row["within_12_months"])
+    assert bool(row["acts_on_next_12_months"])
 
 
 def test_fiscal_year_and_next_months_gaps_of_opposite_directions_stay_apart():
@@ -571,7 +572,7 @@ def test_items_outside_the_first_12_months_rank_after_those_inside():
         ("A", "Inventory above target", "2027-01 to 2027-02")]
     # 6 a month x 12 plan months in the window x EUR 10; 3 x EUR 100; 300 x EUR 6
     assert result["impact"].tolist() == [720, 300, 1800]
-    assert result["within_12_months"].tolist() == [True, True, False]
+    assert result["acts_on_next_12_months"].tolist() == [True, True, False]
     assert result["rank"].tolist() == [1, 2, 3]
 
 
@@ -579,7 +580,7 @@ def test_an_item_reaching_into_the_window_counts_as_inside():
     plan = (family_plan("A", "MTS", 14, inventory=[100.0] * 11 + [400.0] * 3)
             + family_plan("B", "MTO", 14))
     row = only(agenda(plan), "Inventory above target")
-    assert (row["months"], bool(row["within_12_months"])) == ("2026-12 to 2027-02", True)
+    assert (row["months"], bool(row["acts_on_next_12_months"])) == ("2026-12 to 2027-02", True)
 
 
 def test_an_unknown_impact_ranks_last():

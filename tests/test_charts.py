@@ -46,7 +46,7 @@ def balance_summary() -> pd.DataFrame:
         "family": ["Garden Tools", "Custom Sheds", "Spare Parts"],
         "strategy": ["MTS", "MTO", "MTS"], "months": "2026-11 to 2027-10",
         "demand": [33_654.0, 715.0, 4_637.0], "supply": [33_654.0, 699.0, 4_637.0],
-        "shortfall": [0.0, 16.0, 0.0], "revenue_at_risk": [0.0, 40_000.0, 0.0],
+        "late_units": [0.0, 16.0, 0.0], "revenue_at_risk": [0.0, 40_000.0, 0.0],
         "service_level": [1.0, 0.978, 1.0]})
 
 
@@ -269,15 +269,16 @@ def test_demand_and_supply_alt_text_names_the_family_below_demand():
     fig = charts.demand_vs_supply(balance_summary())
     assert fig.alt_text == (
         "Over 2026-11 to 2027-10, supply is below demand for 1 of 3 families: Custom Sheds 699 "
-        "of 715 units (97.8%). Shortfall 16 units in 1 family; lowest service level "
+        "of 715 units (97.8%). Shipped late: 16 units in 1 family; lowest service level "
         "Custom Sheds 97.8%.")
+    assert fig.axes[1].get_title() == ("Custom Sheds (MTO)\nservice 97.8%, 16 units shipped late")
 
 
 def test_demand_and_supply_in_balance_says_so():
-    summary = balance_summary().assign(supply=lambda frame: frame["demand"], shortfall=0.0)
+    summary = balance_summary().assign(supply=lambda frame: frame["demand"], late_units=0.0)
     fig = charts.demand_vs_supply(summary)
     assert fig.alt_text == ("Over 2026-11 to 2027-10, supply covers demand for every family "
-                            "(3 families). No family has a shortfall.")
+                            "(3 families). No family ships late.")
 
 
 # --- capacity --------------------------------------------------------------------------------

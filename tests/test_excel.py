@@ -23,7 +23,7 @@ def test_workbook_has_kpis_decisions_and_a_formatted_sheet_per_family(tmp_path):
                          "value": [0.93, 1234567.0, 45.2], "target": [0.95, 1300000.0, 37.0],
                          "unit": ["share", "EUR", "days"], "status": ["amber", "red", "green"]})
     decisions = pd.DataFrame({"rank": [1], "family": ["=1+1"], "issue": ["@SUM(A1)"],
-                              "within_12_months": [True], "impact": [383949.6]})
+                              "acts_on_next_12_months": [True], "impact": [383949.6]})
     path = write_workbook(tmp_path / "sop_2026-11.xlsx", title="Acme 2026-11", kpis=kpis,
                           decisions=decisions, sheets=_sheets(), currency="EUR")
     book = load_workbook(path)
@@ -37,7 +37,7 @@ def test_workbook_has_kpis_decisions_and_a_formatted_sheet_per_family(tmp_path):
         "F6C9C9")
     assert kpi.freeze_panes == "B4"
     chosen = book["Decisions"]
-    assert [c.value for c in chosen[3]] == ["Rank", "Family", "Issue", "Within 12 months",
+    assert [c.value for c in chosen[3]] == ["Rank", "Family", "Issue", "Acts on next 12 months",
                                             "Impact (EUR)"]
     assert chosen["B4"].data_type == "s" and chosen["B4"].value == "=1+1"
     assert chosen["D4"].value == "yes" and chosen["E4"].number_format == "#,##0"

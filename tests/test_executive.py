@@ -51,8 +51,9 @@ NARRATIVE_KPIS = pd.DataFrame([
 ], columns=["kpi", "value", "target", "unit", "status", "comment"])
 FAMILY_STATUS = pd.DataFrame({
     "family": ["A", "B", "C", "D"], "status": ["red", "green", "amber", "red"],
-    "reason": ["stock-out in 2026-02: 10 units of customer demand unshipped (EUR 100 of revenue "
-               "at risk) (red); 15.0 days of supply at the end of 2026-01 vs 30 target (red)",
+    "reason": ["stock-out in 2026-02: 10 units of customer orders ship late (EUR 100 of revenue "
+               "at risk), 10 still unshipped at the end of 2026-02 (red); 15.0 days of supply at "
+               "the end of 2026-01 vs 30 target (red)",
                "on track", "35.0 days of supply at the end of 2026-01 vs 30 target (amber)",
                "revenue 10.0% below plan (red)"]})
 DECISIONS = pd.DataFrame({"rank": [1, 2], "family": ["A", "R1"],
@@ -71,8 +72,8 @@ def test_narrative_quotes_the_tables_figures_stock_outs_first():
     text = narrative(NARRATIVE_KPIS, FAMILY_STATUS, DECISIONS, currency="EUR",
                      recommendation="Shift")
     # the shortage first, in the words of the family status table, then the demand change
-    assert text[0] == ("A: stock-out in 2026-02: 10 units of customer demand unshipped (EUR 100 "
-                       "of revenue at risk).")
+    assert text[0] == ("A: stock-out in 2026-02: 10 units of customer orders ship late (EUR 100 "
+                       "of revenue at risk), 10 still unshipped at the end of 2026-02.")
     assert text[1].startswith("There is no earlier plan in the archive")
     order = [sentence(text, start)[0] for start in (
         "Customer service", "Forecast accuracy", "Revenue 2026-01 to 2026-12",
@@ -101,8 +102,9 @@ def test_narrative_quotes_the_tables_figures_stock_outs_first():
     assert "revenue 10.0% below plan" in families
     assert "35.0 days of supply at the end of 2026-01 vs 30 target" in families
     assert "on track" not in families                               # B is green
-    assert text[-1] == ("2 decisions are asked of this meeting, EUR 1,101 at stake in all; "
-                        "first: Projected stock-out of A (EUR 800). Recommended scenario: Shift.")
+    # the first decision's own impact (800.4 rounds to EUR 800), no total across decisions
+    assert text[-1] == ("2 decisions are asked of this meeting; first: Projected stock-out of A "
+                        "(EUR 800 at stake). Recommended scenario: Shift.")
 
 
 def test_narrative_says_what_is_missing_and_when_all_is_well():
@@ -118,8 +120,8 @@ def test_narrative_says_what_is_missing_and_when_all_is_well():
     assert ("Forecast accuracy, SKU level (1 - WAPE): not enough data yet. No archived or "
             "replayed forecast to measure yet.") in text
     assert "Every family is on track." in text
-    assert text[-1] == ("1 decision is asked of this meeting, EUR 800 at stake in all; first: "
-                        "Projected stock-out of A (EUR 800).")
+    assert text[-1] == ("1 decision is asked of this meeting; first: Projected stock-out of A "
+                        "(EUR 800 at stake).")
     quiet = narrative(kpis, calm, DECISIONS.iloc[0:0], currency="USD", recommendation="Baseline")
     assert quiet[-1] == "No decision is needed this month. Recommended scenario: Baseline."
     change = pd.DataFrame({"months": ["2026-11 to 2027-09"] * 2, "before": [100.0, 100.0],
@@ -145,8 +147,9 @@ def test_the_narrative_of_computed_kpis_uses_their_rounding():
     plan = case_plan()
     status = family_status(COMPANY, plan, case_money(plan), BACKTEST, months=2)
     text = narrative(kpis.reset_index(), status, DECISIONS, currency="EUR")
-    assert text[0] == ("A: stock-out in 2026-02: 10 units of customer demand unshipped (EUR 100 "
-                       "of revenue at risk).")
+    # family_status's first reason: 10 late in 2026-02 at EUR 10, 10 backlog at its end
+    assert text[0] == ("A: stock-out in 2026-02: 10 units of customer orders ship late (EUR 100 "
+                       "of revenue at risk), 10 still unshipped at the end of 2026-02.")
     service = kpis.loc["Customer service (projected)"]             # 230 / 240 and 226 / 240
     _, words = sentence(text, "Customer service")
     assert f"{service['value']:.1%}" in words and f"{service['target']:.1%}" in words

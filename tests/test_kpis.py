@@ -164,7 +164,7 @@ def test_headline_kpis_on_a_two_family_case():
     assert service["value"] == pytest.approx(230 / 240)
     assert service["target"] == pytest.approx(226 / 240)
     assert service["status"] == "green"
-    assert service["comment"].endswith("10 units of customer demand go unshipped (A).")
+    assert service["comment"].endswith("10 units of customer orders ship late (A).")
     sku = kpis.loc["Forecast accuracy, SKU level (1 - WAPE)"]
     assert [sku["value"], sku["target"], sku["status"]] == [0.60, 0.65, "amber"]
     assert sku["comment"] == ("Lag 1, 2025-01 to 2025-12, consensus forecast, each SKU-month's "
@@ -306,10 +306,11 @@ def test_family_status_takes_the_worst_check_and_names_it_first():
     assert [a["revenue"], a["plan_revenue"], a["revenue_gap_pct"]] == [1900, 2000, -0.05]
     assert a["forecast_accuracy_family"] == pytest.approx(0.85)
     assert a["status"] == "red"
+    # 10 units late in 2026-02 at EUR 10; the backlog at the end of the window (2026-02) is 10
     assert a["reason"] == (
-        "stock-out in 2026-02: 10 units of customer demand unshipped (EUR 100 of revenue at "
-        "risk) (red); 15.0 days of supply at the end of 2026-01 vs 30 target (red); revenue "
-        "5.0% below plan (amber)")
+        "stock-out in 2026-02: 10 units of customer orders ship late (EUR 100 of revenue at "
+        "risk), 10 still unshipped at the end of 2026-02 (red); 15.0 days of supply at the end "
+        "of 2026-01 vs 30 target (red); revenue 5.0% below plan (amber)")
     assert [b["weeks_of_backlog"], b["target_weeks"], b["service_level"]] == [4, 4, 1.0]
     assert math.isnan(b["days_of_supply"]) and math.isnan(b["lowest_inventory"])
     assert (b["status"], b["reason"]) == ("green", "on track")
@@ -322,8 +323,10 @@ def test_late_mto_orders_make_a_family_red():
         "family").loc["B"]
     assert [b["late_units"], b["revenue_at_risk"]] == [10, 500]
     assert b["status"] == "red"
-    assert b["reason"].startswith("orders late in 2026-03: 10 units of customer demand unshipped "
+    # an MTO backlog is the order book, not unshipped stock-out demand: no "still unshipped"
+    assert b["reason"].startswith("orders late in 2026-03: 10 units of customer orders ship late "
                                   "(EUR 500 of revenue at risk) (red); ")
+    assert "still unshipped" not in b["reason"]
 
 
 def test_a_stock_out_is_named_first_even_with_inventory_above_target():
@@ -334,8 +337,9 @@ def test_a_stock_out_is_named_first_even_with_inventory_above_target():
     a = family_status(COMPANY, plan, case_money(plan, plan_revenue=[1000.0, 800.0]),
                       BACKTEST).iloc[0]
     assert a["status"] == "red"
-    assert a["reason"].startswith("stock-out in 2026-02: 20 units of customer demand unshipped "
-                                  "(EUR 200 of revenue at risk) (red)")
+    assert a["reason"].startswith("stock-out in 2026-02: 20 units of customer orders ship late "
+                                  "(EUR 200 of revenue at risk), 20 still unshipped at the end "
+                                  "of 2026-02 (red)")
     assert "35.0 days of supply at the end of 2026-01 vs 30 target (amber)" in a["reason"]
     assert a["lowest_inventory"] == 0
 
@@ -384,8 +388,24 @@ def test_months_apart_are_listed_one_by_one():
                              inventory=[0.0, 10.0, 0.0], days_of_supply=[30.0] * 3,
                              weeks_of_backlog=[NAN] * 3))
     a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
-    assert a["reason"].startswith("stock-out in 2026-01, 2026-03: 20 units of customer demand "
-                                  "unshipped (EUR 200 of revenue at risk) (red)")
+    # 10 + 10 units late, each order once; the 2026-01 ones shipped in 2026-02, so only the
+    # 10 of 2026-03 are still unshipped at the end of the window
+    assert a["reason"].startswith("stock-out in 2026-01, 2026-03: 20 units of customer orders "
+                                  "ship late (EUR 200 of revenue at risk), 10 still unshipped "
+                                  "at the end of 2026-03 (red)")
+
+
+def test_months_at_zero_stock_count_below_safety_stock_with_the_true_low_point():
+    rows = family_plan("A", "MTS", inventory=[100.0, 40.0, 0.0, 60.0], days_of_supply=[30.0] * 4,
+                       weeks_of_backlog=[NAN] * 4)
+    for row in rows:
+        row["safety_stock"] = 70.0
+    plan = frame(rows)
+    a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
+    # 40, 0 and 60 are all below 70: one run 2026-02 to 2026-04, lowest 0 in 2026-03
+    assert (a["status"], a["reason"]) == (
+        "red", "no stock left at the end of 2026-03 (red); below safety stock in 2026-02 to "
+               "2026-04 (low point 0 units against 70 in 2026-03) (amber)")
 
 
 def test_consecutive_months_read_as_one_span():

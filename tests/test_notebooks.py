@@ -40,7 +40,7 @@ def test_each_notebook_runs_on_its_own_with_its_defaults(path, tmp_path):
     outputs = [o for c in cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     html = ["".join(o.get("data", {}).get("text/html", "")) for o in outputs]
-    assert any(h.startswith('<img src="data:image/png;base64,') for h in html), "a chart"
+    assert any('<img src="data:image/png;base64,' in h for h in html), "a chart"
     written = {p.stem for p in tmp_path.glob("*/artifacts/*.parquet")}
     step = next(s for s in STEPS if s.notebook == path.stem)
     assert set(step.writes) <= written

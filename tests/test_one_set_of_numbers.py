@@ -177,10 +177,10 @@ def test_the_count_of_decisions_is_the_same_in_the_sentence_the_tables_and_the_w
     if decisions.empty:
         assert "No decision is needed" in summary
         return
-    said = re.search(r"(\d+) decisions? (?:are|is) asked of this meeting, ([A-Z]{3} [\d,]+)",
-                     summary)
+    said = re.search(r"(\d+) decisions? (?:are|is) asked of this meeting; first: .*? "
+                     r"\(([A-Z]{3} [\d,]+) at stake\)", summary)
     assert said and int(said.group(1)) == len(decisions)
-    assert number(said.group(2)) == round(decisions["impact"].sum())
+    assert number(said.group(2)) == round(decisions["impact"].iloc[0])
     on_page = pack.table_with("04_executive_sop", "Rank", "Topic", "Decision")
     assert len(on_page) == len(decisions)
     assert len(pack.table_with("03_pre_sop", "Rank", "Issue", "Options")) == len(decisions)
@@ -303,3 +303,18 @@ def test_the_first_printed_page_holds_the_meeting_and_each_family_prints_on_its_
     starts = [next((i for i, p in enumerate(pages) if p.startswith(f"{f} Status")), None)
               for f in families]
     assert None not in starts and starts == sorted(starts), starts
+
+
+def test_family_sheets_compare_the_closed_months_with_the_forecast_they_had(pack):
+    sheets = pack.artifact("family_sheets")
+    history = sheets[sheets["period"] == "history"]
+    tables = [t for t in pack.tables("05_family_sheets") if "Line" in t.columns]
+    assert len(tables) == sheets["family"].nunique()
+    months = sorted(history["month"].astype(str).unique())
+    for frame in tables:
+        line = frame[frame["Line"].str.endswith(("Sales: difference", "Bookings: difference"))]
+        assert len(line) == 1
+        shown = [line.iloc[0][m] for m in months]
+        assert all(shown), f"a closed month's difference is empty: {shown}"
+    text = pack.soup("05_family_sheets").get_text(" ")
+    assert "replayed from history" in text or "consensus" in text

@@ -95,7 +95,7 @@ def test_balance_service_is_undefined_when_nothing_is_due():
 def test_balance_summary_over_the_first_months():
     summary = balance_summary(balance(*balance_case()), months=2).set_index("family")
     assert summary.loc["A", "months"] == "2026-01 to 2026-02"
-    assert summary.loc["A", ["demand", "supply", "shortfall", "revenue_at_risk"]].tolist() == \
+    assert summary.loc["A", ["demand", "supply", "late_units", "revenue_at_risk"]].tolist() == \
         [200, 180, 20, 200]
     assert summary.loc["A", "service_level"] == pytest.approx(180 / 200)
     assert summary.loc["B", "service_level"] == pytest.approx(60 / 80)
