@@ -281,8 +281,8 @@ class CellFormat:
 
 
 ROW_RULES = (
-    # a KPI's (or a KPI trend's) unit: share, days, weeks, count or a currency code
-    RowRule("unit", {unit: unit for unit in ("share", "days", "weeks", "count")},
+    # a KPI's (or a KPI trend's) unit: share, signed share, days, weeks, count or a currency
+    RowRule("unit", {unit: unit for unit in ("share", "share change", "days", "weeks", "count")},
             other="money", shown=False),
     # an override's kind: absolute units or a percent change
     RowRule("kind", {"absolute": "units", "percent": "percent"}, columns=("value",)),

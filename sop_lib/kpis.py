@@ -266,11 +266,12 @@ def _forecast_kpis(accuracy: pd.DataFrame, bands) -> list[tuple]:
                      _accuracy_comment(row, level)))
     row = rows.loc["family"] if "family" in rows.index else None
     if row is None or _missing(row["bias"]):
-        kpis.append(("Forecast bias", math.nan, 0.0, "share", NOT_AVAILABLE,
+        kpis.append(("Forecast bias", math.nan, 0.0, "share change", NOT_AVAILABLE,
                      "No archived or replayed forecast to measure yet."))
     else:
         direction = "over" if row["bias"] > 0 else "under"
-        kpis.append(("Forecast bias", row["bias"], 0.0, "share", bias_status(row["bias"], bands),
+        kpis.append(("Forecast bias", row["bias"], 0.0, "share change",
+                     bias_status(row["bias"], bands),
                      f"The {row['source']} forecast ran {abs(row['bias']):.1%} {direction} "
                      f"bookings, lag 1, {span_label(row['first_month'], row['last_month'])}."))
     return kpis

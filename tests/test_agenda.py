@@ -6,6 +6,7 @@ from builders import company_from_rows
 from scenario_builders import build_ahead_case
 from sop_lib.accuracy import accuracy_by_family
 from sop_lib.agenda import (
+    ABOVE_PLAN_DECISION,
     AGENDA_COLUMNS,
     BACKLOG_DECISION,
     BELOW_PLAN_DECISION,
@@ -99,6 +100,17 @@ def outlook_for(gaps: dict) -> pd.DataFrame:
          "gap_pct": gap} for family, gap in gaps.items()])
 
 
+def fiscal_outlook(**families: tuple[float, float, float]) -> pd.DataFrame:
+    """An FY2026 outlook from each family's (actual, outlook, plan) revenue: the forecast is
+    actual + outlook, the gap forecast - plan."""
+    return pd.DataFrame([
+        {"family": family, "fiscal_year": "FY2026", "months": "2025-04 to 2026-03",
+         "actual_revenue": actual, "outlook_revenue": outlook,
+         "forecast_revenue": actual + outlook, "plan_revenue": plan,
+         "gap": actual + outlook - plan, "gap_pct": (actual + outlook - plan) / plan}
+        for family, (actual, outlook, plan) in families.items()])
+
+
 def accuracy_for(errors: dict, *, consensus: bool = True) -> pd.DataFrame:
     """Lag-1 accuracy of families booking 100 a month from 2025-07, forecast 100 + error."""
     archive, actuals = [], []
@@ -117,14 +129,15 @@ def quiet_plan(months=3) -> list[dict]:
     return family_plan("A", "MTS", months) + family_plan("B", "MTO", months)
 
 
-def agenda(plan_rows, *, loads=None, plan_revenue=None, gaps=None, accuracy=None,
+def agenda(plan_rows, *, loads=None, plan_revenue=None, gaps=None, outlook=None, accuracy=None,
            company=COMPANY, **options) -> pd.DataFrame:
     plan = frame(plan_rows)
     months = plan["month"].nunique()
+    if outlook is None:
+        outlook = outlook_for(gaps or {"A": 0.0, "B": 0.0})
     return exception_agenda(
         company, plan=plan, load=load_for(loads or [90.0] * months),
-        money=money_for(plan, plan_revenue), outlook=outlook_for(gaps or {"A": 0.0, "B": 0.0}),
-        accuracy=accuracy, **options)
+        money=money_for(plan, plan_revenue), outlook=outlook, accuracy=accuracy, **options)
 
 
 def only(result: pd.DataFrame, topic: str) -> pd.Series:
@@ -292,6 +305,75 @@ def test_build_ahead_says_when_no_capacity_is_spare():
     plan = family_plan("A", "MTS", 3, shortfall=[0, 0, 10]) + family_plan("B", "MTO", 3)
     row = only(agenda(plan, loads=[90, 120, 120]), "Projected stock-out")
     assert "b) build ahead: no spare capacity on R1 from 2026-02 to 2026-02" in row["options"]
+
+
+def test_a_stock_out_running_past_the_window_states_its_part_in_the_next_12_months():
+    # 14 plan months: A ships 10, 20 and 30 late in 2026-12, 2027-01 and 2027-02; only 2026-12
+    # lies in the first 12 months, where 10 are late and 10 still unshipped at its end
+    plan = (family_plan("A", "MTS", 14, shipments=[100.0] * 11 + [90.0, 80.0, 70.0],
+                        shortfall=[0.0] * 11 + [10.0, 20.0, 30.0],
+                        backlog=[0.0] * 11 + [10.0, 30.0, 60.0],
+                        inventory=[100.0] * 11 + [0.0] * 3)
+            + family_plan("B", "MTO", 14))
+    row = only(agenda(plan), "Projected stock-out")
+    assert (row["months"], row["impact"]) == ("2026-12 to 2027-02", 600)   # 60 x EUR 10
+    assert row["issue"] == (
+        "A stock runs out in 2026-12 to 2027-02: 60 units of customer orders ship late (EUR 600 "
+        "of revenue at risk); the low point is 0 units in 2026-12. In the next 12 months: "
+        "stock-out in 2026-12: 10 units of customer orders ship late (EUR 100 of revenue at "
+        "risk), 10 still unshipped at the end of 2026-12.")
+
+
+def company_capping(family: str, max_production: float) -> Company:
+    """COMPANY with a maximum production for one family (families table)."""
+    families = [{**row, "max_production": max_production} if row["family"] == family else row
+                for row in COMPANY.families.to_dict("records")]
+    return company_from_rows(config=COMPANY.config, families=families,
+                             **{name: COMPANY.tables[name].to_dict("records") for name in
+                                ("resources", "bill_of_resources")})
+
+
+def test_a_binding_maximum_production_is_named_with_options_that_can_be_carried_out():
+    # A makes its maximum of 100 a month in both short months (2026-04 and 2026-05): more hours
+    # on R1 would not make more; the late orders build up to 30 in 2026-05
+    plan = (family_plan("A", "MTS", 5, shipments=[100, 100, 100, 90, 80],
+                        shortfall=[0, 0, 0, 10, 20], backlog=[0, 0, 0, 10, 30],
+                        inventory=[100, 80, 0, 0, 0], production=[100, 80, 100, 100, 100])
+            + family_plan("B", "MTO", 5))
+    row = only(agenda(plan, company=company_capping("A", 100.0)), "Projected stock-out")
+    assert row["impact"] == 300                                     # 30 units x EUR 10
+    assert row["issue"] == (
+        "A stock runs out in 2026-04 to 2026-05: 30 units of customer orders ship late (EUR 300 "
+        "of revenue at risk); the low point is 0 units in 2026-04. The plan already makes the "
+        "family's maximum production of 100 units a month (families table): capacity on the "
+        "resources is not what limits it.")
+    # 30 late at the peak over the 2 months 2026-04 to 2026-05: about 15 a month more
+    assert row["options"] == (
+        "a) raise the maximum production of A by about 15 units a month from 2026-04 (the late "
+        "orders peak at 30 units in 2026-05), capacity allowing "
+        "b) buy in or second-source 30 units by 2026-05 "
+        "c) allocate the available units to customers by priority "
+        "d) accept 30 units late (EUR 300 of revenue at risk)")
+    # below its maximum in a short month, A could make more: capacity and build-ahead again
+    below = [{**r, "production": 90.0} if r["family"] == "A" and r["month"] == START + 3 else r
+             for r in plan]
+    row = only(agenda(below, company=company_capping("A", 100.0)), "Projected stock-out")
+    assert "maximum production" not in row["issue"]
+    assert row["options"].startswith("a) extra capacity in 2026-04 to 2026-05: 30 hours on R1")
+
+
+def test_build_ahead_stays_within_the_maximum_production():
+    # R1 has 30 hours spare a month, but A (making 100) may make only 10 more a month: the 30
+    # units ahead of 2026-05 take 10 in each of 2026-04, 2026-03 and 2026-02, held 1 + 2 + 3
+    # months: 60 unit-months x 0.10 = EUR 6 (without the maximum: 30 in 2026-04, EUR 3)
+    plan = (family_plan("A", "MTS", 5, shortfall=[0, 0, 0, 0, 30], inventory=[100] * 4 + [0])
+            + family_plan("B", "MTO", 5))
+    row = only(agenda(plan, company=company_capping("A", 110.0)), "Projected stock-out")
+    assert "b) build ahead from 2026-02: hours left within regular plus overtime for 30 of the " \
+           "30 units in 2026-02 to 2026-04 (holding about EUR 6)" in row["options"]
+    unlimited = only(agenda(plan), "Projected stock-out")
+    assert "b) build ahead from 2026-04: hours left within regular plus overtime for 30 of the " \
+           "30 units in 2026-04 (holding about EUR 3)" in unlimited["options"]
 
 
 def test_below_safety_stock_needs_the_plan_to_carry_one():
@@ -471,23 +553,70 @@ def test_overtime_within_limits_is_no_overload():
 # --- finance ------------------------------------------------------------------------------
 
 def test_fiscal_year_gap_beyond_tolerance_in_either_direction():
-    result = agenda(quiet_plan(), gaps={"A": -0.06, "B": 0.05, "C": 0.08, "Total": -0.3})
-    assert result["family"].tolist() == ["C", "A"]                  # B sits on the tolerance
-    assert result["impact"].tolist() == pytest.approx([80, 60])
+    # FY2026 runs 2025-04 to 2026-03: nine months of actuals, then the plan's three months
+    # (A 1,000 and B 1,000 of revenue a month). A is 600 below plan in the actuals and 100 below
+    # in the plan months (business plan 1,100 in 2026-01): 11,400 against 12,100, 5.8% below.
+    # B is 500 above in the actuals and 120 above in the plan months (880 in 2026-01): 12,500
+    # against 11,880, 5.2% above. C sits on the 5% tolerance; the total is no family. Each plan
+    # month gap stays within tolerance (100 of 3,100; 120 of 2,880): no next-12-months item.
+    plan = frame(quiet_plan())
+    money = money_for(plan, {("A", 0): 1100.0, ("B", 0): 880.0})
+    outlook = fiscal_outlook(A=(8400.0, 3000.0, 12100.0), B=(9500.0, 3000.0, 11880.0),
+                             C=(0.0, 1050.0, 1000.0), Total=(0.0, 700.0, 1000.0))
+    result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
+                              load=load_for([90] * 3), money=money, outlook=outlook,
+                              accuracy=None)
+    assert result["family"].tolist() == ["B", "A"]
+    # the part of each gap in the plan months, the part the meeting can still act on
+    assert result["impact"].tolist() == pytest.approx([120, 100])
     assert result["topic"].tolist() == ["Fiscal year above plan", "Fiscal year below plan"]
+    assert result["months"].tolist() == ["2025-04 to 2026-03"] * 2
     a = result.iloc[1]
     assert a["decision"] == BELOW_PLAN_DECISION
-    assert a["issue"] == ("FY2026 revenue of A is forecast at EUR 940 (EUR 200 actual + EUR 740 "
-                          "outlook), 6.0% below the business plan of EUR 1,000.")
-    assert a["options"] == ("a) push demand: 6 more units to close EUR 60 b) accept the gap and "
-                            "revise the business plan to EUR 940")
+    # 700 / 12,100 = 5.8%; 700 - 100 = 600 of it already in the actuals
+    assert a["issue"] == ("FY2026 revenue of A is forecast at EUR 11,400 (EUR 8,400 actual + "
+                          "EUR 3,000 outlook), 5.8% below the business plan of EUR 12,100. "
+                          "EUR 600 below plan is already in the actuals; the plan months still "
+                          "ahead are EUR 100 below plan.")
+    # 100 / EUR 10 a unit = 10 units; every order ships in its month, so no late orders
+    assert a["options"] == ("a) push demand: 10 more units in the plan months to close the "
+                            "EUR 100 still ahead b) accept the gap and revise the business plan "
+                            "to EUR 11,400")
+
+
+# FY2026 is 2025-04 to 2026-03: A's actuals 8,400 against 9,000, then the plan's three months
+# (2,960 of revenue in both cases below) against a business plan of 3,000: 11,360 against
+# 12,000, 5.3% below; 600 of it in the actuals, 40 in the plan months (1.3%: no next-12 item)
+GAP_OUTLOOK = fiscal_outlook(A=(8400.0, 2960.0, 12000.0), B=(9000.0, 3000.0, 12000.0))
 
 
 def test_a_plan_gap_with_a_supply_shortfall_offers_to_recover_it():
-    plan = family_plan("A", "MTS", 3, shortfall=[0, 0, 4]) + family_plan("B", "MTO", 3)
-    result = agenda(plan, gaps={"A": -0.1, "B": 0.0})
+    # A ships 96 of its 100 in 2026-03 against a business plan of the full 1,000: the plan
+    # months are 40 below plan, and the 4 late units (EUR 40) ship beyond the plan's months
+    plan = (family_plan("A", "MTS", 3, shipments=[100, 100, 96], shortfall=[0, 0, 4],
+                        backlog=[0, 0, 4], inventory=[100, 100, 0])
+            + family_plan("B", "MTO", 3))
+    result = agenda(plan, plan_revenue={("A", 2): 1000.0}, outlook=GAP_OUTLOOK,
+                    company=company_with(fiscal_year_start_month=4))
     row = only(result, "Fiscal year below plan")
-    assert "b) recover the supply shortfall (EUR 40 of the gap)" in row["options"]
+    assert row["impact"] == 40                                      # 2,960 - 3,000
+    assert row["options"] == (
+        "a) push demand: 4 more units in the plan months to close the EUR 40 still ahead "
+        "b) ship the late orders within these months (EUR 40 of revenue the plan pushes beyond "
+        "them) "
+        "c) accept the gap and revise the business plan to EUR 11,360")
+
+
+def test_a_plan_gap_without_late_orders_offers_no_recovery():
+    # the same gap with every order shipped in its month (demand 96 in 2026-03)
+    plan = family_plan("A", "MTS", 3, shipments=[100, 100, 96], demand=[100, 100, 96])
+    result = agenda(plan + family_plan("B", "MTO", 3), plan_revenue={("A", 2): 1000.0},
+                    outlook=GAP_OUTLOOK, company=company_with(fiscal_year_start_month=4))
+    row = only(result, "Fiscal year below plan")
+    assert row["impact"] == 40
+    assert row["options"] == (
+        "a) push demand: 4 more units in the plan months to close the EUR 40 still ahead "
+        "b) accept the gap and revise the business plan to EUR 11,360")
 
 
 def test_next_months_gap_compares_the_months_that_have_a_business_plan():
@@ -506,55 +635,79 @@ def company_with(**config) -> Company:
     """COMPANY with other settings in company.yaml."""
     settings = {"frozen_months": 1, "holding_cost_rate": 0.2, **config}
     return company_from_rows(config=CompanyConfig("T", "EUR", **settings),
-                             **{name: COMPANY.tables[name] for name in
+                             **{name: COMPANY.tables[name].to_dict("records") for name in
                                 ("families", "resources", "bill_of_resources")})
 
 
 def test_a_fiscal_year_and_next_months_gap_the_same_way_are_one_item_counting_months_once():
-    # The fiscal year runs April to March: FY2026 is 2025-04 to 2026-03, forecast 900 against
-    # 1,000 (100 below). The next 12 months (2026-01 to 2026-12) plan 1,000 a month of A against
-    # a business plan of 1,200 (2,400 below). Their union, 2025-04 to 2026-12, is the fiscal
-    # year plus 2026-04 to 2026-12: 100 + 9 x 200 = 1,900 below; adding both would say 2,500.
+    # The fiscal year runs April to March: FY2026 is 2025-04 to 2026-03. Its nine months of
+    # actuals are 300 below plan (8,700 of 9,000); its three plan months (2026-01 to 2026-03)
+    # plan 1,000 a month of A against a business plan of 1,200, 600 below: 11,700 against
+    # 12,600, 900 below. The next 12 months (2026-01 to 2026-12) are 12 x 200 = 2,400 below.
+    # Their union, 2025-04 to 2026-12, counts each month once: 300 + 2,400 = 2,700 below
+    # (adding both would say 3,300); the plan months still ahead are the 2,400.
     plan = frame(quiet_plan(12))
     money = money_for(plan, {("A", i): 1200.0 for i in range(12)})
     result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
                               load=load_for([90] * 12), money=money,
-                              outlook=outlook_for({"A": -0.1, "B": 0.0}), accuracy=None)
+                              outlook=fiscal_outlook(A=(8700.0, 3000.0, 12600.0),
+                                                     B=(9000.0, 3000.0, 12000.0)),
+                              accuracy=None)
     row = only(result, "Revenue below plan")
     assert len(result) == 1
     assert (row["area"], row["family"], row["months"]) == ("finance", "A", "2025-04 to 2026-12")
-    assert row["impact"] == 100 + 9 * 200
+    assert row["impact"] == 12 * 200
     assert row["decision"] == BELOW_PLAN_DECISION
     assert row["issue"] == (
-        "FY2026 revenue of A is forecast at EUR 900 (EUR 200 actual + EUR 700 outlook), 10.0% "
-        "below the business plan of EUR 1,000. Revenue of A over 2026-01 to 2026-12 is planned "
-        "at EUR 12,000, 16.7% below the business plan of EUR 14,400. Over 2025-04 to 2026-12 "
-        "together, counting each month once: EUR 1,900 below plan.")
-    assert row["options"].startswith("a) push demand: 190 more units to close EUR 1,900 ")
+        "FY2026 revenue of A is forecast at EUR 11,700 (EUR 8,700 actual + EUR 3,000 outlook), "
+        "7.1% below the business plan of EUR 12,600. EUR 300 below plan is already in the "
+        "actuals; the plan months still ahead are EUR 600 below plan. Revenue of A over 2026-01 "
+        "to 2026-12 is planned at EUR 12,000, 16.7% below the business plan of EUR 14,400. Over "
+        "2025-04 to 2026-12 together, counting each month once: EUR 2,700 below plan, of which "
+        "the plan months still ahead are EUR 2,400.")
+    # 2,400 / EUR 10 a unit = 240 units
+    assert row["options"] == (
+        "a) push demand: 240 more units in the plan months to close the EUR 2,400 still ahead "
+        "b) accept the gap and revise the business plan to the forecast: EUR 11,700 for "
+        "2025-04 to 2026-03 and EUR 12,000 for 2026-01 to 2026-12")
     assert bool(row["acts_on_next_12_months"])
 
 
 def test_fiscal_year_and_next_months_gaps_of_opposite_directions_stay_apart():
+    # FY2026 (2025-04 to 2026-03) is 700 above plan: 1,300 above in the actuals (10,300 of
+    # 9,000), 600 below in its plan months (3 x 1,000 against 3 x 1,200); the next 12 months
+    # are 2,400 below. Each item weighs the part of its gap in the plan months.
     plan = frame(quiet_plan(12))
     money = money_for(plan, {("A", i): 1200.0 for i in range(12)})
     result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
                               load=load_for([90] * 12), money=money,
-                              outlook=outlook_for({"A": 0.1, "B": 0.0}), accuracy=None)
+                              outlook=fiscal_outlook(A=(10300.0, 3000.0, 12600.0),
+                                                     B=(9000.0, 3000.0, 12000.0)),
+                              accuracy=None)
     assert result["topic"].tolist() == ["Next 12 months below plan", "Fiscal year above plan"]
-    assert result["impact"].tolist() == [2400, 100]
+    assert result["impact"].tolist() == [2400, 600]
+    fiscal = result.iloc[1]
+    assert fiscal["decision"] == ABOVE_PLAN_DECISION
+    assert fiscal["issue"].endswith(
+        "5.6% above the business plan of EUR 12,600. EUR 1,300 above plan is already in the "
+        "actuals; the plan months still ahead are EUR 600 below plan.")
 
 
 # --- ranking ------------------------------------------------------------------------------
 
 def test_rank_by_impact_then_area_then_family():
     plan = (family_plan("A", "MTS", 3, shortfall=[0, 0, 60]) + family_plan("B", "MTO", 3))
-    # A's stock-out is worth 600, the same as A's and B's fiscal-year gaps and A's bias
-    result = agenda(plan, gaps={"A": -0.6, "B": 0.6, "C": 5.0},
-                    accuracy=accuracy_for({"A": [20] * 6}, consensus=False))
+    # A's stock-out is worth 60 x EUR 10 = 600, the same as A's bias (20 a month x 3 plan months
+    # x EUR 10) and A's and B's next-12-months gaps (A 3,000 against 3,600; B 3,000 against
+    # 2,400); B's bias is worth 20 x 3 x EUR 100 = 6,000
+    result = agenda(plan, plan_revenue={("A", 0): 1600.0, ("B", 0): 400.0},
+                    accuracy=accuracy_for({"A": [20] * 6, "B": [20] * 6}, consensus=False))
     assert result["rank"].tolist() == list(range(1, 6))
-    assert result["impact"].tolist() == pytest.approx([5000, 600, 600, 600, 600])
+    assert result["impact"].tolist() == pytest.approx([6000, 600, 600, 600, 600])
     assert list(zip(result["area"], result["family"])) == [
-        ("finance", "C"), ("demand", "A"), ("supply", "A"), ("finance", "A"), ("finance", "B")]
+        ("demand", "B"), ("demand", "A"), ("supply", "A"), ("finance", "A"), ("finance", "B")]
+    assert result["topic"].tolist()[3:] == ["Next 12 months below plan",
+                                            "Next 12 months above plan"]
 
 
 def test_items_outside_the_first_12_months_rank_after_those_inside():
