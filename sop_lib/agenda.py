@@ -23,7 +23,8 @@ question to decide and the options, their figures included. The triggers, by are
   year (the outlook: actuals plus outlook) and for the plan's first 12 months, compared over the
   months that have a business plan row. A family off plan on both in the same direction gets one
   item, "Revenue below/above plan", whose impact is the gap over the union of their months, so
-  no month's gap is counted twice.
+  no month's gap is counted twice. A gap partly in the actuals says so: only the plan months
+  ahead can make it up.
 
 Impact: the value of the units at stake, in the company currency, always units x the family's
 price (or standard cost for stock) from the money view, so kinds rank on one scale:
@@ -639,71 +640,84 @@ def _next_months_items(ctx: _Context, tolerance: float) -> list[dict]:
 
 def _gap_item(ctx: _Context, family: str, label: str, covered, *, revenue: float,
               plan: float, what: str) -> dict:
-    """A business plan gap over the `covered` months, with the options to close it; its impact
-    is the part of the gap in plan months, the part the meeting can still act on."""
+    """A business plan gap over the `covered` months, with the options to close it. Its impact
+    is the whole gap: what the plan months among `covered` must make up to meet the plan (the
+    part already in the actuals is said, as it can only be made up in the months ahead)."""
     gap = revenue - plan
-    ahead = _gap_ahead(ctx, family, covered)
     word = "below" if gap < 0 else "above"
     item = _item("finance", family, f"{label} {word} plan", covered,
                  f"{what}, {abs(gap) / plan:.1%} {word} the business plan of "
-                 f"{ctx.money(plan)}." + _past_text(ctx, gap, ahead),
-                 abs(ahead), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
-                 _gap_options(ctx, family, covered, ahead, f"to {ctx.money(revenue)}"))
+                 f"{ctx.money(plan)}." + _past_text(ctx, family, covered, gap),
+                 abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
+                 _gap_options(ctx, family, covered, gap, f"to {ctx.money(revenue)}"))
     return {**item, "gap": gap, "revenue": revenue, "covered": pd.PeriodIndex(covered, freq="M")}
 
 
 def _both_gaps(ctx: _Context, fiscal: dict, next_months: dict) -> dict:
     """The fiscal-year and next-12-months gaps of one family as one item: the gap over the
-    union of their months (the fiscal year's, plus the window's months after it)."""
-    rows = ctx.rows[(ctx.rows["family"] == fiscal["family"])
-                    & ctx.rows["month"].isin(next_months["covered"].difference(fiscal["covered"]))]
-    gap = fiscal["gap"] + (rows["revenue"] - rows["plan_revenue"]).sum()
+    union of their months (the fiscal year's, plus the window's months after it), which the
+    plan months must make up to meet both plans."""
+    family = fiscal["family"]
+    later = next_months["covered"].difference(fiscal["covered"])
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(later)]
+    beyond = (rows["revenue"] - rows["plan_revenue"]).sum()
+    gap = fiscal["gap"] + beyond
     covered = fiscal["covered"].union(next_months["covered"])
-    ahead = _gap_ahead(ctx, fiscal["family"], covered)
     word = "below" if gap < 0 else "above"
     revised = (f"to the forecast: {ctx.money(fiscal['revenue'])} for {fiscal['months']} and "
                f"{ctx.money(next_months['revenue'])} for {next_months['months']}")
+    ahead = _plan_months(ctx, family, covered)
+    parts = [f"the fiscal year's {ctx.money(abs(fiscal['gap']))}"] + (
+        [f"the {ctx.money(abs(beyond))} of {span_label(later.min(), later.max())}"]
+        if len(later) else [])
     return _item(
-        "finance", fiscal["family"], f"Revenue {word} plan", covered,
-        f"{fiscal['issue']} {next_months['issue']} Over {span_label(covered[0], covered[-1])} "
-        f"together, counting each month once: {ctx.money(abs(gap))} {word} plan, of which the "
-        f"plan months still ahead are {ctx.money(abs(ahead))}.",
-        abs(ahead), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
-        _gap_options(ctx, fiscal["family"], covered, ahead, revised))
+        "finance", family, f"Revenue {word} plan", covered,
+        f"{fiscal['issue']} {next_months['issue']} Counting each month once, "
+        f"{span_label(covered[0], covered[-1])} is {ctx.money(abs(gap))} {word} plan: the plan "
+        f"months {span_label(ahead.min(), ahead.max())} would have to make up "
+        + " and ".join(parts) + ".",
+        abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
+        _gap_options(ctx, family, covered, gap, revised))
 
 
-def _gap_ahead(ctx: _Context, family: str, covered) -> float:
-    """Revenue minus the business plan over the plan months among `covered` (those with a
-    business plan row): the part of a gap that is not yet in the actuals."""
+def _plan_months(ctx: _Context, family: str, covered) -> pd.Series:
+    """The plan months among `covered` (those of the family's plan rows)."""
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
+    return rows["month"]
+
+
+def _past_text(ctx: _Context, family: str, covered, gap: float) -> str:
+    """What of a gap is already in the actuals, and so must be made up in the plan months."""
     rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)
                     & ctx.rows["plan_revenue"].notna()]
-    return float((rows["revenue"] - rows["plan_revenue"]).sum())
-
-
-def _past_text(ctx: _Context, gap: float, ahead: float) -> str:
-    past = gap - ahead
-    if abs(past) < 0.5:
+    past = gap - float((rows["revenue"] - rows["plan_revenue"]).sum())
+    if abs(past) < 0.5 or rows.empty:
         return ""
-    return (f" {ctx.money(abs(past))} {'below' if past < 0 else 'above'} plan is already in the "
-            f"actuals; the plan months still ahead are {ctx.money(abs(ahead))} "
-            f"{'below' if ahead < 0 else 'above'} plan.")
+    text = (f" {ctx.money(abs(past))} {'below' if past < 0 else 'above'} plan is already in "
+            "the actuals")
+    if gap >= 0:
+        return text + "."
+    return (f"{text}; to meet the plan, {span_label(rows['month'].min(), rows['month'].max())} "
+            f"would have to make up the whole {ctx.money(abs(gap))}.")
 
 
-def _gap_options(ctx: _Context, family: str, covered, ahead: float, revised: str) -> list[str]:
-    """Options on the part of a gap still ahead (`ahead`, revenue minus plan in plan months)."""
+def _gap_options(ctx: _Context, family: str, covered, gap: float, revised: str) -> list[str]:
+    """Options to close `gap` (revenue minus plan) in the plan months among `covered`."""
     rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
-    units = abs(ahead) / _average_price(rows) if not rows.empty else float("nan")
-    if ahead >= 0:
+    units = abs(gap) / _average_price(rows) if not rows.empty else float("nan")
+    if gap >= 0:
         return [f"raise the business plan {revised}",
                 f"check that supply can deliver the extra {_count(units)} units",
                 "keep the plan and hold the upside as a buffer"]
-    options = [f"push demand: {_count(units)} more units in the plan months to close the "
-               f"{ctx.money(-ahead)} still ahead",
+    months = span_label(rows["month"].min(), rows["month"].max()) if len(rows) else "n/a"
+    options = [f"push demand: {_count(units)} more units in {months} to close "
+               f"{ctx.money(-gap)}",
                f"accept the gap and revise the business plan {revised}"]
-    pushed_out = (rows["demand"].sum() - rows["shipments"].sum()) * _average_price(rows)
+    stocked = rows[rows["strategy"] == "MTS"]  # an MTO order book is held by design
+    pushed_out = (stocked["demand"].sum() - stocked["shipments"].sum()) * _average_price(rows)
     if pushed_out > 0.5:
-        options.insert(1, f"ship the late orders within these months ({ctx.money(pushed_out)} "
-                          "of revenue the plan pushes beyond them)")
+        options.insert(1, f"ship the late orders within {months} ({ctx.money(pushed_out)} of "
+                          "revenue the plan pushes beyond them)")
     return options
 
 

@@ -566,22 +566,21 @@ def test_fiscal_year_gap_beyond_tolerance_in_either_direction():
     result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
                               load=load_for([90] * 3), money=money, outlook=outlook,
                               accuracy=None)
-    assert result["family"].tolist() == ["B", "A"]
-    # the part of each gap in the plan months, the part the meeting can still act on
-    assert result["impact"].tolist() == pytest.approx([120, 100])
-    assert result["topic"].tolist() == ["Fiscal year above plan", "Fiscal year below plan"]
+    # the whole gap: what the plan months must make up (A 12,100 - 11,400 = 700; B 620)
+    assert result["family"].tolist() == ["A", "B"]
+    assert result["impact"].tolist() == pytest.approx([700, 620])
+    assert result["topic"].tolist() == ["Fiscal year below plan", "Fiscal year above plan"]
     assert result["months"].tolist() == ["2025-04 to 2026-03"] * 2
-    a = result.iloc[1]
+    a = result.iloc[0]
     assert a["decision"] == BELOW_PLAN_DECISION
     # 700 / 12,100 = 5.8%; 700 - 100 = 600 of it already in the actuals
     assert a["issue"] == ("FY2026 revenue of A is forecast at EUR 11,400 (EUR 8,400 actual + "
                           "EUR 3,000 outlook), 5.8% below the business plan of EUR 12,100. "
-                          "EUR 600 below plan is already in the actuals; the plan months still "
-                          "ahead are EUR 100 below plan.")
-    # 100 / EUR 10 a unit = 10 units; every order ships in its month, so no late orders
-    assert a["options"] == ("a) push demand: 10 more units in the plan months to close the "
-                            "EUR 100 still ahead b) accept the gap and revise the business plan "
-                            "to EUR 11,400")
+                          "EUR 600 below plan is already in the actuals; to meet the plan, "
+                          "2026-01 to 2026-03 would have to make up the whole EUR 700.")
+    # 700 / EUR 10 a unit = 70 units; every order ships in its month, so no late orders
+    assert a["options"] == ("a) push demand: 70 more units in 2026-01 to 2026-03 to close "
+                            "EUR 700 b) accept the gap and revise the business plan to EUR 11,400")
 
 
 # FY2026 is 2025-04 to 2026-03: A's actuals 8,400 against 9,000, then the plan's three months
@@ -599,11 +598,11 @@ def test_a_plan_gap_with_a_supply_shortfall_offers_to_recover_it():
     result = agenda(plan, plan_revenue={("A", 2): 1000.0}, outlook=GAP_OUTLOOK,
                     company=company_with(fiscal_year_start_month=4))
     row = only(result, "Fiscal year below plan")
-    assert row["impact"] == 40                                      # 2,960 - 3,000
+    assert row["impact"] == 640                                     # 11,360 - 12,000
     assert row["options"] == (
-        "a) push demand: 4 more units in the plan months to close the EUR 40 still ahead "
-        "b) ship the late orders within these months (EUR 40 of revenue the plan pushes beyond "
-        "them) "
+        "a) push demand: 64 more units in 2026-01 to 2026-03 to close EUR 640 "
+        "b) ship the late orders within 2026-01 to 2026-03 (EUR 40 of revenue the plan pushes "
+        "beyond them) "
         "c) accept the gap and revise the business plan to EUR 11,360")
 
 
@@ -613,9 +612,9 @@ def test_a_plan_gap_without_late_orders_offers_no_recovery():
     result = agenda(plan + family_plan("B", "MTO", 3), plan_revenue={("A", 2): 1000.0},
                     outlook=GAP_OUTLOOK, company=company_with(fiscal_year_start_month=4))
     row = only(result, "Fiscal year below plan")
-    assert row["impact"] == 40
+    assert row["impact"] == 640
     assert row["options"] == (
-        "a) push demand: 4 more units in the plan months to close the EUR 40 still ahead "
+        "a) push demand: 64 more units in 2026-01 to 2026-03 to close EUR 640 "
         "b) accept the gap and revise the business plan to EUR 11,360")
 
 
@@ -645,7 +644,8 @@ def test_a_fiscal_year_and_next_months_gap_the_same_way_are_one_item_counting_mo
     # plan 1,000 a month of A against a business plan of 1,200, 600 below: 11,700 against
     # 12,600, 900 below. The next 12 months (2026-01 to 2026-12) are 12 x 200 = 2,400 below.
     # Their union, 2025-04 to 2026-12, counts each month once: 300 + 2,400 = 2,700 below
-    # (adding both would say 3,300); the plan months still ahead are the 2,400.
+    # (adding both would say 3,300), all of it for the plan months 2026-01 to 2026-12 to make
+    # up: the fiscal year's 900 and the 1,800 of 2026-04 to 2026-12.
     plan = frame(quiet_plan(12))
     money = money_for(plan, {("A", i): 1200.0 for i in range(12)})
     result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
@@ -656,18 +656,19 @@ def test_a_fiscal_year_and_next_months_gap_the_same_way_are_one_item_counting_mo
     row = only(result, "Revenue below plan")
     assert len(result) == 1
     assert (row["area"], row["family"], row["months"]) == ("finance", "A", "2025-04 to 2026-12")
-    assert row["impact"] == 12 * 200
+    assert row["impact"] == 300 + 12 * 200
     assert row["decision"] == BELOW_PLAN_DECISION
     assert row["issue"] == (
         "FY2026 revenue of A is forecast at EUR 11,700 (EUR 8,700 actual + EUR 3,000 outlook), "
         "7.1% below the business plan of EUR 12,600. EUR 300 below plan is already in the "
-        "actuals; the plan months still ahead are EUR 600 below plan. Revenue of A over 2026-01 "
-        "to 2026-12 is planned at EUR 12,000, 16.7% below the business plan of EUR 14,400. Over "
-        "2025-04 to 2026-12 together, counting each month once: EUR 2,700 below plan, of which "
-        "the plan months still ahead are EUR 2,400.")
-    # 2,400 / EUR 10 a unit = 240 units
+        "actuals; to meet the plan, 2026-01 to 2026-03 would have to make up the whole EUR 900. "
+        "Revenue of A over 2026-01 to 2026-12 is planned at EUR 12,000, 16.7% below the business "
+        "plan of EUR 14,400. Counting each month once, 2025-04 to 2026-12 is EUR 2,700 below "
+        "plan: the plan months 2026-01 to 2026-12 would have to make up the fiscal year's EUR 900 "
+        "and the EUR 1,800 of 2026-04 to 2026-12.")
+    # 2,700 / EUR 10 a unit = 270 units
     assert row["options"] == (
-        "a) push demand: 240 more units in the plan months to close the EUR 2,400 still ahead "
+        "a) push demand: 270 more units in 2026-01 to 2026-12 to close EUR 2,700 "
         "b) accept the gap and revise the business plan to the forecast: EUR 11,700 for "
         "2025-04 to 2026-03 and EUR 12,000 for 2026-01 to 2026-12")
     assert bool(row["acts_on_next_12_months"])
@@ -676,7 +677,7 @@ def test_a_fiscal_year_and_next_months_gap_the_same_way_are_one_item_counting_mo
 def test_fiscal_year_and_next_months_gaps_of_opposite_directions_stay_apart():
     # FY2026 (2025-04 to 2026-03) is 700 above plan: 1,300 above in the actuals (10,300 of
     # 9,000), 600 below in its plan months (3 x 1,000 against 3 x 1,200); the next 12 months
-    # are 2,400 below. Each item weighs the part of its gap in the plan months.
+    # are 2,400 below. Each item weighs its whole gap.
     plan = frame(quiet_plan(12))
     money = money_for(plan, {("A", i): 1200.0 for i in range(12)})
     result = exception_agenda(company_with(fiscal_year_start_month=4), plan=plan,
@@ -685,12 +686,12 @@ def test_fiscal_year_and_next_months_gaps_of_opposite_directions_stay_apart():
                                                      B=(9000.0, 3000.0, 12000.0)),
                               accuracy=None)
     assert result["topic"].tolist() == ["Next 12 months below plan", "Fiscal year above plan"]
-    assert result["impact"].tolist() == [2400, 600]
+    assert result["impact"].tolist() == [2400, 700]
     fiscal = result.iloc[1]
     assert fiscal["decision"] == ABOVE_PLAN_DECISION
     assert fiscal["issue"].endswith(
         "5.6% above the business plan of EUR 12,600. EUR 1,300 above plan is already in the "
-        "actuals; the plan months still ahead are EUR 600 below plan.")
+        "actuals.")
 
 
 # --- ranking ------------------------------------------------------------------------------
