@@ -6,7 +6,7 @@ Run from the repository root, one command per measurement (`--keep DIR` keeps th
     .venv/bin/python -m benchmarks.cycle --skus 10000
     .venv/bin/python -m benchmarks.cycle --skus 100000
     .venv/bin/python -m benchmarks.cycle --skus 100000 --backfilled   # archive already filled
-    .venv/bin/python -m benchmarks.cycle --floor             # four empty notebooks
+    .venv/bin/python -m benchmarks.cycle --floor             # the cycle's notebooks, empty
     .venv/bin/python -m benchmarks.cycle --skus 100000 --dask-workers 2   # on a Dask cluster
 
 1. Not timed: the company is made by the sample generator (`sop sample`: `write_sample` with
@@ -15,9 +15,9 @@ Run from the repository root, one command per measurement (`--keep DIR` keeps th
    `sop backfill` does, so the run replays none (a company's monthly run once it has a year of
    packs); without it the archive is empty and the demand review replays 14 past cycles.
 2. Timed: the whole cycle in a child process, through the same runner as `sop run`
-   (`sop_lib.runner.run_cycle`: validation, the four notebooks with papermill, HTML pages, plan of
+   (`sop_lib.runner.run_cycle`: validation, the five notebooks with papermill, HTML pages, plan of
    record, Excel workbook, publication) into a temporary reports folder. Each line the runner
-   reports is timestamped, which splits the run into checking the data, the four steps and
+   reports is timestamped, which splits the run into checking the data, the five steps and
    publishing; each step is further split, from the executed notebook's own cell timings, into
    its first cells (opening the workbook: checking and loading the company again in the kernel,
    and computing the step), the cells showing the results, and the rest (starting the kernel,
@@ -36,11 +36,11 @@ processes (one thread each; not timed, as a cluster would already be running) an
 cycle with SOP_DASK_SCHEDULER set to its address, so that the engine's chunks run as tasks on
 its workers; the cluster's processes are part of the polled tree.
 
-The floor, `--floor`: four notebooks holding only the parameters cell go through the same
-runner path (checking the sample company's data, papermill, HTML rendering) with the runner's
-NOTEBOOK_DIR pointed at them; it is the fixed cost of running four notebooks. Its publishing
-stops at once (the empty notebooks write no plan to publish): the floor is the checking and the
-four steps.
+The floor, `--floor`: the cycle's notebooks holding only the parameters cell go through the
+same runner path (checking the sample company's data, papermill, HTML rendering) with the
+runner's NOTEBOOK_DIR pointed at them; it is the fixed cost of running the notebooks. Its
+publishing stops at once (the empty notebooks write no plan to publish): the floor is the
+checking and the steps.
 """
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ import nbformat
 import psutil
 
 POLL_SECONDS = 0.1
-STEP_NAMES = ("demand", "supply", "presop", "executive")
+STEP_NAMES = ("demand", "supply", "presop", "executive", "families")
 FIRST_CELLS = 3  # parameters, injected parameters, opening the workbook and computing the step
 
 
@@ -69,7 +69,7 @@ def main(argv=None) -> None:
     parser.add_argument("--months", type=int, default=48, help="months of history")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--floor", action="store_true",
-                        help="four empty notebooks instead of the cycle")
+                        help="the cycle's notebooks, empty, instead of the cycle")
     parser.add_argument("--backfilled", action="store_true",
                         help="archive the past cycles' forecasts first (not timed)")
     parser.add_argument("--dask-workers", type=int, default=0,
@@ -107,7 +107,7 @@ def make_company(folder: Path, args) -> Path:
 
 
 def empty_notebooks(folder: Path) -> Path:
-    """The four notebooks of the cycle, holding their parameters cell only."""
+    """The notebooks of the cycle, holding their parameters cell only."""
     from sop_lib.runner import NOTEBOOK_DIR
     from sop_lib.steps import STEPS
     folder.mkdir(parents=True)
@@ -247,7 +247,7 @@ def cell_seconds(folder: Path, notebook: str) -> dict:
 
 def report(run: dict, args, totals: list[float]) -> str:
     """A Markdown table of the run, then its totals and memory."""
-    what = ("floor: four empty notebooks (sample company's data checked)" if args.floor else
+    what = ("floor: the cycle's notebooks, empty (sample company's data checked)" if args.floor else
             f"{args.skus:,} SKUs x {args.months} months"
             + (", archive backfilled" if args.backfilled else ", empty archive")
             + (f", Dask local cluster of {args.dask_workers} workers" if args.dask_workers
