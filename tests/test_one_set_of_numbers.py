@@ -318,3 +318,24 @@ def test_family_sheets_compare_the_closed_months_with_the_forecast_they_had(pack
         assert all(shown), f"a closed month's difference is empty: {shown}"
     text = pack.soup("05_family_sheets").get_text(" ")
     assert "replayed from history" in text or "consensus" in text
+
+
+def test_each_family_sheet_of_the_workbook_reads_as_its_page(pack):
+    book = pack.workbook()
+    tables = [t for t in pack.tables("05_family_sheets") if "Line" in t.columns]
+    families = sorted(pack.artifact("plan")["family"].unique())
+    assert len(tables) == len(families)
+    for family, page in zip(families, tables):
+        sheet = book[family]
+        rows = list(sheet.iter_rows(min_row=3, values_only=True))
+        months = [str(m) for m in rows[0][1:]]
+        assert months == list(page.columns[1:]), family
+        cells = {row[0]: row[1:] for row in rows[1:]}
+        for line in page.itertuples(index=False):
+            label, shown = line[0], line[1:]
+            for text, value in zip(shown, cells[label]):
+                if text:
+                    decimals = 1 if "days" in label or "weeks" in label else 0
+                    assert number(text) == round(value, decimals), (family, label, text, value)
+                else:
+                    assert value is None, (family, label, value)
