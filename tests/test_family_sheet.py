@@ -11,7 +11,7 @@ HISTORY = ["2024-04", "2024-05", "2024-06"]
 AHEAD = ["2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12"]
 MTS_LINES = ["sales_forecast", "sales_actual", "sales_diff", "sales_cum_diff", "operations_plan",
              "operations_actual", "operations_diff", "operations_cum_diff", "inventory_plan",
-             "inventory_actual", "days_of_supply"]
+             "inventory_actual", "days_of_supply", "late_orders_plan"]
 MTO_LINES = ["bookings_forecast", "bookings_actual", "bookings_diff", "bookings_cum_diff",
              "shipments_plan", "shipments_actual", "shipments_diff", "shipments_cum_diff",
              "backlog_plan", "backlog_actual", "weeks_of_backlog"]
@@ -218,7 +218,7 @@ def test_sheet_table_prints_the_classic_layout(sheets):
         "Sales: forecast", "Sales: actual", "Sales: difference", "Sales: cumulative difference",
         "Operations: plan", "Operations: actual", "Operations: difference",
         "Operations: cumulative difference", "Inventory: plan", "Inventory: actual",
-        "Inventory: days of supply"]
+        "Inventory: days of supply", "Inventory: orders late (plan)"]
     assert table.columns.tolist() == HISTORY + AHEAD
     assert table.loc["Operations: cumulative difference", "2024-06"] == -15
     assert table.loc["Sales: forecast"].tolist()[2:] == [120] + [100] * 6
