@@ -140,7 +140,7 @@ CONTEXT = {
 NAMES = {
     **dict.fromkeys(("score", "best_single", *METHODS), "score"),  # then naive, the forecast
     **dict.fromkeys(("actual", "statistical", "consensus", "naive", "forecast", "abs_error",
-                     "demand", "supply", "shortfall", "backlog_in", "due", "on_time", "units",
+                     "demand", "supply", "shortfall", "due", "on_time", "units",
                      "p10", "p50", "p90", "required", "production", "shipments", "inventory",
                      "backlog", "target", "safety_stock", "planned", "before", "now",
                      "lowest_inventory", "opening_inventory", "opening_backlog",

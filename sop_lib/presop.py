@@ -13,28 +13,24 @@ from .finance import KEY, span_label
 def balance(plan: pd.DataFrame, money: pd.DataFrame) -> pd.DataFrame:
     """Demand against supply per family and month, with the revenue at risk and the service.
 
-    Returns `family, strategy, month, demand, supply, shortfall, revenue_at_risk, backlog_in, due,
-    on_time, service_level`. supply is the planned shipments; revenue_at_risk = shortfall x the
-    family's unit price. backlog_in is the backlog carried in from the month before (for the
-    first month, backlog - demand + shipments: the backlog identity run backward). due is what
-    customers expect shipped in the month: backlog_in + demand, less, for MTO, the backlog
-    target (the planned order book is not yet due). on_time = min(supply, due);
-    service_level = on_time / due, NaN when nothing is due.
+    Returns `family, strategy, month, demand, supply, shortfall, revenue_at_risk, due, on_time,
+    service_level`. supply is the planned shipments; revenue_at_risk = shortfall x the family's
+    unit price. Service counts each customer order once, in the month it was booked: due is the
+    month's demand, on_time the part of it the plan ships in time (all of it but the shortfall:
+    in its month for MTS, within the backlog target's lead time for MTO), so an order shipped
+    late is late however much is shipped later; service_level = on_time / due, NaN when nothing
+    is due.
     """
     rows = plan[KEY + ["strategy", "demand", "shipments", "shortfall", "backlog", "target"]].merge(
         money[KEY + ["unit_price"]], on=KEY, how="left", validate="one_to_one"
     ).sort_values(KEY, ignore_index=True)
-    opening = (rows["backlog"] - rows["demand"] + rows["shipments"]).clip(lower=0)
-    backlog_in = rows.groupby("family")["backlog"].shift(1).fillna(opening)
-    not_due = rows["target"].where(rows["strategy"] == "MTO", 0.0).fillna(0.0)
-    due = (backlog_in + rows["demand"] - not_due).clip(lower=0)
-    on_time = rows["shipments"].where(rows["shipments"] < due, due)
+    due = rows["demand"].clip(lower=0)
+    on_time = (due - rows["shortfall"]).clip(lower=0)
     return pd.DataFrame({
         "family": rows["family"], "strategy": rows["strategy"], "month": rows["month"],
         "demand": rows["demand"], "supply": rows["shipments"], "shortfall": rows["shortfall"],
         "revenue_at_risk": rows["shortfall"] * rows["unit_price"],
-        "backlog_in": backlog_in, "due": due, "on_time": on_time,
-        "service_level": on_time / due.where(due > 0),
+        "due": due, "on_time": on_time, "service_level": on_time / due.where(due > 0),
     })
 
 

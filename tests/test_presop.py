@@ -72,19 +72,19 @@ def balance_case() -> tuple[pd.DataFrame, pd.DataFrame]:
     return plan, money_for(plan, PRICES)
 
 
-def test_balance_prices_shortfall_and_measures_service_against_what_is_due():
+def test_balance_prices_shortfall_and_counts_each_order_once_in_its_month():
     result = balance(*balance_case())
     a, b = (result[result["family"] == f].reset_index(drop=True) for f in "AB")
     assert a["supply"].tolist() == [100, 80, 110]
     assert a["revenue_at_risk"].tolist() == [0, 200, 100]
-    assert a["backlog_in"].tolist() == [0, 0, 20]
-    assert a["due"].tolist() == [100, 100, 120]
-    assert a["service_level"].tolist() == pytest.approx([1.0, 0.8, 110 / 120])
-    # MTO: backlog up to the 40-unit target is the order book, not yet due
-    assert b["backlog_in"].tolist() == [40, 40, 60]
-    assert b["due"].tolist() == [40, 40, 60]
+    # month 3 ships 110 of which 20 are month 2's late orders: 10 of its own 100 are late
+    assert a["due"].tolist() == [100, 100, 100]
+    assert a["on_time"].tolist() == [100, 80, 90]
+    assert a["service_level"].tolist() == pytest.approx([1.0, 0.8, 0.9])
+    # MTO: an order is on time within the backlog target's lead time (shortfall beyond it)
+    assert b["due"].tolist() == [40, 40, 40]
     assert b["revenue_at_risk"].tolist() == [0, 2000, 1000]
-    assert b["service_level"].tolist() == pytest.approx([1.0, 0.5, 50 / 60])
+    assert b["service_level"].tolist() == pytest.approx([1.0, 0.5, 0.75])
 
 
 def test_balance_service_is_undefined_when_nothing_is_due():
@@ -101,4 +101,4 @@ def test_balance_summary_over_the_first_months():
     assert summary.loc["B", "service_level"] == pytest.approx(60 / 80)
     whole = balance_summary(balance(*balance_case()), months=12).set_index("family")
     assert whole.loc["A", "months"] == "2026-01 to 2026-03"
-    assert whole.loc["A", "service_level"] == pytest.approx(290 / 320)
+    assert whole.loc["A", "service_level"] == pytest.approx(270 / 300)  # 100 + 80 + 90 of 300
