@@ -29,7 +29,8 @@ question to decide and the options, their figures included. The triggers, by are
 Impact: the value of the units at stake, in the company currency, always units x the family's
 price (or standard cost for stock) from the money view, so kinds rank on one scale:
 - units customers may not get on time or that the plan misreads are valued at price: a
-  stock-out at its shortfall units (revenue at risk); a backlog or safety-stock breach at its peak
+  stock-out at its shortfall units in the next 12 months, or in its run when none falls there
+  (revenue at risk); a backlog or safety-stock breach at its peak
   units beyond target or below safety stock; an overload at the units its missing hours would
   make (each month's planned production of the families using the resource, cut in the ratio
   of the hours short to the load); a forecast bias at its
@@ -58,6 +59,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .accuracy import TOTAL, TRACKING_SIGNAL_LIMIT, plan_accuracy
@@ -92,6 +94,7 @@ BACKLOG_DECISION = "Add capacity, or accept longer customer lead times?"
 OVERLOAD_DECISION = "Add a shift or outsource, build ahead, or accept late deliveries?"
 BELOW_PLAN_DECISION = "Accept the gap, push demand, or revise the plan?"
 ABOVE_PLAN_DECISION = "Raise the plan, or check that supply can deliver the upside?"
+CAPPED_GAP_DECISION = "Make more first, or accept the gap and revise the plan?"
 
 
 @dataclass(frozen=True)
@@ -316,9 +319,11 @@ def _stockout_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -
     low = run.loc[run["inventory"].idxmin()]
     out = span_label(short["month"].min(), short["month"].max())
     soon = run[run["month"].isin(ctx.window)]
+    late_soon = soon[soon["shortfall"] > UNIT_TOLERANCE]
     within = (f" In the next {WINDOW_MONTHS} months: {late_text(soon, ctx.currency)}."
-              if short["month"].max() > ctx.window[-1] and (
-                  soon["shortfall"] > UNIT_TOLERANCE).any() else "")
+              if short["month"].max() > ctx.window[-1] and len(late_soon) else "")
+    impact = ((late_soon["shortfall"] * late_soon["unit_price"]).sum(skipna=False)
+              if len(late_soon) else at_risk)
     capped = _capped_text(ctx, family, short)
     return _item(
         "supply", family, "Projected stock-out", run["month"],
@@ -327,7 +332,7 @@ def _stockout_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -
         f"units in {month_label(low['month'])}"
         + (f", below safety stock from {month_label(run['month'].min())}."
            if run["month"].min() < short["month"].min() else ".") + within + capped,
-        at_risk, CAPPED_DECISION if capped else STOCKOUT_DECISION,
+        impact, CAPPED_DECISION if capped else STOCKOUT_DECISION,
         [*_more_supply_options(ctx, family, units, months, short, capped),
          f"accept {units:,.0f} units late ({ctx.money(at_risk)} of revenue at risk)"])
 
@@ -353,17 +358,19 @@ def _more_supply_options(ctx: _Context, family: str, units: float, months: str,
     """How to make `units` more: more capacity and building ahead, or, when the family's
     maximum production is what binds, raising it or buying in."""
     if not capped:
-        return [_extra_capacity(ctx, family, units, months),
+        return [_extra_capacity(ctx, family, units, short["month"]),
                 _build_ahead(ctx, family, units, short["month"].min())]
-    rows = ctx.rows[(ctx.rows["family"] == family) & (ctx.rows["month"] >= short["month"].min())]
-    peak = rows.loc[rows["backlog"].idxmax()]
     start = short["month"].min()
-    monthly = peak["backlog"] / ((peak["month"] - start).n + 1)
-    return [f"raise the maximum production of {family} by about {monthly:,.0f} units a month "
-            f"from {month_label(start)} (the late orders peak at {peak['backlog']:,.0f} units in "
-            f"{month_label(peak['month'])}), capacity allowing",
-            f"buy in or second-source {peak['backlog']:,.0f} units by "
-            f"{month_label(peak['month'])}",
+    rows = ctx.rows[(ctx.rows["family"] == family) & (ctx.rows["month"] >= start)]
+    waiting = rows.set_index("month")["backlog"]
+    # a constant raise from `start` ships every order in time when it has made, by each
+    # month, the orders waiting then: the largest of backlog_t / months since `start`
+    needed = (waiting / np.arange(1, len(waiting) + 1)).max()
+    peak = waiting.idxmax()
+    return [f"raise the maximum production of {family} by {needed:,.0f} units a month from "
+            f"{month_label(start)} (families table), capacity allowing",
+            f"buy in or second-source as the late orders build: {waiting.iloc[0]:,.0f} units by "
+            f"{month_label(start)}, {waiting[peak]:,.0f} by {month_label(peak)}",
             "allocate the available units to customers by priority"]
 
 
@@ -378,7 +385,7 @@ def _thin_cover_item(ctx: _Context, family: str, months: str, run: pd.DataFrame)
         f"{low['safety_stock']:,.0f} in {month_label(low['month'])}: {low['below']:,.0f} units "
         f"of cover missing ({ctx.money(exposed)} of demand exposed).",
         exposed, SAFETY_STOCK_DECISION,
-        [_extra_capacity(ctx, family, low["below"], months),
+        [_extra_capacity(ctx, family, low["below"], run["month"]),
          _build_ahead(ctx, family, low["below"], run["month"].min()),
          f"accept thinner cover: {low['below']:,.0f} units below safety stock at the low "
          f"point ({ctx.money(exposed)} of demand exposed)"])
@@ -387,8 +394,9 @@ def _thin_cover_item(ctx: _Context, family: str, months: str, run: pd.DataFrame)
 def _merged_by_family(ctx: _Context, items: list[dict]) -> list[dict]:
     """One decision per family for its supply items: a stock-out in one season and excess stock
     in another come from one production plan, so they are one decision with all the options;
-    its impact is the largest of its parts (they are money of different kinds: revenue at risk,
-    stock at cost), each part named in the issue."""
+    its impact is the largest of its parts acting on the next 12 months (or of all of them when
+    none does): they are money of different kinds (revenue at risk, stock at cost), each part
+    named in the issue."""
     merged = []
     for family in dict.fromkeys(item["family"] for item in items):
         parts = sorted((i for i in items if i["family"] == family), key=lambda i: i["first"])
@@ -403,11 +411,16 @@ def _merged_by_family(ctx: _Context, items: list[dict]) -> list[dict]:
             "months": span_label(first, last),
             "issue": " ".join(i["issue"] for i in parts) + (f" One cause: {cause}." if cause
                                                              else ""),
-            "impact": max(i["impact"] for i in parts),
+            "impact": max(i["impact"] for i in (
+                [i for i in parts if _acts_on_window(ctx, i)] or parts)),
             "decision": SUPPLY_PLAN_DECISION.format(family=family),
             "options": list(dict.fromkeys(o for i in parts for o in i["options"])),
             "first": first, "last": last})
     return merged
+
+
+def _acts_on_window(ctx: _Context, item: dict) -> bool:
+    return item["first"] <= ctx.window[-1] and item["last"] >= ctx.window[0]
 
 
 def _plan_cause(ctx: _Context, family: str) -> str:
@@ -460,7 +473,7 @@ def _inventory_options(ctx: _Context, peak: pd.Series, value: float) -> list[str
 
 def _backlog_options(ctx: _Context, peak: pd.Series, months: str) -> list[str]:
     weeks = ctx.company.families.set_index("family")["backlog_target_weeks"].get(peak["family"])
-    return [_extra_capacity(ctx, peak["family"], peak["excess"], months),
+    return [_extra_capacity(ctx, peak["family"], peak["excess"], [peak["month"]]),
             f"accept longer lead times: {peak['weeks_of_backlog']:,.1f} weeks of backlog at the "
             f"peak against a target of {weeks:g}",
             "quote later delivery dates on new orders"]
@@ -512,21 +525,31 @@ def _family_hours(ctx: _Context, family: str) -> pd.Series:
     return rows.groupby("resource")["hours_per_unit"].sum()
 
 
-def _extra_capacity(ctx: _Context, family: str, units: float, months: str) -> str:
+def _extra_capacity(ctx: _Context, family: str, units: float, when) -> str:
+    """Make `units` more in the months `when`: the hours they take on each resource, in the
+    regular hours the plan leaves free there first (at the regular rate), then in overtime."""
+    months = span_label(min(when), max(when))
     hours = _family_hours(ctx, family) * units
     if hours.empty:
         return f"produce {units:,.0f} more units in {months}"
-    rate = ctx.company.resources.set_index("resource")["overtime_cost_per_hour"]
-    cost = (hours * rate.reindex(hours.index)).sum(min_count=len(hours))
+    free = _spare_hours(ctx).reindex(index=pd.PeriodIndex(sorted(set(when)), freq="M"),
+                                     columns=hours.index).fillna(0.0).sum()
+    regular = hours.clip(upper=free)
+    overtime = hours - regular
+    rates = ctx.company.resources.set_index("resource")
+    cost = ((regular * rates["regular_cost_per_hour"].reindex(hours.index)).sum()
+            + (overtime * rates["overtime_cost_per_hour"].reindex(hours.index)).sum())
     where = ", ".join(f"{h:,.0f} hours on {r}" for r, h in hours.items())
-    return f"extra capacity in {months}: {where} ({ctx.money(cost)} at the overtime rate)"
+    split = ("all in regular hours the plan leaves free" if overtime.sum() < 0.5 else
+             f"{overtime.sum():,.0f} of them overtime" if regular.sum() >= 0.5 else "overtime")
+    return f"produce {units:,.0f} more units in {months}: {where} ({split}; {ctx.money(cost)})"
 
 
 def _spare_hours(ctx: _Context) -> pd.DataFrame:
-    """Hours left per resource and month: available plus overtime minus required load."""
+    """Regular hours the plan leaves free per resource and month: available minus planned
+    load (work moved there costs no overtime)."""
     load = ctx.load
-    spare = (load["available_hours"] + load["max_overtime_hours"] - load["load_hours"]).clip(
-        lower=0)
+    spare = (load["available_hours"] - load["load_hours"]).clip(lower=0)
     return load.assign(spare=spare).pivot(index="month", columns="resource", values="spare")
 
 
@@ -560,14 +583,14 @@ def _build_ahead(ctx: _Context, family: str, units: float, start: pd.Period) -> 
         room = room.clip(upper=(cap - made.reindex(room.index)).clip(lower=0.0))
     taken = _latest_first(room, units)
     if taken.empty:
-        return (f"build ahead: no spare capacity on {', '.join(hours.index)} from "
+        return (f"build ahead: no free regular hours on {', '.join(hours.index)} from "
                 f"{month_label(months[-1])} to {month_label(months[0])}")
     cost = ctx.rows.loc[(ctx.rows["family"] == family) & (ctx.rows["month"] == start),
                         "unit_cost"].iloc[0]
     held = sum(units_then * (start - month).n for month, units_then in taken.items())
     holding = held * cost * ctx.company.config.holding_cost_rate / 12
-    return (f"build ahead from {month_label(taken.index.min())}: hours left within regular "
-            f"plus overtime for {taken.sum():,.0f} of the {units:,.0f} units in "
+    return (f"build ahead from {month_label(taken.index.min())}: free regular hours for "
+            f"{taken.sum():,.0f} of the {units:,.0f} units in "
             f"{span_label(taken.index.min(), taken.index.max())} (holding about "
             f"{ctx.money(holding)})")
 
@@ -580,10 +603,10 @@ def _build_ahead_hours(ctx: _Context, resource: str, hours: float, start: pd.Per
     spare = _spare_hours(ctx).reindex(index=months, columns=[resource]).fillna(0.0)
     taken = _latest_first(spare[resource], hours)
     if taken.empty:
-        return (f"build ahead: no spare hours on {resource} from {month_label(months[-1])} to "
-                f"{month_label(months[0])}")
+        return (f"build ahead: no free regular hours on {resource} from "
+                f"{month_label(months[-1])} to {month_label(months[0])}")
     return (f"build ahead from {month_label(taken.index.min())}: {taken.sum():,.0f} of the "
-            f"{hours:,.0f} hours fit in spare hours "
+            f"{hours:,.0f} hours fit in free regular hours "
             f"{span_label(taken.index.min(), taken.index.max())}")
 
 
@@ -648,7 +671,7 @@ def _gap_item(ctx: _Context, family: str, label: str, covered, *, revenue: float
     item = _item("finance", family, f"{label} {word} plan", covered,
                  f"{what}, {abs(gap) / plan:.1%} {word} the business plan of "
                  f"{ctx.money(plan)}." + _past_text(ctx, family, covered, gap),
-                 abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
+                 abs(gap), _gap_decision(ctx, family, covered, gap),
                  _gap_options(ctx, family, covered, gap, f"to {ctx.money(revenue)}"))
     return {**item, "gap": gap, "revenue": revenue, "covered": pd.PeriodIndex(covered, freq="M")}
 
@@ -667,6 +690,9 @@ def _both_gaps(ctx: _Context, fiscal: dict, next_months: dict) -> dict:
     revised = (f"to the forecast: {ctx.money(fiscal['revenue'])} for {fiscal['months']} and "
                f"{ctx.money(next_months['revenue'])} for {next_months['months']}")
     ahead = _plan_months(ctx, family, covered)
+    options = _gap_options(ctx, family, covered, gap, revised)
+    if options[0].startswith("push demand") and fiscal["gap"] < 0:
+        options[0] += _fiscal_share(ctx, family, fiscal)
     parts = [f"the fiscal year's {ctx.money(abs(fiscal['gap']))}"] + (
         [f"the {ctx.money(abs(beyond))} of {span_label(later.min(), later.max())}"]
         if len(later) else [])
@@ -676,8 +702,37 @@ def _both_gaps(ctx: _Context, fiscal: dict, next_months: dict) -> dict:
         f"{span_label(covered[0], covered[-1])} is {ctx.money(abs(gap))} {word} plan: the plan "
         f"months {span_label(ahead.min(), ahead.max())} would have to make up "
         + " and ".join(parts) + ".",
-        abs(gap), BELOW_PLAN_DECISION if gap < 0 else ABOVE_PLAN_DECISION,
-        _gap_options(ctx, family, covered, gap, revised))
+        abs(gap), _gap_decision(ctx, family, covered, gap), options)
+
+
+def _capped_rows(ctx: _Context, family: str, covered) -> pd.DataFrame:
+    """Plan months among `covered` where the family's maximum production binds and orders
+    ship late."""
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
+    cap = _production_cap(ctx, family)
+    if pd.isna(cap):
+        return rows[:0]
+    return rows[(rows["shortfall"] > UNIT_TOLERANCE)
+                & (rows["production"] >= cap - UNIT_TOLERANCE)]
+
+
+def _gap_decision(ctx: _Context, family: str, covered, gap: float) -> str:
+    if gap >= 0:
+        return ABOVE_PLAN_DECISION
+    return CAPPED_GAP_DECISION if len(_capped_rows(ctx, family, covered)) else BELOW_PLAN_DECISION
+
+
+def _fiscal_share(ctx: _Context, family: str, fiscal: dict) -> str:
+    """How much of a push must fall in the fiscal year's plan months to meet its plan."""
+    rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(fiscal["covered"])]
+    if rows.empty:
+        return ""
+    units = abs(fiscal["gap"]) / _average_price(rows)
+    planned = rows["shipments"].sum()
+    times = f": {(planned + units) / planned:.1f} times the {planned:,.0f} planned" if (
+        planned > 0) else ""
+    return (f" ({units:,.0f} of them in {span_label(rows['month'].min(), rows['month'].max())} "
+            f"to meet {fiscal['issue'].split()[0]}{times})")
 
 
 def _plan_months(ctx: _Context, family: str, covered) -> pd.Series:
@@ -705,6 +760,12 @@ def _gap_options(ctx: _Context, family: str, covered, gap: float, revised: str) 
     """Options to close `gap` (revenue minus plan) in the plan months among `covered`."""
     rows = ctx.rows[(ctx.rows["family"] == family) & ctx.rows["month"].isin(covered)]
     units = abs(gap) / _average_price(rows) if not rows.empty else float("nan")
+    capped = _capped_rows(ctx, family, covered)
+    if gap < 0 and len(capped):
+        return [f"make more first: the plan already makes the maximum production of "
+                f"{_production_cap(ctx, family):,.0f} units a month in {_months_text(capped)} and "
+                "ships orders late (the stock-out decision); more demand would only wait longer",
+                f"accept the gap and revise the business plan {revised}"]
     if gap >= 0:
         return [f"raise the business plan {revised}",
                 f"check that supply can deliver the extra {_count(units)} units",
