@@ -65,7 +65,7 @@ import pandas as pd
 from .accuracy import TOTAL, TRACKING_SIGNAL_LIMIT, plan_accuracy
 from .company import Company
 from .finance import KEY, fiscal_year, format_money, span_label
-from .kpis import late_text
+from .kpis import late_text, months_label
 from .months import month_label
 from .supply import fence_end
 
@@ -324,7 +324,7 @@ def _stockout_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -
               if short["month"].max() > ctx.window[-1] and len(late_soon) else "")
     impact = ((late_soon["shortfall"] * late_soon["unit_price"]).sum(skipna=False)
               if len(late_soon) else at_risk)
-    capped = _capped_text(ctx, family, short)
+    capped = _capped_text(ctx, family, short["month"])
     return _item(
         "supply", family, "Projected stock-out", run["month"],
         f"{family} stock runs out in {out}: {units:,.0f} units of customer orders ship late "
@@ -337,13 +337,15 @@ def _stockout_item(ctx: _Context, family: str, months: str, run: pd.DataFrame) -
          f"accept {units:,.0f} units late ({ctx.money(at_risk)} of revenue at risk)"])
 
 
-def _capped_text(ctx: _Context, family: str, short: pd.DataFrame) -> str:
-    """Why the plan cannot make more: the family's maximum production, when the plan is at it."""
-    cap = _production_cap(ctx, family)
-    if pd.isna(cap) or not (short["production"] >= cap - UNIT_TOLERANCE).all():
+def _capped_text(ctx: _Context, family: str, months) -> str:
+    """Why the plan cannot make more: the family's maximum production, where the plan is at it
+    while orders ship late (`_capped_rows`)."""
+    capped = _capped_rows(ctx, family, months)
+    if capped.empty:
         return ""
-    return (f" The plan already makes the family's maximum production of {cap:,.0f} units a "
-            "month (families table): capacity on the resources is not what limits it.")
+    return (f" The plan already makes the family's maximum production of "
+            f"{_production_cap(ctx, family):,.0f} units a month in {months_label(capped)} "
+            "(families table): there, capacity on the resources is not what limits it.")
 
 
 def _production_cap(ctx: _Context, family: str) -> float:
@@ -532,17 +534,32 @@ def _extra_capacity(ctx: _Context, family: str, units: float, when) -> str:
     hours = _family_hours(ctx, family) * units
     if hours.empty:
         return f"produce {units:,.0f} more units in {months}"
-    free = _spare_hours(ctx).reindex(index=pd.PeriodIndex(sorted(set(when)), freq="M"),
-                                     columns=hours.index).fillna(0.0).sum()
-    regular = hours.clip(upper=free)
-    overtime = hours - regular
+    in_months = ctx.load[ctx.load["month"].isin(pd.PeriodIndex(sorted(set(when)), freq="M"))]
+    room = in_months.assign(
+        free=(in_months["available_hours"] - in_months["load_hours"]).clip(lower=0),
+        extra=(in_months["max_overtime_hours"] - in_months["overtime_hours"]).clip(lower=0),
+    ).groupby("resource")[["free", "extra"]].sum().reindex(hours.index).fillna(0.0)
+    regular = hours.clip(upper=room["free"])
+    overtime = (hours - regular).clip(upper=room["extra"])
+    beyond = hours - regular - overtime
     rates = ctx.company.resources.set_index("resource")
     cost = ((regular * rates["regular_cost_per_hour"].reindex(hours.index)).sum()
             + (overtime * rates["overtime_cost_per_hour"].reindex(hours.index)).sum())
     where = ", ".join(f"{h:,.0f} hours on {r}" for r, h in hours.items())
-    split = ("all in regular hours the plan leaves free" if overtime.sum() < 0.5 else
-             f"{overtime.sum():,.0f} of them overtime" if regular.sum() >= 0.5 else "overtime")
-    return f"produce {units:,.0f} more units in {months}: {where} ({split}; {ctx.money(cost)})"
+    split = _hours_split(regular.sum(), overtime.sum(), beyond.sum(), ctx.money(cost))
+    return f"produce {units:,.0f} more units in {months}: {where} ({split})"
+
+
+def _hours_split(regular: float, overtime: float, beyond: float, cost: str) -> str:
+    """Where extra hours go, in words: free regular hours, overtime, beyond both."""
+    if overtime < 0.5 and beyond < 0.5:
+        return f"all in regular hours the plan leaves free; {cost}"
+    if regular < 0.5 and beyond < 0.5:
+        return f"overtime; {cost}"
+    parts = [f"{hours:,.0f} {what}" for hours, what in (
+        (regular, "in free regular hours"), (overtime, "overtime"),
+        (beyond, "hours beyond regular plus overtime: a shift or outsourcing")) if hours >= 0.5]
+    return "; ".join(parts) + f"; {cost}" + (" for the hours that fit" if beyond >= 0.5 else "")
 
 
 def _spare_hours(ctx: _Context) -> pd.DataFrame:
@@ -763,8 +780,9 @@ def _gap_options(ctx: _Context, family: str, covered, gap: float, revised: str) 
     capped = _capped_rows(ctx, family, covered)
     if gap < 0 and len(capped):
         return [f"make more first: the plan already makes the maximum production of "
-                f"{_production_cap(ctx, family):,.0f} units a month in {_months_text(capped)} and "
-                "ships orders late (the stock-out decision); more demand would only wait longer",
+                f"{_production_cap(ctx, family):,.0f} units a month in {months_label(capped)} "
+                "and ships orders late (the stock-out decision); more demand would only wait "
+                "longer",
                 f"accept the gap and revise the business plan {revised}"]
     if gap >= 0:
         return [f"raise the business plan {revised}",

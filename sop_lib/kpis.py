@@ -192,7 +192,7 @@ def _supply_checks(rows: pd.DataFrame, currency: str) -> list[tuple[str, str]]:
     empty = rows[(rows["strategy"] == "MTS") & (rows["inventory"] < UNIT_TOLERANCE)
                  & ~(rows["shortfall"] > UNIT_TOLERANCE)]
     if len(empty):
-        checks.append((RED, f"no stock left at the end of {_months_label(empty)}"))
+        checks.append((RED, f"no stock left at the end of {months_label(empty)}"))
     return checks
 
 
@@ -207,7 +207,7 @@ def late_text(rows: pd.DataFrame, currency: str) -> str:
     still = (f", {last['backlog']:,.0f} still unshipped at the end of "
              f"{month_label(last['month'])}"
              if short["strategy"].iloc[0] == "MTS" and last["backlog"] > UNIT_TOLERANCE else "")
-    return (f"{what} in {_months_label(short)}: {short['shortfall'].sum():,.0f} units of customer "
+    return (f"{what} in {months_label(short)}: {short['shortfall'].sum():,.0f} units of customer "
             f"orders ship late ({format_money(at_risk, currency)} of revenue at risk){still}")
 
 
@@ -220,12 +220,12 @@ def _safety_checks(rows: pd.DataFrame) -> list[tuple[str, str]]:
     if below.empty:
         return []
     low = below.loc[below["inventory"].idxmin()]
-    return [(AMBER, f"below safety stock in {_months_label(below)} (low point "
+    return [(AMBER, f"below safety stock in {months_label(below)} (low point "
                     f"{low['inventory']:,.0f} units against {low['safety_stock']:,.0f} in "
                     f"{month_label(low['month'])})")]
 
 
-def _months_label(rows: pd.DataFrame) -> str:
+def months_label(rows: pd.DataFrame) -> str:
     """The months of some rows: "2027-07 to 2027-08", or a list when they are not one run."""
     months = sorted(rows["month"].unique())
     if (months[-1] - months[0]).n == len(months) - 1:

@@ -10,6 +10,7 @@ from sop_lib.agenda import (
     AGENDA_COLUMNS,
     BACKLOG_DECISION,
     BELOW_PLAN_DECISION,
+    CAPPED_DECISION,
     CUMULATIVE_DECISION,
     INVENTORY_DECISION,
     OVERLOAD_DECISION,
@@ -241,25 +242,30 @@ def test_no_demand_row_for_a_family_no_longer_planned():
 def test_stock_out_priced_at_revenue_with_capacity_build_ahead_and_late_options():
     plan = (family_plan("A", "MTS", 5, shortfall=[0, 0, 0, 0, 30], inventory=[100] * 4 + [0])
             + family_plan("B", "MTO", 5))
-    # spare hours on R1 (120 - planned load): 2026-02 50, 2026-03 0, 2026-04 20
-    row = only(agenda(plan, loads=[90, 70, 120, 100, 120]), "Projected stock-out")
+    # free regular hours on R1 (100 - planned load): 2026-02 50, 2026-03 0, 2026-04 20, and
+    # none in 2026-05, which already works 20 hours of overtime
+    row = only(agenda(plan, loads=[90, 50, 100, 80, 120]), "Projected stock-out")
     assert (row["area"], row["family"], row["months"]) == ("supply", "A", "2026-05")
     assert row["decision"] == STOCKOUT_DECISION
     assert row["impact"] == 300                                     # 30 units x EUR 10
     assert row["issue"] == ("A stock runs out in 2026-05: 30 units of customer orders ship "
                             "late (EUR 300 of revenue at risk); the low point is 0 units "
                             "in 2026-05.")
-    # 20 units held one month, 10 three months, at 6 x 0.2 / 12 = 0.10 a unit-month
+    # a) 2026-05 already works its 100 regular and 20 overtime hours: the 30 hours fit in
+    #    neither, so they need a shift or outsourcing and no hour that fits is priced
+    # b) latest first: 20 units in 2026-04 held one month, 10 in 2026-02 held three:
+    #    50 unit-months at 6 x 0.2 / 12 = 0.10 a unit-month = EUR 5
     assert row["options"] == (
-        "a) extra capacity in 2026-05: 30 hours on R1 (EUR 1,350 at the overtime rate) "
-        "b) build ahead from 2026-02: hours left within regular plus overtime for 30 of the 30 "
-        "units in 2026-02 to 2026-04 (holding about EUR 5) "
+        "a) produce 30 more units in 2026-05: 30 hours on R1 (30 hours beyond regular plus "
+        "overtime: a shift or outsourcing; EUR 0 for the hours that fit) "
+        "b) build ahead from 2026-02: free regular hours for 30 of the 30 units in 2026-02 to "
+        "2026-04 (holding about EUR 5) "
         "c) accept 30 units late (EUR 300 of revenue at risk)")
 
 
 def test_two_stock_out_runs_of_one_family_are_one_decision():
     plan = (family_plan("A", "MTS", 4, shortfall=[10, 5, 0, 20]) + family_plan("B", "MTO", 4))
-    result = agenda(plan, loads=[90, 120, 110, 90])
+    result = agenda(plan, loads=[90, 100, 90, 90])
     row = only(result, "Projected stock-out")
     assert (row["family"], row["months"]) == ("A", "2026-01 to 2026-04")
     # the larger of the two runs: max(15, 20) units x EUR 10, not their sum of 350
@@ -268,28 +274,34 @@ def test_two_stock_out_runs_of_one_family_are_one_decision():
     assert row["issue"].startswith("A stock runs out in 2026-01 to 2026-02: 15 units")
     assert "A stock runs out in 2026-04: 20 units" in row["issue"]
     assert "One cause" not in row["issue"]                          # A is not a level family
-    # the first month keeps the plan of record; 2026-02 is full, 2026-03 has 10 spare hours
+    # free regular hours (100 - load): 10 in 2026-01, none in 2026-02, 10 in 2026-03 and 2026-04
+    # a) 15 hours: the 10 free in 2026-01 to 2026-02 at EUR 30, 5 of overtime at EUR 45:
+    #    300 + 225 = 525
+    # b) the first month keeps the plan of record
+    # d) 20 hours: 10 free in 2026-04 at EUR 30, 10 of overtime at EUR 45: 300 + 450 = 750
+    # e) 2026-02 is full, 2026-03 has 10 free hours: 10 units held one month at 0.10 = EUR 1
     assert row["options"] == (
-        "a) extra capacity in 2026-01 to 2026-02: 15 hours on R1 (EUR 675 at the overtime rate) "
+        "a) produce 15 more units in 2026-01 to 2026-02: 15 hours on R1 (10 in free regular "
+        "hours; 5 overtime; EUR 525) "
         "b) build ahead: no plan month before 2026-01 outside the time fence (the plan of "
         "record holds until 2026-01) "
         "c) accept 15 units late (EUR 150 of revenue at risk) "
-        "d) extra capacity in 2026-04: 20 hours on R1 (EUR 900 at the overtime rate) "
-        "e) build ahead from 2026-03: hours left within regular plus overtime for 10 of the 20 "
-        "units in 2026-03 (holding about EUR 1) "
+        "d) produce 20 more units in 2026-04: 20 hours on R1 (10 in free regular hours; 10 overtime; EUR 750) "
+        "e) build ahead from 2026-03: free regular hours for 10 of the 20 units in 2026-03 "
+        "(holding about EUR 1) "
         "f) accept 20 units late (EUR 200 of revenue at risk)")
     assert len(result) == 1
 
 
 def test_the_time_fence_is_the_plans_frozen_months_not_the_company_setting():
     # COMPANY says frozen_months 1, but nothing in this plan is frozen (no plan of record):
-    # 2026-01 is free to build in (spare 30 hours; 2026-02 is full)
+    # 2026-01 is free to build in (30 free regular hours; 2026-02 is full)
     free = family_plan("A", "MTS", 3, frozen=0, shortfall=[0, 0, 20]) + family_plan(
         "B", "MTO", 3, frozen=0)
-    row = only(agenda(free, loads=[90, 120, 110]), "Projected stock-out")
+    row = only(agenda(free, loads=[70, 100, 110]), "Projected stock-out")
     # 20 units held two months at 0.10 a unit-month
-    assert "b) build ahead from 2026-01: hours left within regular plus overtime for 20 of the " \
-           "20 units in 2026-01 (holding about EUR 4)" in row["options"]
+    assert "b) build ahead from 2026-01: free regular hours for 20 of the 20 units in 2026-01 " \
+           "(holding about EUR 4)" in row["options"]
     first = family_plan("A", "MTS", 3, frozen=0, shortfall=[20, 0, 0]) + family_plan(
         "B", "MTO", 3, frozen=0)
     row = only(agenda(first, loads=[90, 90, 90]), "Projected stock-out")
@@ -303,20 +315,23 @@ def test_the_time_fence_is_the_plans_frozen_months_not_the_company_setting():
 
 def test_build_ahead_says_when_no_capacity_is_spare():
     plan = family_plan("A", "MTS", 3, shortfall=[0, 0, 10]) + family_plan("B", "MTO", 3)
-    row = only(agenda(plan, loads=[90, 120, 120]), "Projected stock-out")
-    assert "b) build ahead: no spare capacity on R1 from 2026-02 to 2026-02" in row["options"]
+    # 2026-02 works 110 hours: 10 of overtime are still allowed, but no regular hour is free
+    row = only(agenda(plan, loads=[90, 110, 120]), "Projected stock-out")
+    assert "b) build ahead: no free regular hours on R1 from 2026-02 to 2026-02" in \
+        row["options"]
 
 
 def test_a_stock_out_running_past_the_window_states_its_part_in_the_next_12_months():
     # 14 plan months: A ships 10, 20 and 30 late in 2026-12, 2027-01 and 2027-02; only 2026-12
-    # lies in the first 12 months, where 10 are late and 10 still unshipped at its end
+    # lies in the first 12 months, where 10 are late and 10 still unshipped at its end; the
+    # impact is that part: 10 units x EUR 10 (the whole run, 60 units, is EUR 600)
     plan = (family_plan("A", "MTS", 14, shipments=[100.0] * 11 + [90.0, 80.0, 70.0],
                         shortfall=[0.0] * 11 + [10.0, 20.0, 30.0],
                         backlog=[0.0] * 11 + [10.0, 30.0, 60.0],
                         inventory=[100.0] * 11 + [0.0] * 3)
             + family_plan("B", "MTO", 14))
     row = only(agenda(plan), "Projected stock-out")
-    assert (row["months"], row["impact"]) == ("2026-12 to 2027-02", 600)   # 60 x EUR 10
+    assert (row["months"], row["impact"]) == ("2026-12 to 2027-02", 100)   # 10 x EUR 10
     assert row["issue"] == (
         "A stock runs out in 2026-12 to 2027-02: 60 units of customer orders ship late (EUR 600 "
         "of revenue at risk); the low point is 0 units in 2026-12. In the next 12 months: "
@@ -341,39 +356,66 @@ def test_a_binding_maximum_production_is_named_with_options_that_can_be_carried_
                         inventory=[100, 80, 0, 0, 0], production=[100, 80, 100, 100, 100])
             + family_plan("B", "MTO", 5))
     row = only(agenda(plan, company=company_capping("A", 100.0)), "Projected stock-out")
+    assert row["decision"] == CAPPED_DECISION
     assert row["impact"] == 300                                     # 30 units x EUR 10
     assert row["issue"] == (
         "A stock runs out in 2026-04 to 2026-05: 30 units of customer orders ship late (EUR 300 "
         "of revenue at risk); the low point is 0 units in 2026-04. The plan already makes the "
-        "family's maximum production of 100 units a month (families table): capacity on the "
-        "resources is not what limits it.")
-    # 30 late at the peak over the 2 months 2026-04 to 2026-05: about 15 a month more
+        "family's maximum production of 100 units a month in 2026-04 to 2026-05 (families "
+        "table): there, capacity on the resources is not what limits it.")
+    # orders waiting: 10 in 2026-04 (1 month from 2026-04), 30 in 2026-05 (2 months): a raise
+    # of max(10 / 1, 30 / 2) = 15 a month ships them in time
     assert row["options"] == (
-        "a) raise the maximum production of A by about 15 units a month from 2026-04 (the late "
-        "orders peak at 30 units in 2026-05), capacity allowing "
-        "b) buy in or second-source 30 units by 2026-05 "
+        "a) raise the maximum production of A by 15 units a month from 2026-04 (families "
+        "table), capacity allowing "
+        "b) buy in or second-source as the late orders build: 10 units by 2026-04, 30 by 2026-05 "
         "c) allocate the available units to customers by priority "
         "d) accept 30 units late (EUR 300 of revenue at risk)")
-    # below its maximum in a short month, A could make more: capacity and build-ahead again
-    below = [{**r, "production": 90.0} if r["family"] == "A" and r["month"] == START + 3 else r
-             for r in plan]
+    # orders piling up early: 20 waiting in 2026-04, 30 in 2026-05; 15 a month would ship only
+    # 15 of the 20 in 2026-04, so the raise is max(20 / 1, 30 / 2) = 20
+    early = [{**r, **({"shipments": 80.0, "shortfall": 20.0, "backlog": 20.0}
+                      if r["month"] == START + 3 else
+                      {"shipments": 90.0, "shortfall": 10.0, "backlog": 30.0}
+                      if r["month"] == START + 4 else {})}
+             if r["family"] == "A" else r for r in plan]
+    row = only(agenda(early, company=company_capping("A", 100.0)), "Projected stock-out")
+    assert row["options"].startswith(
+        "a) raise the maximum production of A by 20 units a month from 2026-04 (families "
+        "table), capacity allowing "
+        "b) buy in or second-source as the late orders build: 20 units by 2026-04, 30 by "
+        "2026-05 ")
+    # at its maximum in one short month only: that month is named, the limit's options stand
+    once = [{**r, "production": 90.0} if r["family"] == "A" and r["month"] == START + 3 else r
+            for r in plan]
+    row = only(agenda(once, company=company_capping("A", 100.0)), "Projected stock-out")
+    assert "maximum production of 100 units a month in 2026-05 (families" in row["issue"]
+    assert row["decision"] == CAPPED_DECISION
+    # below its maximum in every short month, A could make more: capacity and build-ahead again
+    below = [{**r, "production": 90.0} if r["family"] == "A" and r["month"] in (
+        START + 3, START + 4) else r for r in plan]
     row = only(agenda(below, company=company_capping("A", 100.0)), "Projected stock-out")
     assert "maximum production" not in row["issue"]
-    assert row["options"].startswith("a) extra capacity in 2026-04 to 2026-05: 30 hours on R1")
+    assert row["decision"] == STOCKOUT_DECISION
+    # 30 hours: 10 free regular hours in each of 2026-04 and 2026-05 (100 - 90) at EUR 30, the
+    # other 10 overtime at EUR 45: 600 + 450 = 1,050
+    assert row["options"].startswith("a) produce 30 more units in 2026-04 to 2026-05: 30 hours "
+                                     "on R1 (20 in free regular hours; 10 overtime; EUR 1,050) ")
 
 
 def test_build_ahead_stays_within_the_maximum_production():
-    # R1 has 30 hours spare a month, but A (making 100) may make only 10 more a month: the 30
-    # units ahead of 2026-05 take 10 in each of 2026-04, 2026-03 and 2026-02, held 1 + 2 + 3
-    # months: 60 unit-months x 0.10 = EUR 6 (without the maximum: 30 in 2026-04, EUR 3)
+    # R1 has 30 regular hours free a month (100 - 70), but A (making 100) may make only 10 more
+    # a month: the 30 units ahead of 2026-05 take 10 in each of 2026-04, 2026-03 and 2026-02,
+    # held 1 + 2 + 3 months: 60 unit-months x 0.10 = EUR 6 (without the maximum: 30 in
+    # 2026-04, EUR 3)
     plan = (family_plan("A", "MTS", 5, shortfall=[0, 0, 0, 0, 30], inventory=[100] * 4 + [0])
             + family_plan("B", "MTO", 5))
-    row = only(agenda(plan, company=company_capping("A", 110.0)), "Projected stock-out")
-    assert "b) build ahead from 2026-02: hours left within regular plus overtime for 30 of the " \
-           "30 units in 2026-02 to 2026-04 (holding about EUR 6)" in row["options"]
-    unlimited = only(agenda(plan), "Projected stock-out")
-    assert "b) build ahead from 2026-04: hours left within regular plus overtime for 30 of the " \
-           "30 units in 2026-04 (holding about EUR 3)" in unlimited["options"]
+    row = only(agenda(plan, loads=[70] * 5, company=company_capping("A", 110.0)),
+               "Projected stock-out")
+    assert "b) build ahead from 2026-02: free regular hours for 30 of the 30 units in 2026-02 " \
+           "to 2026-04 (holding about EUR 6)" in row["options"]
+    unlimited = only(agenda(plan, loads=[70] * 5), "Projected stock-out")
+    assert "b) build ahead from 2026-04: free regular hours for 30 of the 30 units in 2026-04 " \
+           "(holding about EUR 3)" in unlimited["options"]
 
 
 def test_below_safety_stock_needs_the_plan_to_carry_one():
@@ -389,8 +431,10 @@ def test_below_safety_stock_needs_the_plan_to_carry_one():
     assert row["issue"] == ("A stock falls below its safety stock over 1 month; every order "
                             "still ships. Low point 60 units against 80 in 2026-02: 20 units of "
                             "cover missing (EUR 200 of demand exposed).")
-    assert "a) extra capacity in 2026-02: 20 hours on R1 (EUR 900 at the overtime rate)" in \
-        row["options"]
+    # 20 hours: the 10 regular hours free in 2026-02 (100 - 90) at EUR 30, 10 of overtime at
+    # EUR 45: 300 + 450 = 750
+    assert "a) produce 20 more units in 2026-02: 20 hours on R1 (10 in free regular hours; 10 overtime; EUR 750)" \
+        in row["options"]
     assert len(result) == 1
 
 
@@ -437,12 +481,17 @@ def test_a_level_familys_summer_stock_out_and_winter_excess_are_one_decision():
         "Inventory of A is furthest above target in 2026-12: 200 units against a target of 100, "
         "100 units above (EUR 600 at cost). "
         "One cause: the level production rate of 100 units a month.")   # not the frozen 80
-    # the stock-out's three options, then the excess's three; spare 30 hours a month
+    # the stock-out's three options, then the excess's three; 10 regular hours free a month
+    # (100 - 90):
+    # a) 50 hours: the 20 free in 2026-07 to 2026-08 at EUR 30, 30 of overtime at EUR 45:
+    #    600 + 1,350 = 1,950
+    # b) 10 units in each of 2026-06 back to 2026-02, held 1 + 2 + 3 + 4 + 5 months: 150
+    #    unit-months x 0.10 = EUR 15
     assert row["options"] == (
-        "a) extra capacity in 2026-07 to 2026-08: 50 hours on R1 (EUR 2,250 at the overtime "
-        "rate) "
-        "b) build ahead from 2026-05: hours left within regular plus overtime for 50 of the 50 "
-        "units in 2026-05 to 2026-06 (holding about EUR 7) "
+        "a) produce 50 more units in 2026-07 to 2026-08: 50 hours on R1 (20 in free regular "
+        "hours; 30 overtime; EUR 1,950) "
+        "b) build ahead from 2026-02: free regular hours for 50 of the 50 units in 2026-02 to "
+        "2026-06 (holding about EUR 15) "
         "c) accept 50 units late (EUR 500 of revenue at risk) "
         "d) cut production by 100 units by 2026-12 "
         "e) accept the extra stock (EUR 600 tied up, about EUR 10 a month to hold) "
@@ -487,8 +536,10 @@ def test_backlog_above_target_beyond_tolerance_is_valued_at_price(backlog, fires
         row = only(result, "Backlog above target")
         assert (row["months"], row["decision"]) == ("2026-02", BACKLOG_DECISION)
         assert row["impact"] == 300                                 # 3 units x EUR 100
-        assert "a) extra capacity in 2026-02: 6 hours on R1 (EUR 270 at the overtime rate)" in \
-            row["options"]
+        # 3 units x 2 hours = 6 hours, within the 10 regular hours free in 2026-02 (100 - 90):
+        # 6 x EUR 30 = 180
+        assert "a) produce 3 more units in 2026-02: 6 hours on R1 (all in regular hours the " \
+               "plan leaves free; EUR 180)" in row["options"]
         assert "b) accept longer lead times: 2.6 weeks of backlog at the peak against a " \
                "target of 2" in row["options"]
 
@@ -524,12 +575,18 @@ def test_overload_values_the_units_its_missing_hours_would_make():
 
 
 def test_overload_build_ahead_uses_the_latest_spare_hours():
-    plan = (family_plan("A", "MTS", 4, production=[90, 100, 110, 125])
+    # A makes 70, 60, 70, 125 and B 10 a month (20 hours): loads 90, 80, 90, 145
+    plan = (family_plan("A", "MTS", 4, production=[70, 60, 70, 125])
             + family_plan("B", "MTO", 4))
+    row = only(agenda(plan, loads=[90, 80, 90, 145]), "Capacity overload")
+    # 25 hours beyond the 120 R1 can work in 2026-04; free regular hours (100 - load): 10 in
+    # 2026-03, then 15 of the 20 in 2026-02 (2026-01 is frozen)
+    assert "b) build ahead from 2026-02: 25 of the 25 hours fit in free regular hours 2026-02 " \
+           "to 2026-03" in row["options"]
+    # overtime headroom is not free: the same overload after months working 100 to 110 hours
     row = only(agenda(plan, loads=[90, 100, 110, 145]), "Capacity overload")
-    # 25 hours beyond in 2026-04; spare 10 in 2026-03, 20 in 2026-02 (2026-01 is frozen)
-    assert "b) build ahead from 2026-02: 25 of the 25 hours fit in spare hours 2026-02 to " \
-           "2026-03" in row["options"]
+    assert "b) build ahead: no free regular hours on R1 from 2026-02 to 2026-03" in \
+        row["options"]
 
 
 def test_a_plan_that_builds_ahead_of_an_overload_puts_no_capacity_item_on_the_agenda():
@@ -666,9 +723,11 @@ def test_a_fiscal_year_and_next_months_gap_the_same_way_are_one_item_counting_mo
         "plan of EUR 14,400. Counting each month once, 2025-04 to 2026-12 is EUR 2,700 below "
         "plan: the plan months 2026-01 to 2026-12 would have to make up the fiscal year's EUR 900 "
         "and the EUR 1,800 of 2026-04 to 2026-12.")
-    # 2,700 / EUR 10 a unit = 270 units
+    # 2,700 / EUR 10 a unit = 270 units; of them, FY2026's 900 / EUR 10 = 90 in its plan months
+    # 2026-01 to 2026-03, which plan 3 x 100 = 300 shipments: (300 + 90) / 300 = 1.3 times
     assert row["options"] == (
-        "a) push demand: 270 more units in 2026-01 to 2026-12 to close EUR 2,700 "
+        "a) push demand: 270 more units in 2026-01 to 2026-12 to close EUR 2,700 (90 of them in "
+        "2026-01 to 2026-03 to meet FY2026: 1.3 times the 300 planned) "
         "b) accept the gap and revise the business plan to the forecast: EUR 11,700 for "
         "2025-04 to 2026-03 and EUR 12,000 for 2026-01 to 2026-12")
     assert bool(row["acts_on_next_12_months"])
