@@ -286,7 +286,8 @@ def test_two_stock_out_runs_of_one_family_are_one_decision():
         "b) build ahead: no plan month before 2026-01 outside the time fence (the plan of "
         "record holds until 2026-01) "
         "c) accept 15 units late (EUR 150 of revenue at risk) "
-        "d) produce 20 more units in 2026-04: 20 hours on R1 (10 in free regular hours; 10 overtime; EUR 750) "
+        "d) produce 20 more units in 2026-04: 20 hours on R1 (10 in free regular hours; 10 "
+        "overtime; EUR 750) "
         "e) build ahead from 2026-03: free regular hours for 10 of the 20 units in 2026-03 "
         "(holding about EUR 1) "
         "f) accept 20 units late (EUR 200 of revenue at risk)")
@@ -433,8 +434,8 @@ def test_below_safety_stock_needs_the_plan_to_carry_one():
                             "cover missing (EUR 200 of demand exposed).")
     # 20 hours: the 10 regular hours free in 2026-02 (100 - 90) at EUR 30, 10 of overtime at
     # EUR 45: 300 + 450 = 750
-    assert "a) produce 20 more units in 2026-02: 20 hours on R1 (10 in free regular hours; 10 overtime; EUR 750)" \
-        in row["options"]
+    assert ("a) produce 20 more units in 2026-02: 20 hours on R1 (10 in free regular hours; 10 "
+            "overtime; EUR 750)") in row["options"]
     assert len(result) == 1
 
 
