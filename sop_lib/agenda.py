@@ -155,12 +155,29 @@ def exception_agenda(company: Company, *, plan: pd.DataFrame, load: pd.DataFrame
                                                                               name=None))
     supply_items = (_cover_items(ctx) + _excess_items(ctx, "MTS", tolerances.inventory)
                     + _excess_items(ctx, "MTO", tolerances.backlog))
-    items = (_tracking_items(ctx, alerts)
-             + _cumulative_items(ctx, cumulative_errors, tracked, tolerances)
-             + _merged_by_family(ctx, supply_items)
-             + _overload_items(ctx)
-             + _plan_gap_items(ctx, outlook, tolerances.plan_gap))
+    demand_items = (_tracking_items(ctx, alerts)
+                    + _cumulative_items(ctx, cumulative_errors, tracked, tolerances))
+    items = (demand_items + _merged_by_family(ctx, supply_items) + _overload_items(ctx)
+             + _linked_to_forecast(ctx, _plan_gap_items(ctx, outlook, tolerances.plan_gap),
+                                   demand_items))
     return _ranked(ctx, items)
+
+
+def _linked_to_forecast(ctx: _Context, gaps: list[dict], demand: list[dict]) -> list[dict]:
+    """A family below its business plan whose forecast runs below its bookings: the gap item
+    points at the forecast item first, as correcting the forecast may close part of it."""
+    raising = {i["family"]: i for i in demand if i.get("raises")}
+    linked = []
+    for item in gaps:
+        fix = raising.get(item["family"])
+        if fix is None or "below" not in item["topic"]:
+            linked.append(item)
+            continue
+        linked.append({**item, "options": [
+            f"correct the forecast first: it runs below bookings, by {ctx.money(fix['impact'])} "
+            f"over the next 12 months (the forecast item of {item['family']})",
+            *item["options"]]})
+    return linked
 
 
 def _ranked(ctx: _Context, items: list[dict]) -> pd.DataFrame:
@@ -233,7 +250,7 @@ def _tracking_items(ctx: _Context, rows: pd.DataFrame) -> list[dict]:
             [f"correct the statistical forecast: {_direction(error)} it by {monthly:,.0f} units "
              f"a month ({units:,.0f} units, {ctx.money(value)} over the next {ahead} months)",
              "correct it through overrides, each with owner and reason",
-             "keep it: record why the bias will not last"]))
+             "keep it: record why the bias will not last"]) | {"raises": error < 0})
     return items
 
 
@@ -264,7 +281,7 @@ def _cumulative_items(ctx: _Context, errors: pd.DataFrame | None, tracked: set,
             value, CUMULATIVE_DECISION,
             [f"re-base the consensus: {_direction(row.error)} it by {monthly:,.0f} units a month "
              f"({units:,.0f} units, {ctx.money(value)} over the next {ahead} months)",
-             review, "keep it: record why the error will not recur"]))
+             review, "keep it: record why the error will not recur"]) | {"raises": row.error < 0})
     return items
 
 

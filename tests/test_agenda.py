@@ -807,3 +807,18 @@ def test_an_unknown_impact_ranks_last():
     assert result["family"].tolist() == ["B", "A"]
     assert pd.isna(result["impact"].iloc[1])
     assert "EUR n/a of revenue at risk" in result["issue"].iloc[1]
+
+
+def test_a_gap_below_plan_points_first_at_a_forecast_that_runs_below_bookings():
+    # A's forecast runs 20 a month below its bookings of 100: 20 x 3 plan months x EUR 10 = 600
+    # of demand the plan misses; A's next 12 months are 3,000 against 3,600, 600 below plan.
+    # B's forecast runs above its bookings (lower it), so B's gap above plan keeps its options.
+    plan = family_plan("A", "MTS", 3) + family_plan("B", "MTO", 3)
+    result = agenda(plan, plan_revenue={("A", 0): 1600.0, ("B", 0): 400.0},
+                    accuracy=accuracy_for({"A": [-20] * 6, "B": [20] * 6}, consensus=False))
+    gap = only(result, "Next 12 months below plan")
+    assert gap["options"].startswith(
+        "a) correct the forecast first: it runs below bookings, by EUR 600 over the next 12 "
+        "months (the forecast item of A) b) push demand: ")
+    above = only(result, "Next 12 months above plan")
+    assert above["options"].startswith("a) raise the business plan")
