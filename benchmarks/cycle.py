@@ -15,9 +15,9 @@ Run from the repository root, one command per measurement (`--keep DIR` keeps th
    `sop backfill` does, so the run replays none (a company's monthly run once it has a year of
    packs); without it the archive is empty and the demand review replays 14 past cycles.
 2. Timed: the whole cycle in a child process, through the same runner as `sop run`
-   (`sop_lib.runner.run_cycle`: validation, the five notebooks with papermill, HTML pages, plan of
-   record, Excel workbook, publication) into a temporary reports folder. Each line the runner
-   reports is timestamped, which splits the run into checking the data, the five steps and
+   (`sop_lib.run.runner.run_cycle`: validation, the five notebooks with papermill, HTML pages,
+   plan of record, Excel workbook, publication) into a temporary reports folder. Each line the
+   runner reports is timestamped, which splits the run into checking the data, the five steps and
    publishing; each step is further split, from the executed notebook's own cell timings, into
    its first cells (opening the workbook: checking and loading the company again in the kernel,
    and computing the step), the cells showing the results, and the rest (starting the kernel,
@@ -97,7 +97,7 @@ def main(argv=None) -> None:
 
 def make_company(folder: Path, args) -> Path:
     """The sample company of the size asked for (not timed)."""
-    from sop_lib.sample import write_sample
+    from sop_lib.data.sample import write_sample
     started = time.perf_counter()
     data = write_sample(folder / "company", seed=args.seed, skus=args.skus, months=args.months)
     size = sum(f.stat().st_size for f in data.iterdir()) / 1e6
@@ -108,8 +108,8 @@ def make_company(folder: Path, args) -> Path:
 
 def empty_notebooks(folder: Path) -> Path:
     """The notebooks of the cycle, holding their parameters cell only."""
-    from sop_lib.runner import NOTEBOOK_DIR
-    from sop_lib.steps import STEPS
+    from sop_lib.run.runner import NOTEBOOK_DIR
+    from sop_lib.run.steps import STEPS
     folder.mkdir(parents=True)
     for step in STEPS:
         real = nbformat.read(NOTEBOOK_DIR / f"{step.notebook}.ipynb", as_version=4)
@@ -121,8 +121,8 @@ def empty_notebooks(folder: Path) -> Path:
 
 def backfill_archive(data: Path, reports: Path) -> None:
     """Archive every cycle the accuracy window needs, as `sop backfill` does (not timed)."""
-    from sop_lib.backfill import backfill
-    from sop_lib.validation import load_company
+    from sop_lib.demand.backfill import backfill
+    from sop_lib.data.validation import load_company
     company = load_company(data)
     last = company.last_closed_month
     started = time.perf_counter()
@@ -193,8 +193,8 @@ def describe(process: psutil.Process) -> str:
 def child(data: str, reports: str, target: str) -> None:
     """Run the cycle and write the timings: phases from the runner's lines, steps from the
     manifest, cell timings from the executed notebooks."""
-    from sop_lib import runner
-    from sop_lib.errors import RunError
+    from sop_lib.run import runner
+    from sop_lib.core.errors import RunError
     out, notebooks, dask_workers = target.split("|")
     if notebooks:
         runner.NOTEBOOK_DIR = Path(notebooks)

@@ -5,7 +5,7 @@ Run from the repository root:
     .venv/bin/python -m benchmarks.scale                      # 10,000 and 100,000 SKUs x 60
     .venv/bin/python -m benchmarks.scale --skus 20000 --months 48 --horizon 24
 
-Demand is the bundled sample company's generator (`sop_lib.sample.sample_tables`): seasonal,
+Demand is the bundled sample company's generator (`sop_lib.data.sample.sample_tables`): seasonal,
 trending, intermittent and new SKUs. For each size the bookings matrix is made here, saved to
 a temporary .npy file, and forecast in a fresh child process (`forecast_matrix` with its
 defaults: the smooth methods, combinations, P10/P50/P90, chunks of 2,000 SKUs; run
@@ -35,7 +35,7 @@ DEFAULT_SKUS = (10_000, 100_000)
 
 def bookings(skus: int, months: int) -> np.ndarray:
     """The sample company's bookings as SKUs x months, NaN before each SKU's first month."""
-    from sop_lib.sample import sample_tables
+    from sop_lib.data.sample import sample_tables
     history = sample_tables(skus=skus, months=months)["demand_history"]
     wide = history.pivot(index="sku", columns="month", values="bookings")
     values = wide.to_numpy(dtype=float)

@@ -9,7 +9,7 @@ Run from the repository root:
    optimised, 10% level, 10% chase and 10% MTO optimised; each uses 2 to 4 resources; demand is
    seasonal with a p10-p90 band; resources have 95% of the average chase load as regular hours
    plus 15% overtime, so the seasonal peaks need overtime, building ahead or backlog.
-2. Sample: the supply step of `sop_lib.steps` on data/sample (the plan, its capacity loads and
+2. Sample: the supply step of `sop_lib.run.steps` on data/sample (the plan, its capacity loads and
    the Parquet artifacts), after the demand step has run once (not timed).
 Each figure is the median of `--runs` runs (the first run included), in seconds.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sop_lib.company import Company, CompanyConfig
-from sop_lib.contract import TABLES_BY_NAME, typed_frame
+from sop_lib.data.company import Company, CompanyConfig
+from sop_lib.data.contract import TABLES_BY_NAME, typed_frame
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 LAST_CLOSED = pd.Period("2025-12", "M")
@@ -105,7 +105,7 @@ def timed(function, runs: int) -> float:
 
 
 def synthetic_seconds(families: int, resources: int, months: int, runs: int) -> tuple:
-    from sop_lib.supply import supply_plan
+    from sop_lib.supply.plan import supply_plan
     company, demand = synthetic(families, resources, months)
     result = supply_plan(company, demand)
     overtime = result.plan["overtime_hours"].sum()
@@ -114,9 +114,9 @@ def synthetic_seconds(families: int, resources: int, months: int, runs: int) -> 
 
 
 def sample_seconds(runs: int) -> float:
-    from sop_lib.artifacts import ArtifactStore
-    from sop_lib.steps import PlanningCycle, run_step
-    from sop_lib.validation import load_company
+    from sop_lib.store.artifacts import ArtifactStore
+    from sop_lib.run.steps import PlanningCycle, run_step
+    from sop_lib.data.validation import load_company
     company = load_company(SAMPLE)
     with tempfile.TemporaryDirectory() as folder:
         run = PlanningCycle(company, company.default_cycle, company.config.horizon_months,
@@ -140,7 +140,8 @@ def main(argv=None) -> None:
     print(f"| optimised plan, {args.families} families x {args.resources} resources x "
           f"{args.months} months ({overtime:,.0f} overtime hours, {late:,.0f} units late) | "
           f"{seconds:.2f} | {'2' if default else '-'} |", flush=True)
-    print(f"| supply step of data/sample (sop_lib.steps) | {sample_seconds(args.runs):.2f} | 3 |")
+    sample = sample_seconds(args.runs)
+    print(f"| supply step of data/sample (sop_lib.run.steps) | {sample:.2f} | 3 |")
 
 
 if __name__ == "__main__":

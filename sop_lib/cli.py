@@ -7,17 +7,17 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DataError, ParameterError, SopError
-from .lock import LockedError
-from .months import to_month
-from .runner import CELL_TIMEOUT
+from sop_lib.core.errors import DataError, ParameterError, SopError
+from sop_lib.store.lock import LockedError
+from sop_lib.core.months import to_month
+from sop_lib.run.runner import CELL_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _validate(args) -> int:
-    from .scenarios import check_scenarios
-    from .validation import check_company
+    from sop_lib.presop.scenarios import check_scenarios
+    from sop_lib.data.validation import check_company
 
     company, problems = check_company(args.folder, cycle=args.cycle or None)
     if company is not None:
@@ -31,7 +31,7 @@ def _validate(args) -> int:
 
 
 def _sample(args) -> int:
-    from .sample import write_sample
+    from sop_lib.data.sample import write_sample
 
     folder = write_sample(args.folder, seed=args.seed, skus=args.skus, months=args.months)
     print(f"Wrote a sample company to {folder}")
@@ -39,7 +39,7 @@ def _sample(args) -> int:
 
 
 def _run(args) -> int:
-    from .runner import REPORTS_DIR, SAMPLE_DIR, run_cycle
+    from sop_lib.run.runner import REPORTS_DIR, SAMPLE_DIR, run_cycle
 
     _use_executor(args)
     run_cycle(data_dir=args.data or SAMPLE_DIR, reports_dir=args.out or REPORTS_DIR,
@@ -49,8 +49,8 @@ def _run(args) -> int:
 
 
 def _forecast(args) -> int:
-    from .engine import forecast_frame
-    from .series_io import read_series, write_table
+    from sop_lib.engine import forecast_frame
+    from sop_lib.data.series_io import read_series, write_table
 
     _use_executor(args)
     series = read_series(args.input, id_col=args.id_col, time_col=args.time_col,
@@ -75,7 +75,7 @@ def _show_progress(done: int, total: int) -> None:
 def _use_executor(args) -> None:
     """Hand --workers and --scheduler to the engine through the environment, which the
     notebooks' kernels inherit; connect to the scheduler now, so a bad address fails here."""
-    from .engine.parallel import SCHEDULER_VARIABLE, WORKERS_VARIABLE, DaskCluster
+    from sop_lib.engine.parallel import SCHEDULER_VARIABLE, WORKERS_VARIABLE, DaskCluster
 
     if args.workers:
         os.environ[WORKERS_VARIABLE] = str(args.workers)
@@ -85,9 +85,9 @@ def _use_executor(args) -> None:
 
 
 def _backfill(args) -> int:
-    from .backfill import backfill
-    from .runner import REPORTS_DIR, SAMPLE_DIR
-    from .validation import load_company
+    from sop_lib.demand.backfill import backfill
+    from sop_lib.run.runner import REPORTS_DIR, SAMPLE_DIR
+    from sop_lib.data.validation import load_company
 
     _use_executor(args)
     company = load_company(args.data or SAMPLE_DIR)

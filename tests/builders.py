@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_lib.company import Company, CompanyConfig
-from sop_lib.contract import TABLES, typed_frame
+from sop_lib.data.company import Company, CompanyConfig
+from sop_lib.data.contract import TABLES, typed_frame
 
 
 def typed(table, rows) -> pd.DataFrame:

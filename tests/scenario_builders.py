@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from builders import company_from_rows
-from sop_lib.company import Company, CompanyConfig
+from sop_lib.data.company import Company, CompanyConfig
 
 CYCLE = pd.Period("2026-01", "M")
 MONTHS = pd.period_range(CYCLE, periods=12, freq="M")
@@ -89,7 +89,7 @@ def build_ahead_case():
     needs 140 units a month but 180 in 2026-07, beyond the 170 R1 can work, so the required
     load overloads R1 there while the plan makes 150 from 2026-04 and ships everything.
     Returns run_scenario's baseline result."""
-    from sop_lib.scenarios import run_scenario
+    from sop_lib.presop.scenarios import run_scenario
 
     company = small_company(r1=(150.0, 20.0))
     demand, consensus = monthly_demand_frames({"A1": [100.0] * 6 + [140.0] + [100.0] * 5,

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from builders import company_from_rows
 
-from sop_lib.accuracy import (TRACKING_SIGNAL_LIMIT, accuracy_by_family, accuracy_by_sku,
+from sop_lib.demand.accuracy import (TRACKING_SIGNAL_LIMIT, accuracy_by_family, accuracy_by_sku,
                               accuracy_headline, sku_actuals)
-from sop_lib.errors import ParameterError
+from sop_lib.core.errors import ParameterError
 
 NAN = float("nan")
 SKUS = {"a": "F", "b": "G", "c": "G", "d": "G"}

@@ -1,10 +1,10 @@
-"""Tests of sop_lib.actuals: actuals rolled up from SKUs to families."""
+"""Tests of sop_lib.data.actuals: actuals rolled up from SKUs to families."""
 from __future__ import annotations
 
 import pandas as pd
 from builders import company_from_rows
 
-from sop_lib.actuals import family_history
+from sop_lib.data.actuals import family_history
 
 
 def test_family_history_sums_the_skus_of_each_family_per_month():

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from builders import company_from_rows
-from sop_lib.adherence import (NO_PRODUCTION_NOTE, PLAN_ADHERENCE_TARGET, adherence_status,
+from sop_lib.supply.adherence import (NO_PRODUCTION_NOTE, PLAN_ADHERENCE_TARGET, adherence_status,
                                adherence_summary, production_adherence, sales_vs_plan)
-from sop_lib.errors import ParameterError, SopError
+from sop_lib.core.errors import ParameterError, SopError
 
 WINDOW = ["2024-04", "2024-05", "2024-06"]
 
@@ -214,7 +214,7 @@ def test_an_unreadable_archived_plan_names_the_file(tmp_path):
 def test_adherence_kpi_pools_every_family_and_month():
     import numpy as np
 
-    from sop_lib.adherence import adherence_kpi
+    from sop_lib.supply.adherence import adherence_kpi
 
     comparison = pd.DataFrame({"family": ["A", "A", "B"], "month": pd.period_range(
         "2026-08", periods=3, freq="M"), "planned": [100.0, 100.0, np.nan],

@@ -4,8 +4,8 @@ import pytest
 
 from builders import company_from_rows
 from scenario_builders import build_ahead_case
-from sop_lib.accuracy import accuracy_by_family
-from sop_lib.agenda import (
+from sop_lib.demand.accuracy import accuracy_by_family
+from sop_lib.presop.agenda import (
     ABOVE_PLAN_DECISION,
     AGENDA_COLUMNS,
     BACKLOG_DECISION,
@@ -22,7 +22,7 @@ from sop_lib.agenda import (
     cumulative_forecast_errors,
     exception_agenda,
 )
-from sop_lib.company import Company, CompanyConfig
+from sop_lib.data.company import Company, CompanyConfig
 
 START = pd.Period("2026-01", "M")
 NAN = float("nan")

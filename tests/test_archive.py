@@ -4,10 +4,10 @@ import math
 import pandas as pd
 import pytest
 
-from sop_lib.archive import (ARCHIVE_COLUMNS, archived_cycles, cycle_folder, forecast_cycle,
+from sop_lib.store.archive import (ARCHIVE_COLUMNS, archived_cycles, cycle_folder, forecast_cycle,
                              forecast_lag, forecast_month, is_published, load_archive,
                              replace_folder)
-from sop_lib.errors import SopError
+from sop_lib.core.errors import SopError
 
 
 def M(text):

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from builders import company_from_rows
 
-from sop_lib.accuracy import accuracy_by_family, sku_actuals
-from sop_lib.archive import archived_cycles, load_archive
-from sop_lib.backfill import backfill, truncate_history
-from sop_lib.errors import ParameterError
-from sop_lib.forecast import statistical_forecast
+from sop_lib.demand.accuracy import accuracy_by_family, sku_actuals
+from sop_lib.store.archive import archived_cycles, load_archive
+from sop_lib.demand.backfill import backfill, truncate_history
+from sop_lib.core.errors import ParameterError
+from sop_lib.demand.forecast import statistical_forecast
 
 FIRST_MONTH = pd.Period("2023-01", freq="M")
 MONTHS = 20  # history 2023-01 .. 2024-08

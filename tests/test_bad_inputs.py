@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from sop_lib import runner
+from sop_lib.run import runner
 from sop_lib.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from sop_lib.contract import TABLES
-from sop_lib.sample import write_sample
-from sop_lib.validation import check_company
+from sop_lib.data.contract import TABLES
+from sop_lib.data.sample import write_sample
+from sop_lib.data.validation import check_company
 
 REQUIRED = [t.name for t in TABLES if t.required]
 

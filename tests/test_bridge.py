@@ -8,10 +8,10 @@ import pytest
 
 from builders import company_from_rows
 import scenario_builders as small
-from sop_lib.bridge import DRIVERS, bridge_by_family, bridge_table
-from sop_lib.errors import SopError
-from sop_lib.finance import money_view
-from sop_lib.supply import plan_supply
+from sop_lib.presop.bridge import DRIVERS, bridge_by_family, bridge_table
+from sop_lib.core.errors import SopError
+from sop_lib.presop.finance import money_view
+from sop_lib.supply.plan import plan_supply
 
 PREV, CYCLE = pd.Period("2026-01", "M"), pd.Period("2026-02", "M")
 SKUS = {"A1": ("A", 10.0), "A2": ("A", 20.0), "B1": ("B", 100.0)}   # family, unit price

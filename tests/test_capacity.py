@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from test_supply import bill, demand_frame, item, make_company, mto, mts, resource
 
-from sop_lib.capacity import capacity_load, load_by_family, overloads
-from sop_lib.supply import plan_supply
+from sop_lib.supply.capacity import capacity_load, load_by_family, overloads
+from sop_lib.supply.plan import plan_supply
 
 
 def plan_frame(units: dict, *, column="production", start="2024-01") -> pd.DataFrame:

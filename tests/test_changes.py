@@ -1,6 +1,6 @@
 import pandas as pd
 
-from sop_lib.changes import plan_changes, previous_plan
+from sop_lib.demand.changes import plan_changes, previous_plan
 
 
 def _plan(rows, column):

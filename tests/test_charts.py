@@ -12,8 +12,8 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
-from sop_lib import charts
-from sop_lib import segments as seg
+from sop_lib.pack import charts
+from sop_lib.demand import segments as seg
 
 matplotlib.use("Agg")
 

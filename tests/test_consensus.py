@@ -1,12 +1,13 @@
-"""Tests of sop_lib.consensus: overrides on the statistical forecast, audit, family totals."""
+"""Tests of sop_lib.demand.consensus: overrides on the statistical forecast, audit, family
+totals."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sop_lib.consensus import apply_overrides, family_demand
-from sop_lib.errors import DataError
+from sop_lib.demand.consensus import apply_overrides, family_demand
+from sop_lib.core.errors import DataError
 
 JAN, FEB = pd.Period("2025-01", "M"), pd.Period("2025-02", "M")
 

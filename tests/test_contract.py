@@ -1,4 +1,4 @@
-"""Tests of sop_lib.contract: the committed document, and the contract's own consistency."""
+"""Tests of sop_lib.data.contract: the committed document, and the contract's own consistency."""
 from __future__ import annotations
 
 import re
@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sop_lib import contract
-from sop_lib.company import CompanyConfig, StatusBands
-from sop_lib.contract import CHOICE, MONTH, TABLES, TABLES_BY_NAME
-from sop_lib.loading import CONFIG_RANGES
-from sop_lib.months import parse_month
+from sop_lib.data import contract
+from sop_lib.data.company import CompanyConfig, StatusBands
+from sop_lib.data.contract import CHOICE, MONTH, TABLES, TABLES_BY_NAME
+from sop_lib.data.loading import CONFIG_RANGES
+from sop_lib.core.months import parse_month
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "data-contract.md"
 KINDS = {contract.TEXT, contract.NUMBER, contract.MONTH, contract.CHOICE}
@@ -20,7 +20,7 @@ KINDS = {contract.TEXT, contract.NUMBER, contract.MONTH, contract.CHOICE}
 
 def test_committed_document_is_the_generated_one():
     assert DOC.read_text(encoding="utf-8") == contract.markdown(), (
-        "docs/data-contract.md is stale: run `python -m sop_lib.contract > "
+        "docs/data-contract.md is stale: run `python -m sop_lib.data.contract > "
         "docs/data-contract.md`")
 
 

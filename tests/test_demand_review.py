@@ -5,13 +5,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_lib.accuracy import TRACKING_SIGNAL_LIMIT, plan_accuracy
-from sop_lib.archive import archive_rows
-from sop_lib.backfill import with_replayed_cycles
-from sop_lib.demand_review import review_demand
-from sop_lib.errors import DataError
-from sop_lib.sample import write_sample
-from sop_lib.validation import load_company
+from sop_lib.demand.accuracy import TRACKING_SIGNAL_LIMIT, plan_accuracy
+from sop_lib.store.archive import archive_rows
+from sop_lib.demand.backfill import with_replayed_cycles
+from sop_lib.demand.review import review_demand
+from sop_lib.core.errors import DataError
+from sop_lib.data.sample import write_sample
+from sop_lib.data.validation import load_company
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_an_override_that_cannot_apply_is_named_by_its_row_in_an_unsorted_file(t
 
 
 def test_a_truncated_table_is_not_named_by_the_rows_of_its_file(tmp_path):
-    from sop_lib.backfill import truncate_history
+    from sop_lib.demand.backfill import truncate_history
     company = load_company(write_sample(tmp_path / "company", seed=5, skus=14, months=30))
     file, rows = company.origin("demand_history")
     assert file == "demand_history.csv" and len(rows) == len(company.demand_history)

@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
 
-from sop_lib import display as shown  # noqa: E402
-from sop_lib.adherence import adherence_summary  # noqa: E402
-from sop_lib.formatting import use_currency  # noqa: E402
+from sop_lib.pack import display as shown# noqa: E402
+from sop_lib.supply.adherence import adherence_summary  # noqa: E402
+from sop_lib.core.formatting import use_currency  # noqa: E402
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> *bold* [link](javascript:x)'
 
@@ -120,7 +120,7 @@ def test_figure_is_an_embedded_png_with_alt_text(monkeypatch):
 
 
 def test_chart_titles_from_data_are_plain_text_not_mathtext():
-    from sop_lib import charts
+    from sop_lib.pack import charts
 
     plan = pd.DataFrame({"family": ["Pay $5 or $\\foo$"] * 2, "strategy": "MTS",
                          "month": pd.period_range("2026-01", periods=2, freq="M"),

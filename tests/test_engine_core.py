@@ -9,7 +9,7 @@ import pytest
 from sop_lib.engine import (INTERMITTENT_METHODS, METHODS, SMOOTH_METHODS, EngineResult,
                             forecast_matrix)
 from sop_lib.engine.intervals import pooled_offsets
-from sop_lib.errors import ParameterError
+from sop_lib.core.errors import ParameterError
 
 M = 12
 

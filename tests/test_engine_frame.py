@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from sop_lib.engine import forecast_frame, forecast_matrix
-from sop_lib.errors import ParameterError
+from sop_lib.core.errors import ParameterError
 
 MONTHS = pd.period_range("2022-01", periods=40, freq="M")
 

@@ -15,9 +15,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from sop_lib.cli import main
-from sop_lib.sample import COMPANY, write_sample
-from sop_lib.steps import STEPS
-from sop_lib.validation import check_company
+from sop_lib.data.sample import COMPANY, write_sample
+from sop_lib.run.steps import STEPS
+from sop_lib.data.validation import check_company
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"

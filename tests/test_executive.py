@@ -1,6 +1,6 @@
 import pandas as pd
 
-from sop_lib.executive import kpi_key, kpi_trend, narrative
+from sop_lib.executive.summary import kpi_key, kpi_trend, narrative
 
 CYCLE = pd.Period("2026-11", "M")
 
@@ -140,7 +140,7 @@ def test_a_red_family_off_for_revenue_only_gets_no_stock_out_sentence():
 def test_the_narrative_of_computed_kpis_uses_their_rounding():
     from test_kpis import BACKTEST, COMPANY, case_money, case_plan, headline
 
-    from sop_lib.kpis import family_status
+    from sop_lib.executive.kpis import family_status
 
     kpis = headline()
     plan = case_plan()
@@ -162,7 +162,7 @@ def test_the_narrative_of_computed_kpis_uses_their_rounding():
 
 
 def test_risks_and_opportunities_split_the_agenda():
-    from sop_lib.executive import risks_and_opportunities
+    from sop_lib.executive.summary import risks_and_opportunities
 
     agenda = pd.DataFrame({"rank": [1, 2, 3], "topic": ["Fiscal year below plan",
                                                         "Next 12 months above plan",

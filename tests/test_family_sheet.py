@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 
 from builders import company_from_rows
-from sop_lib.errors import ParameterError, SopError
-from sop_lib.family_sheet import LINES, family_sheets, sheet_table
-from sop_lib.supply import DAYS_PER_MONTH, WEEKS_PER_MONTH, plan_supply
+from sop_lib.core.errors import ParameterError, SopError
+from sop_lib.supply.family_sheet import LINES, family_sheets, sheet_table
+from sop_lib.supply.plan import DAYS_PER_MONTH, WEEKS_PER_MONTH, plan_supply
 
 HISTORY = ["2024-04", "2024-05", "2024-06"]
 AHEAD = ["2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12"]

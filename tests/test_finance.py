@@ -4,10 +4,11 @@ import pandas as pd
 import pytest
 
 from builders import company_from_rows
-from sop_lib.company import Company, CompanyConfig
-from sop_lib.errors import SopError
-from sop_lib.finance import (family_prices, fiscal_year, fiscal_year_outlook, money_by_family,
-                             money_view)
+from sop_lib.data.company import Company, CompanyConfig
+from sop_lib.core.errors import SopError
+from sop_lib.presop.finance import (
+    family_prices, fiscal_year, fiscal_year_outlook, money_by_family, money_view,
+)
 
 MONTHS = ["2026-01", "2026-02", "2026-03"]
 

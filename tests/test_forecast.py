@@ -7,8 +7,10 @@ import pytest
 
 from builders import company_from_rows
 from sop_lib import engine
-from sop_lib.errors import ParameterError
-from sop_lib.forecast import ZERO_LABEL, demand_forecast, method_summary, statistical_forecast
+from sop_lib.core.errors import ParameterError
+from sop_lib.demand.forecast import (
+    ZERO_LABEL, demand_forecast, method_summary, statistical_forecast,
+)
 
 LAST = pd.Period("2024-12", "M")
 

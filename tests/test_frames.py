@@ -1,11 +1,11 @@
-"""Tests of sop_lib.frames: the fast forms of isin, merge and pivot on text keys."""
+"""Tests of sop_lib.core.frames: the fast forms of isin, merge and pivot on text keys."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sop_lib.frames import is_in, join_on_key, monthly_matrix, positions, repeated
+from sop_lib.core.frames import is_in, join_on_key, monthly_matrix, positions, repeated
 
 TEXT = pd.Series(["b", None, "a", "c", "a"], dtype=str)
 

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_lib.errors import ParameterError, SopError
-from sop_lib.hierarchy import (
+from sop_lib.core.errors import ParameterError, SopError
+from sop_lib.demand.hierarchy import (
     MAX_MINT_NODES,
     family_intervals,
     reconcile,

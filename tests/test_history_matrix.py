@@ -1,11 +1,11 @@
-"""Tests of sop_lib.history_matrix: demand_history as a matrix of items x months."""
+"""Tests of sop_lib.data.history_matrix: demand_history as a matrix of items x months."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from builders import company_from_rows
 
-from sop_lib.history_matrix import HistoryMatrix, started_series
+from sop_lib.data.history_matrix import HistoryMatrix, started_series
 
 NAN = np.nan
 

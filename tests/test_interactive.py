@@ -16,18 +16,18 @@ import pytest  # noqa: E402
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
-from sop_lib import engine  # noqa: E402
-from sop_lib.capacity import monthly_capacity  # noqa: E402
-from sop_lib.errors import DataError  # noqa: E402
+from sop_lib import engine# noqa: E402
+from sop_lib.supply.capacity import monthly_capacity  # noqa: E402
+from sop_lib.core.errors import DataError  # noqa: E402
 from sop_lib.interactive import (Explorer, NewOverride, OverrideEditor,  # noqa: E402
                                  ScenarioPanel, save_overrides)
 from sop_lib.interactive.common import show  # noqa: E402
-from sop_lib.months import month_range  # noqa: E402
-from sop_lib.sample import write_sample  # noqa: E402
-from sop_lib.scenarios import (BASELINE, Change, Scenario, apply_scenario,  # noqa: E402
+from sop_lib.core.months import month_range  # noqa: E402
+from sop_lib.data.sample import write_sample  # noqa: E402
+from sop_lib.presop.scenarios import (BASELINE, Change, Scenario, apply_scenario,  # noqa: E402
                                compare_scenarios, load_scenarios, run_scenario)
-from sop_lib.validation import load_company  # noqa: E402
-from sop_lib.workbook import open_workbook  # noqa: E402
+from sop_lib.data.validation import load_company  # noqa: E402
+from sop_lib.run.workbook import open_workbook  # noqa: E402
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> *bold*'
 USER_MODULE = "sop_interactive_tests"

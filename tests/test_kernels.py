@@ -9,10 +9,10 @@ import psutil
 import pytest
 from jupyter_core.utils import run_sync
 
-from sop_lib.kernels import KernelsAhead, WarmKernel
+from sop_lib.run.kernels import KernelsAhead, WarmKernel
 
 PROBE = ("import sys, os\n"
-         "preloaded = 'sop_lib.workbook' in sys.modules\n"
+         "preloaded = 'sop_lib.run.workbook' in sys.modules\n"
          "print(preloaded, os.getcwd(), os.getpid())")
 
 

@@ -9,8 +9,8 @@ from test_finance import frame, make_company
 from test_presop import family_plan, load_rows, money_for, outlook_rows
 
 from builders import company_from_rows
-from sop_lib.company import CompanyConfig, StatusBands
-from sop_lib.kpis import (
+from sop_lib.data.company import CompanyConfig, StatusBands
+from sop_lib.executive.kpis import (
     FAMILY_STATUS_COLUMNS,
     accuracy_status,
     bias_status,

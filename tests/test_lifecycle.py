@@ -1,4 +1,5 @@
-"""Tests of sop_lib.lifecycle: new-item forecasts (share, ramp, analog, average), end of life."""
+"""Tests of sop_lib.demand.lifecycle: new-item forecasts (share, ramp, analog, average), end of
+life."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,9 +7,9 @@ import pandas as pd
 import pytest
 from test_segments import series_company
 
-from sop_lib.errors import ParameterError
-from sop_lib.lifecycle import apply_end_of_life, new_item_forecast
-from sop_lib.segments import segment_items
+from sop_lib.core.errors import ParameterError
+from sop_lib.demand.lifecycle import apply_end_of_life, new_item_forecast
+from sop_lib.demand.segments import segment_items
 
 CYCLE = pd.Period("2025-01", "M")
 MONTHS = pd.period_range(CYCLE, periods=2, freq="M")

@@ -1,4 +1,4 @@
-"""Tests of sop_lib.loading: reading table files and company.yaml as the planner wrote them."""
+"""Tests of sop_lib.data.loading: reading table files and company.yaml as the planner wrote them."""
 from __future__ import annotations
 
 import datetime
@@ -7,11 +7,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from sop_lib import loading
+from sop_lib.data import loading
 from sop_lib.cli import main
-from sop_lib.company import CompanyConfig, StatusBands
-from sop_lib.loading import read_config, read_tables
-from sop_lib.runner import SAMPLE_DIR
+from sop_lib.data.company import CompanyConfig, StatusBands
+from sop_lib.data.loading import read_config, read_tables
+from sop_lib.run.runner import SAMPLE_DIR
 
 
 def where(problems):
@@ -266,7 +266,7 @@ def test_config_that_is_not_utf8_is_a_problem(tmp_path):
 
 
 def test_config_choices_are_read_and_checked(tmp_path):
-    from sop_lib.loading import read_config
+    from sop_lib.data.loading import read_config
 
     (tmp_path / "company.yaml").write_text("name: A\ncurrency: EUR\nreconciliation: WLS_struct\n")
     config, problems = read_config(tmp_path)

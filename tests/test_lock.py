@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from sop_lib.lock import LockedError, cycle_lock
+from sop_lib.store.lock import LockedError, cycle_lock
 
 
 def test_the_lock_is_held_for_the_run_and_released(tmp_path):

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from sop_lib.months import month_range, parse_month, to_month
+from sop_lib.core.months import month_range, parse_month, to_month
 
 
 @pytest.mark.parametrize("text", ["2024-01", "2024/01", "2024-01-01", "202401", " 2024-1 ",

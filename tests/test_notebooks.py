@@ -7,8 +7,8 @@ import nbformat
 import papermill
 import pytest
 
-from sop_lib.parameters import DEFAULTS
-from sop_lib.steps import STEPS
+from sop_lib.run.parameters import DEFAULTS
+from sop_lib.run.steps import STEPS
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = [NOTEBOOKS / f"{step.notebook}.ipynb" for step in STEPS]

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from sop_lib.cli import main
-from sop_lib.sample import write_sample
+from sop_lib.data.sample import write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")

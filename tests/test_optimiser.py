@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sop_lib.optimiser import Problem, solve
-from sop_lib.supply_costs import CostRates
+from sop_lib.supply.optimiser import Problem, solve
+from sop_lib.supply.costs import CostRates
 
 
 def problem(demand, *, hours=((1.0,),), available=(120.0,), max_overtime=(40.0,),

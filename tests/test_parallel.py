@@ -19,7 +19,7 @@ from sop_lib.engine import forecast_matrix, parallel
 from sop_lib.engine.parallel import (IN_FLIGHT_PER_WORKER, MIN_PARALLEL_SERIES,
                                      SCHEDULER_VARIABLE, WORKERS_VARIABLE, DaskCluster,
                                      LocalProcesses, Sequential, default_executor)
-from sop_lib.errors import ParameterError, SopError
+from sop_lib.core.errors import ParameterError, SopError
 
 SERIES, MONTHS, HORIZON, CHUNK = 3_000, 48, 12, 500
 

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from sop_lib.errors import ParameterError
-from sop_lib.parameters import check_parameters
+from sop_lib.core.errors import ParameterError
+from sop_lib.run.parameters import check_parameters
 
 
 def test_defaults_and_cycle_parsed(tmp_path):

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from sop_lib.plan_of_record import financial_plan, sku_plan, write_plan_of_record
+from sop_lib.pack.plan_of_record import financial_plan, sku_plan, write_plan_of_record
 
 M1, M2 = pd.Period("2026-11", "M"), pd.Period("2026-12", "M")
 

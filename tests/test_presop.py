@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from test_finance import frame, make_company
 
-from sop_lib.presop import balance, balance_summary
+from sop_lib.presop.balance import balance, balance_summary
 
 START = pd.Period("2026-01", "M")
 NAN = float("nan")

@@ -13,10 +13,11 @@ import nbformat
 import psutil
 import pytest
 
-from sop_lib import kernels, runner
-from sop_lib.errors import RunError
-from sop_lib.sample import write_sample
-from sop_lib.steps import STEPS
+from sop_lib.run import kernels
+from sop_lib.run import runner
+from sop_lib.core.errors import RunError
+from sop_lib.data.sample import write_sample
+from sop_lib.run.steps import STEPS
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from sop_lib import runner
+from sop_lib.run import runner
 from sop_lib.cli import main
-from sop_lib.errors import RunError
-from sop_lib.manifest import file_sha256
-from sop_lib.sample import write_sample
-from sop_lib.steps import STEPS
+from sop_lib.core.errors import RunError
+from sop_lib.store.manifest import file_sha256
+from sop_lib.data.sample import write_sample
+from sop_lib.run.steps import STEPS
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sop_lib.contract import CONFIG_FILE, CONFIG_KEYS, TABLES
-from sop_lib.sample import write_sample
-from sop_lib.validation import check_company
+from sop_lib.data.contract import CONFIG_FILE, CONFIG_KEYS, TABLES
+from sop_lib.data.sample import write_sample
+from sop_lib.data.validation import check_company
 
 REPO_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 SMALL = {"seed": 3, "skus": 12, "months": 30}
@@ -80,7 +80,7 @@ def test_another_seed_gives_other_data(tmp_path, small):
 def test_repo_sample_is_a_fresh_default_sample(default):
     assert files(REPO_SAMPLE) == files(default), (
         "data/sample differs from write_sample's output; regenerate it with "
-        "`python -c \"from sop_lib.sample import write_sample; write_sample('data/sample')\"`")
+        "`python -c \"from sop_lib.data.sample import write_sample; write_sample('data/sample')\"`")
 
 
 def test_files_are_utf8_with_newlines_and_fixed_number_formats(folder):

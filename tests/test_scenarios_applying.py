@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 from scenario_builders import MONTHS, demand_frames, small_company
 
-from sop_lib.capacity import capacity_load
-from sop_lib.errors import SopError
-from sop_lib.scenarios import (
+from sop_lib.supply.capacity import capacity_load
+from sop_lib.core.errors import SopError
+from sop_lib.presop.scenarios import (
     CALENDAR_TABLE,
     Change,
     Scenario,

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scenario_builders import MONTHS, demand_frames, small_company
 
-from sop_lib.demand_review import review_demand
-from sop_lib.errors import SopError
-from sop_lib.scenarios import (
+from sop_lib.demand.review import review_demand
+from sop_lib.core.errors import SopError
+from sop_lib.presop.scenarios import (
     COMPARISON_COLUMNS,
     RECOMMENDATION_RULE,
     Change,
@@ -20,7 +20,7 @@ from sop_lib.scenarios import (
     recommend,
     run_scenario,
 )
-from sop_lib.validation import load_company
+from sop_lib.data.validation import load_company
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 SPRING = tuple(pd.period_range("2026-03", "2026-05", freq="M"))

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from scenario_builders import MONTHS, small_company, write_scenario
 
-from sop_lib.errors import DataError
-from sop_lib.scenarios import (
+from sop_lib.core.errors import DataError
+from sop_lib.presop.scenarios import (
     Change,
     ScenarioProblem,
     changes_table,

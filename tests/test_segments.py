@@ -1,4 +1,5 @@
-"""Tests of sop_lib.segments: ABC, XYZ, demand pattern, life cycle, method family, summary."""
+"""Tests of sop_lib.demand.segments: ABC, XYZ, demand pattern, life cycle, method family,
+summary."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,8 +9,8 @@ import pandas as pd
 import pytest
 from builders import company_from_rows
 
-from sop_lib.errors import ParameterError
-from sop_lib.segments import SEGMENT_RULES, segment_items, segment_summary
+from sop_lib.core.errors import ParameterError
+from sop_lib.demand.segments import SEGMENT_RULES, segment_items, segment_summary
 
 LAST_CLOSED = pd.Period("2024-12", "M")
 

@@ -5,8 +5,8 @@ import pytest
 from test_supply import (BIG, LAST_CLOSED, bill, demand_frame, item, make_company, mto, mts,
                          record, resource, single_family)
 
-from sop_lib.shortfalls import EXPLANATION_COLUMNS, explain_shortfalls
-from sop_lib.supply import plan_supply, supply_plan
+from sop_lib.supply.shortfalls import EXPLANATION_COLUMNS, explain_shortfalls
+from sop_lib.supply.plan import plan_supply, supply_plan
 
 
 def test_demand_far_beyond_capacity_is_explained_month_by_month():

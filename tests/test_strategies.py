@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sop_lib.strategies import LEVEL_WINDOW, roll_forward, rule_production
+from sop_lib.supply.strategies import LEVEL_WINDOW, roll_forward, rule_production
 
 MTS, MTO = np.array([True]), np.array([False])
 

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from builders import company_from_rows
-from sop_lib.company import Company, CompanyConfig
-from sop_lib.errors import SopError
-from sop_lib.supply import (PLAN_COLUMNS, check_balance, fence_end, opening_position,
+from sop_lib.data.company import Company, CompanyConfig
+from sop_lib.core.errors import SopError
+from sop_lib.supply.plan import (PLAN_COLUMNS, check_balance, fence_end, opening_position,
                             plan_supply, supply_plan)
 
 LAST_CLOSED = "2023-12"

@@ -5,10 +5,10 @@ import pytest
 from test_supply import (LAST_CLOSED, bill, demand_frame, item, make_company, mto, mts,
                          resource)
 
-from sop_lib.company import CompanyConfig
-from sop_lib.supply import supply_plan
-from sop_lib.supply_costs import COST_COLUMNS, HOUR_COLUMNS, cost_rates
-from sop_lib.supply_inputs import read_inputs
+from sop_lib.data.company import CompanyConfig
+from sop_lib.supply.plan import supply_plan
+from sop_lib.supply.costs import COST_COLUMNS, HOUR_COLUMNS, cost_rates
+from sop_lib.supply.inputs import read_inputs
 
 
 def priced_company():

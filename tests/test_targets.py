@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from test_supply import demand_frame, item, make_company, mto, mts, resource, bill
 
-from sop_lib.targets import (COVER, SAFETY_STOCK, Z_P90, extend, forward_demand, service_z,
+from sop_lib.supply.targets import (COVER, SAFETY_STOCK, Z_P90, extend, forward_demand, service_z,
                              targets)
 
 SIGMA_WIDTH = 2 * Z_P90  # p90 - p10 of a normal error with sigma 1
@@ -114,7 +114,7 @@ def test_service_z_is_zero_below_half_and_capped_near_one():
 
 
 def test_without_a_band_there_is_no_safety_stock_and_a_note_says_so():
-    from sop_lib.supply import supply_plan
+    from sop_lib.supply.plan import supply_plan
     company = company_of(mts("A", 0))
     result = supply_plan(company, demand_frame({"A": [10, 20]}))
     assert result.plan["safety_stock"].tolist() == [0, 0]

@@ -1,13 +1,13 @@
-"""Tests of sop_lib.validation: every problem of a company folder, and the typed Company."""
+"""Tests of sop_lib.data.validation: every problem of a company folder, and the typed Company."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from sop_lib.company import CompanyConfig
-from sop_lib.contract import MONTH, NUMBER, TABLES, TABLES_BY_NAME
-from sop_lib.errors import DataError, ParameterError
-from sop_lib.validation import check_company, load_company
+from sop_lib.data.company import CompanyConfig
+from sop_lib.data.contract import MONTH, NUMBER, TABLES, TABLES_BY_NAME
+from sop_lib.core.errors import DataError, ParameterError
+from sop_lib.data.validation import check_company, load_company
 
 HISTORY = [str(m) for m in pd.period_range("2023-01", "2024-12", freq="M")]
 PLAN = [str(m) for m in pd.period_range("2025-01", "2026-06", freq="M")]

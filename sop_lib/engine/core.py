@@ -7,13 +7,13 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
-from . import methods as registry
-from .backtest import measure_scale, windows
-from .intervals import noise_scale, pooled_offsets, scaled_errors
-from .panel import Panel, Task, left_align
-from .parallel import Executor, default_executor
-from .selection import COMBINATION_SIZES, Selection, combination_name, select
+from sop_lib.core.errors import ParameterError
+from sop_lib.engine import methods as registry
+from sop_lib.engine.backtest import measure_scale, windows
+from sop_lib.engine.intervals import noise_scale, pooled_offsets, scaled_errors
+from sop_lib.engine.panel import Panel, Task, left_align
+from sop_lib.engine.parallel import Executor, default_executor
+from sop_lib.engine.selection import COMBINATION_SIZES, Selection, combination_name, select
 
 MEASURES = ("wape", "mase")
 FALLBACK = "naive"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
-from .core import forecast_matrix
+from sop_lib.core.errors import ParameterError
+from sop_lib.engine.core import forecast_matrix
 
 
 def quantile_column(level: float) -> str:

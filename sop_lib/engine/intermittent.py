@@ -2,7 +2,7 @@
 
 Croston: exponential smoothing (weight alpha) of the non-zero demand sizes z and of the
 intervals p between them, updated only in months with demand; both start at the first demand
-(the first interval counts from the start of the series, as `sop_lib.forecast.croston`).
+(the first interval counts from the start of the series, as `sop_lib.demand.forecast.croston`).
 Forecast z / p; SBA (Syntetos-Boylan) multiplies it by 1 - alpha/2. Before the first demand
 the forecast is 0.
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .grid import Grid, best_index, snapshot_plan
-from .panel import Task
+from sop_lib.engine.grid import Grid, best_index, snapshot_plan
+from sop_lib.engine.panel import Task
 
 CROSTON_ALPHAS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 TSB_GRID = Grid.product(alpha=(0.05, 0.1, 0.2, 0.3, 0.5), beta=(0.02, 0.05, 0.1, 0.2, 0.3))

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .panel import Task
-from .smoothing import ses_states
+from sop_lib.engine.panel import Task
+from sop_lib.engine.smoothing import ses_states
 
 MIN_SCALE_LENGTH = 3
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import intermittent, naive, smoothing, theta
-from .panel import Task
-from .selection import COMBO_PREFIX
+from sop_lib.engine import intermittent, naive, smoothing, theta
+from sop_lib.engine.panel import Task
+from sop_lib.engine.selection import COMBO_PREFIX
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .panel import Task
-from .smoothing import adjusted
+from sop_lib.engine.panel import Task
+from sop_lib.engine.smoothing import adjusted
 
 
 def last_values(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError
+from sop_lib.core.errors import ParameterError
 
 
 @dataclasses.dataclass(frozen=True)

@@ -40,7 +40,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..errors import ParameterError, SopError
+from sop_lib.core.errors import ParameterError, SopError
 
 SCHEDULER_VARIABLE = "SOP_DASK_SCHEDULER"
 WORKERS_VARIABLE = "SOP_WORKERS"

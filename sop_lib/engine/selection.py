@@ -5,8 +5,8 @@ import dataclasses
 
 import numpy as np
 
-from .backtest import Windows, mean_absolute_errors
-from .grid import best_index
+from sop_lib.engine.backtest import Windows, mean_absolute_errors
+from sop_lib.engine.grid import best_index
 
 COMBINATION_SIZES = (2, 3)
 COMBO_PREFIX = "combo: "

@@ -24,9 +24,9 @@ import dataclasses
 
 import numpy as np
 
-from .grid import Grid, best_index, coordinate_search, snapshot_plan
-from .panel import Task
-from .seasonality import Adjustment, decomposition_indices, seasonal_adjustment
+from sop_lib.engine.grid import Grid, best_index, coordinate_search, snapshot_plan
+from sop_lib.engine.panel import Task
+from sop_lib.engine.seasonality import Adjustment, decomposition_indices, seasonal_adjustment
 
 SES_ALPHAS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 DAMPED_START = Grid.point(alpha=0.3, beta=0.05, phi=0.95)

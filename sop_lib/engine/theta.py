@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .panel import Task
-from .smoothing import Model, adjusted, predict, ses_states
+from sop_lib.engine.panel import Task
+from sop_lib.engine.smoothing import Model, adjusted, predict, ses_states
 
 
 def trend_slopes(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:

@@ -8,8 +8,8 @@
 Nothing is read or computed until a widget is built or a method is called. What the widgets
 show goes into ipywidgets Output widgets (see `common.show`); data shown as text is escaped.
 """
-from .explorer import Explorer
-from .override_editor import (
+from sop_lib.interactive.explorer import Explorer
+from sop_lib.interactive.override_editor import (
     NewOverride,
     OverrideEditor,
     appended_bytes,
@@ -18,7 +18,9 @@ from .override_editor import (
     overrides_file,
     save_overrides,
 )
-from .scenario_panel import ScenarioPanel, save_scenario, scenario_path, scenario_yaml
+from sop_lib.interactive.scenario_panel import (
+    ScenarioPanel, save_scenario, scenario_path, scenario_yaml,
+)
 
 __all__ = [
     "Explorer", "NewOverride", "OverrideEditor", "ScenarioPanel", "appended_bytes",

@@ -7,14 +7,15 @@ from functools import cached_property
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import charts, engine
-from ..actuals import family_history
-from ..display import figure, say, table
-from ..errors import SopError
-from ..forecast import method_summary
-from ..formatting import KINDS
-from ..months import month_label
-from .common import demand_review, show
+from sop_lib import engine
+from sop_lib.pack import charts
+from sop_lib.data.actuals import family_history
+from sop_lib.pack.display import figure, say, table
+from sop_lib.core.errors import SopError
+from sop_lib.demand.forecast import method_summary
+from sop_lib.core.formatting import KINDS
+from sop_lib.core.months import month_label
+from sop_lib.interactive.common import demand_review, show
 
 FAMILY, SKU = "family", "sku"
 ACCURACY_COLUMNS = ["lag", "months", "first_month", "last_month", "actual", "wape_naive",

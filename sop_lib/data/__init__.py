@@ -1,0 +1,1 @@
+"""The company folder: the data contract, loading, checks, the Company and the sample."""

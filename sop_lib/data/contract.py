@@ -1,0 +1,380 @@
+"""Data contract v1: every table of a company folder, its columns, types, units and rules.
+
+This module is the single source of the contract: loading and validation read it, and
+`docs/data-contract.md` is generated from it (`python -m sop_lib.data.contract`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import pandas as pd
+
+from sop_lib.data.company import StatusBands
+
+TEXT, NUMBER, MONTH, CHOICE = "text", "number", "month", "choice"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table."""
+
+    name: str
+    kind: str
+    description: str
+    unit: str = ""
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a company folder: `<name>.csv`, `<name>.parquet` or a sheet `<name>`."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True
+    references: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+STATUSES = ("active", "new", "phase_out", "inactive")
+STRATEGIES = ("MTS", "MTO")
+PLAN_STRATEGIES = ("optimised", "level", "chase")
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "items",
+        "One row per SKU: the family it belongs to, its price and cost, and its life-cycle status.",
+        (
+            Column("sku", TEXT, "SKU code, unique."),
+            Column("family", TEXT, "Product family the SKU rolls up to (defined in families)."),
+            Column("description", TEXT, "Free text.", required=False),
+            Column("unit_price", NUMBER, "Average selling price.", "currency per unit", minimum=0),
+            Column("standard_cost", NUMBER, "Standard cost of goods.", "currency per unit",
+                   minimum=0),
+            Column("status", CHOICE, "Life-cycle status; phase_out and inactive SKUs get no "
+                   "forecast after their end of life.", choices=STATUSES),
+            Column("end_of_life", MONTH, "Last month the SKU is sold (phase_out SKUs).",
+                   required=False),
+        ),
+        key=("sku",),
+        references={"family": "families"},
+    ),
+    Table(
+        "families",
+        "One row per product family: how it is planned and its targets.",
+        (
+            Column("family", TEXT, "Family code, unique."),
+            Column("description", TEXT, "Free text.", required=False),
+            Column("strategy", CHOICE, "MTS (make-to-stock, plans toward an inventory target) or "
+                   "MTO (make-to-order, plans toward a backlog target).", choices=STRATEGIES),
+            Column("inventory_target_days", NUMBER, "Target inventory in days of supply of "
+                   "future demand; required for MTS.", "days", required=False, minimum=0,
+                   maximum=730),
+            Column("backlog_target_weeks", NUMBER, "Target backlog in weeks of demand; required "
+                   "for MTO.", "weeks", required=False, minimum=0, maximum=104),
+            Column("service_target", NUMBER, "Share of demand to ship on time.", "fraction 0-1",
+                   minimum=0, maximum=1),
+            Column("plan_strategy", CHOICE, "How the operations plan is made: `optimised` "
+                   "(default: least cost within capacity), `level` (a constant rate) or `chase` "
+                   "(produce what demand and the target change need).", required=False,
+                   choices=PLAN_STRATEGIES),
+            Column("min_production", NUMBER, "Lowest production rate the plan may use.",
+                   "units per month", required=False, minimum=0),
+            Column("max_production", NUMBER, "Highest production rate the plan may use.",
+                   "units per month", required=False, minimum=0),
+        ),
+        key=("family",),
+    ),
+    Table(
+        "demand_history",
+        "Monthly demand per SKU: customer orders booked and units shipped. Every SKU has one row "
+        "per month from its first month to the last closed month (zeros included).",
+        (
+            Column("sku", TEXT, "SKU code (defined in items)."),
+            Column("month", MONTH, "Calendar month."),
+            Column("bookings", NUMBER, "Units ordered by customers in the month.", "units",
+                   minimum=0),
+            Column("shipments", NUMBER, "Units shipped to customers in the month.", "units",
+                   minimum=0),
+        ),
+        key=("sku", "month"),
+        references={"sku": "items"},
+    ),
+    Table(
+        "inventory",
+        "Month-end inventory on hand per SKU; the last closed month opens the plan.",
+        (
+            Column("sku", TEXT, "SKU code (defined in items)."),
+            Column("month", MONTH, "Month whose end the quantity is counted at."),
+            Column("on_hand", NUMBER, "Units on hand at month end.", "units", minimum=0),
+        ),
+        key=("sku", "month"),
+        references={"sku": "items"},
+    ),
+    Table(
+        "open_orders",
+        "Open customer orders (backlog) per SKU by the month they are due.",
+        (
+            Column("sku", TEXT, "SKU code (defined in items)."),
+            Column("due_month", MONTH, "Month the customer expects delivery."),
+            Column("quantity", NUMBER, "Units still to ship.", "units", minimum=0),
+        ),
+        key=("sku", "due_month"),
+        references={"sku": "items"},
+    ),
+    Table(
+        "production_history",
+        "Units produced per family and month.",
+        (
+            Column("family", TEXT, "Family code (defined in families)."),
+            Column("month", MONTH, "Calendar month."),
+            Column("quantity", NUMBER, "Units produced.", "units", minimum=0),
+        ),
+        key=("family", "month"),
+        references={"family": "families"},
+    ),
+    Table(
+        "resources",
+        "Key resources for rough-cut capacity: hours available per month and their cost.",
+        (
+            Column("resource", TEXT, "Resource code, unique (a line, a cell, a crew)."),
+            Column("plant", TEXT, "Plant the resource belongs to."),
+            Column("available_hours", NUMBER, "Regular hours available per month.", "hours",
+                   minimum=0),
+            Column("max_overtime_hours", NUMBER, "Extra hours per month that overtime can add.",
+                   "hours", minimum=0),
+            Column("regular_cost_per_hour", NUMBER, "Cost of a regular hour.",
+                   "currency per hour", minimum=0),
+            Column("overtime_cost_per_hour", NUMBER, "Cost of an overtime hour.",
+                   "currency per hour", minimum=0),
+        ),
+        key=("resource",),
+    ),
+    Table(
+        "bill_of_resources",
+        "Hours of each key resource that one unit of a family takes.",
+        (
+            Column("family", TEXT, "Family code (defined in families)."),
+            Column("resource", TEXT, "Resource code (defined in resources)."),
+            Column("hours_per_unit", NUMBER, "Hours per unit produced.", "hours per unit",
+                   minimum=0),
+        ),
+        key=("family", "resource"),
+        references={"family": "families", "resource": "resources"},
+    ),
+    Table(
+        "business_plan",
+        "The annual business plan per family and month, in units and revenue.",
+        (
+            Column("family", TEXT, "Family code (defined in families)."),
+            Column("month", MONTH, "Calendar month."),
+            Column("units", NUMBER, "Planned units sold.", "units", minimum=0),
+            Column("revenue", NUMBER, "Planned revenue.", "currency", minimum=0),
+        ),
+        key=("family", "month"),
+        references={"family": "families"},
+    ),
+    Table(
+        "overrides",
+        "Sales and marketing changes to the statistical forecast, each with owner and reason.",
+        (
+            Column("level", CHOICE, "Whether code names a SKU or a family.",
+                   choices=("sku", "family")),
+            Column("code", TEXT, "The SKU or family code."),
+            Column("month", MONTH, "Forecast month the override applies to."),
+            Column("kind", CHOICE, "absolute: the forecast becomes value units; percent: the "
+                   "forecast changes by value percent (-100 or more).",
+                   choices=("absolute", "percent")),
+            Column("value", NUMBER, "Units (absolute) or percent change (percent).",
+                   minimum=-100),
+            Column("owner", TEXT, "Who asked for the change."),
+            Column("reason", TEXT, "Why (promotion, tender, lost customer, ...)."),
+        ),
+        key=("level", "code", "month"),
+        required=False,
+    ),
+)
+
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+CONFIG_FILE = "company.yaml"
+CONFIG_KEYS = {
+    "name": "Company name shown on the pack.",
+    "currency": "Currency code of every money column, e.g. EUR.",
+    "horizon_months": "Months the plan looks ahead (12 to 36, default 18).",
+    "fiscal_year_start_month": "Month number the fiscal year starts in (1-12, default 1).",
+    "error_measure": "Error measure the forecast methods are chosen on: `wape` (default) or "
+                     "`mase`.",
+    "reconciliation": "How the family forecast is made coherent with its SKUs: `bottom_up` "
+                      "(default, families are the sums of their SKUs' forecasts) or "
+                      "`wls_struct` (SKU and family forecasts combined, weighted by size).",
+}
+CONFIG_KEYS.update({
+    "frozen_months": "Time fence: the first months of the plan that keep last cycle's plan of "
+                     "record (0-12, default 2).",
+    "holding_cost_rate": "Yearly cost of holding inventory, as a share of its standard cost "
+                         "(default 0.25).",
+    "backlog_cost_rate": "Cost of each unit of demand shipped a month late, as a share of its "
+                         "price (default 0.10).",
+})
+CONFIG_KEYS["status_bands"] = (
+    "Where the traffic lights of the executive KPIs and family statuses change colour: an "
+    "optional mapping of the `status_bands.` keys below (indented under `status_bands:`), each a "
+    "share (0.02 = 2 %); a key left out keeps its default.")
+CONFIG_CHOICES = {"error_measure": ("wape", "mase"),
+                  "reconciliation": ("bottom_up", "wls_struct")}
+
+# The keys of `status_bands:` (StatusBands' fields): meaning and the range a value must lie in.
+# Every value is a share (0.02 = 2 %); each default is the StatusBands field's.
+STATUS_BAND_KEYS = {
+    "service_amber_points": ("Customer service up to this many share points below its target "
+                             "is amber, further below red.", (0.0, 1.0)),
+    "accuracy_target_sku": ("Forecast accuracy (1 - WAPE, lag 1) measured on SKU-months: green "
+                            "at or above.", (0.0, 1.0)),
+    "accuracy_target_family": ("Forecast accuracy (1 - WAPE, lag 1) measured on family-months: "
+                               "green at or above.", (0.0, 1.0)),
+    "accuracy_amber_points": ("Accuracy down to its target minus this is amber, below red.",
+                              (0.0, 1.0)),
+    "bias_green": ("Forecast bias within +/- this is green.", (0.0, 1.0)),
+    "bias_amber": ("Forecast bias within +/- this is amber, beyond red (at least bias_green).",
+                   (0.0, 1.0)),
+    "bias_alert": ("A tracking-signal alert needs the forecast's bias over the window beyond "
+                   "+/- this as well (a persistent but immaterial bias raises none).",
+                   (0.0, 1.0)),
+    "position_green": ("Inventory value, days of supply and weeks of backlog within this share "
+                       "of their target (above or below) are green.", (0.0, 2.0)),
+    "position_amber": ("Inventory value, days of supply and weeks of backlog within this share "
+                       "of their target are amber, beyond red (at least position_green).",
+                       (0.0, 2.0)),
+    "revenue_green_gap": ("Revenue down to this share below the business plan is green (above "
+                          "plan is green).", (0.0, 1.0)),
+    "revenue_amber_gap": ("Revenue down to this share below plan is amber, further below red "
+                          "(at least revenue_green_gap).", (0.0, 1.0)),
+}
+STATUS_BAND_ORDER = (("bias_green", "bias_amber"), ("position_green", "position_amber"),
+                     ("revenue_green_gap", "revenue_amber_gap"))
+
+
+def markdown() -> str:
+    """The data contract as a Markdown document."""
+    lines = [
+        "# Data contract v1",
+        "",
+        "<!-- Generated by `python -m sop_lib.data.contract > docs/data-contract.md`; edit "
+        "sop_lib/data/contract.py instead. -->",
+        "",
+        "A company is a folder. It holds `company.yaml` and one table per section below, each as "
+        "`<table>.csv` (UTF-8, a byte-order mark and Windows line ends are fine), "
+        "`<table>.parquet`, or as a sheet named `<table>` of a single `.xlsx` workbook in the "
+        "folder. Column names are lower case as written here; extra columns are ignored. "
+        "Months are written `YYYY-MM` (`YYYY/MM`, `YYYY-MM-01` and `YYYYMM` are read too). "
+        "Quantities are units, money is in the company currency. "
+        "Check a folder with `sop validate DIR`: every problem is listed with its file, row, "
+        "column, value and what was expected.",
+        "",
+        f"## {CONFIG_FILE}",
+        "",
+        "| key | meaning |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{k}` | {v} |" for k, v in CONFIG_KEYS.items()]
+    defaults = {f.name: f.default for f in fields(StatusBands)}
+    lines += [f"| `status_bands.{k}` | {meaning} A number from {low:g} to {high:g}, default "
+              f"{defaults[k]:g}. |" for k, (meaning, (low, high)) in STATUS_BAND_KEYS.items()]
+    for table in TABLES:
+        need = "required" if table.required else "optional (may be absent or empty)"
+        lines += ["", f"## {table.name}", "", f"{table.description} File: {need}. "
+                  f"Key (unique): {', '.join(table.key)}.", "",
+                  "| column | type | unit | required | rule | meaning |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for c in table.columns:
+            lines.append(f"| `{c.name}` | {c.kind} | {c.unit} | {'yes' if c.required else 'no'}"
+                         f" | {_rule(c, table)} | {c.description} |")
+    lines += ["", "## Rules across tables", ""] + [f"- {rule}" for rule in CROSS_TABLE_RULES]
+    lines += ["", "## Outputs: the plan of record", "", PLAN_OF_RECORD_TEXT, ""]
+    for name, columns in PLAN_OF_RECORD.items():
+        lines += [f"### {name}", "", "| column | meaning |", "| --- | --- |"]
+        lines += [f"| `{column}` | {meaning} |" for column, meaning in columns] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+CROSS_TABLE_RULES = (
+    "Every SKU, family and resource a row names is defined in its own table.",
+    "Every family has at least one SKU and at least one row in bill_of_resources.",
+    "MTS families give inventory_target_days, MTO families give backlog_target_weeks.",
+    "demand_history has no missing month between a SKU's first month and the last closed month "
+    "(the last month in demand_history); inventory has a row for every SKU at that month.",
+    "The history ends at most 3 months before the cycle being planned.",
+    "Overrides name months inside the plan horizon; an absolute override is 0 or more.",
+    "A cycle given to `sop run` or `sop validate` comes after the last closed month.",
+    "Choices are matched ignoring case (`mts` is read as `MTS`).",
+    "Warning only: a SKU with no demand in the last 12 months, a family with no business plan "
+    "for the horizon, an active SKU with a zero price.",
+)
+
+
+PLAN_OF_RECORD_TEXT = (
+    "Each published pack writes `reports/<cycle>/plan_of_record/` with two tables, each as "
+    "`.csv` (months as YYYY-MM) and `.parquet`: the approved plan passed downward to master "
+    "scheduling, purchasing and distribution, and upward to the financial plan. SKU rows add "
+    "up to the family figures of the pack (to 1e-9 units); the financial rows are the pack's "
+    "money view.")
+PLAN_OF_RECORD = {
+    "sku_plan": (
+        ("sku", "SKU code."), ("family", "Its family."), ("month", "Plan month."),
+        ("share", "The SKU's share of its family that month: its consensus mix (the mix over "
+                  "the horizon when the family has no consensus that month, else equal)."),
+        ("demand", "Consensus demand, units."), ("production", "Planned production, units."),
+        ("shipments", "Planned shipments, units."),
+    ),
+    "financial_plan": (
+        ("family", "Family code, or `Total` for all families."), ("month", "Plan month."),
+        ("units", "Units shipped."), ("revenue", "Revenue, company currency."),
+        ("cogs", "Cost of goods sold at standard cost."), ("margin", "Revenue - cogs."),
+        ("inventory_value", "Month-end inventory at standard cost (MTS)."),
+        ("plan_revenue", "The annual business plan's revenue for the month."),
+    ),
+}
+
+
+def typed_frame(table: Table, rows) -> pd.DataFrame:
+    """A table from rows (dicts or a frame), typed as a Company holds it: text as str (missing
+    as ""), numbers as float64, months as Period[M]; absent columns empty."""
+    frame = pd.DataFrame(rows).reindex(columns=table.column_names)
+    for column in table.columns:
+        values = frame[column.name]
+        if column.kind == NUMBER:
+            frame[column.name] = values.astype("float64")
+        elif column.kind == MONTH:
+            frame[column.name] = values.astype("period[M]")
+        else:
+            frame[column.name] = values.astype(object).where(values.notna(), "").astype(str)
+    return frame
+
+
+def _rule(column: Column, table: Table) -> str:
+    parts = []
+    if column.choices:
+        parts.append("one of " + ", ".join(f"`{c}`" for c in column.choices))
+    if column.minimum is not None:
+        parts.append(f">= {column.minimum:g}")
+    if column.maximum is not None:
+        parts.append(f"<= {column.maximum:g}")
+    if column.name in table.references:
+        parts.append(f"defined in {table.references[column.name]}")
+    return ", ".join(parts)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

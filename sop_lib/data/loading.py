@@ -1,0 +1,424 @@
+"""Reading a company folder: the raw tables as text, and company.yaml.
+
+A table is `<name>.csv`, `<name>.parquet` or a sheet `<name>` of a single `.xlsx` workbook.
+Every value is read as text (trimmed), so that validation sees what the planner wrote; the index
+of a raw frame is the row number a spreadsheet shows (header = row 1, first data row = 2).
+A table is held as a list of columns of text (Arrow string arrays) while it is tidied: a plain
+CSV file (no quotes, no NUL bytes, every line as wide as the first) is parsed by Arrow's reader,
+any other by Python's `csv` module, which reads the same cells, only slower and with the exact
+position of whatever is wrong.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import MISSING, dataclass, fields, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import yaml
+from openpyxl.utils.exceptions import InvalidFileException
+
+from sop_lib.data.company import CompanyConfig, StatusBands
+from sop_lib.data.contract import (CONFIG_CHOICES, CONFIG_FILE, CONFIG_KEYS, STATUS_BAND_KEYS,
+                       STATUS_BAND_ORDER, TABLES)
+from sop_lib.core.errors import Problem
+
+TABLE_SUFFIXES = (".csv", ".parquet")
+WORKBOOK_SUFFIX = ".xlsx"
+CONFIG_RANGES = {"horizon_months": (12, 36), "fiscal_year_start_month": (1, 12),
+                 "frozen_months": (0, 12)}
+CONFIG_RATES = {"holding_cost_rate": (0.0, 2.0), "backlog_cost_rate": (0.0, 10.0)}
+_CONFIG_DEFAULTS = {f.name: f.default for f in fields(CompanyConfig) if f.default is not MISSING}
+_TABLE_NAMES = {t.name for t in TABLES}
+_DAMAGED_FILE_ERRORS = (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException,
+                        pyarrow.ArrowException)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table as read from its file.
+
+    `frame` holds every value as trimmed text ("" for an empty cell), lower-case column names,
+    and the spreadsheet row number of each row as its index; blank rows are dropped.
+    """
+
+    name: str
+    file: str
+    path: Path
+    frame: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a table was found: a file, or a sheet of a workbook (read with the workbook)."""
+
+    name: str
+    path: Path
+    sheet: str | None = None
+    columns: list[pyarrow.Array] | None = None
+
+    @property
+    def file(self) -> str:
+        return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
+
+
+def read_tables(folder: Path | str) -> tuple[dict[str, RawTable | None], list[Problem]]:
+    """Read every table of the contract found in `folder`.
+
+    Returns the tables by name and the problems met while reading (unreadable files, a table
+    given twice, trimmed whitespace as warnings). A table absent from the folder has no entry;
+    one that could not be read (or may sit in an unreadable workbook) maps to None.
+    """
+    sources, problems = _find_sources(Path(folder))
+    tables: dict[str, RawTable | None] = {}
+    for name, found in sources.items():
+        if not found:
+            tables[name] = None
+        elif len(found) > 1:
+            files = " and ".join(s.file for s in found)
+            problems.append(Problem(found[0].file, f"the table {name} is given twice, as {files}; "
+                                    "keep only one"))
+            tables[name] = None
+        else:
+            tables[name], read_problems = _read_source(found[0])
+            problems += read_problems
+    return tables, problems
+
+
+def read_config(folder: Path | str) -> tuple[CompanyConfig | None, list[Problem]]:
+    """Read and check `company.yaml`: name and currency required, ranges of the other keys."""
+    path = Path(folder) / CONFIG_FILE
+    if not path.is_file():
+        return None, [Problem(CONFIG_FILE, "the file is missing; expected company.yaml with at "
+                              "least `name:` and `currency:`")]
+    try:
+        settings = yaml.safe_load(_decode(path.read_bytes()))
+    except UnicodeDecodeError:
+        return None, [Problem(CONFIG_FILE, "not UTF-8; save it as UTF-8 text")]
+    except yaml.YAMLError as error:
+        return None, [Problem(CONFIG_FILE, "not valid YAML; expected `key: value` lines such as "
+                              "`name: Acme`", row=_yaml_error_line(error))]
+    if not isinstance(settings, dict):
+        return None, [Problem(CONFIG_FILE, "expected `key: value` lines with at least `name:` "
+                              "and `currency:`")]
+    return _config_from(settings)
+
+
+def _yaml_error_line(error: yaml.YAMLError) -> int | None:
+    """The line of a YAML mistake: where reading stopped or, when the file ended inside an
+    unclosed bracket or quote, the line that opened it."""
+    mark = getattr(error, "problem_mark", None)
+    if "stream" in str(getattr(error, "problem", "")):  # "end of stream", "<stream end>"
+        mark = getattr(error, "context_mark", None) or mark
+    return mark.line + 1 if mark else None
+
+
+def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
+    """The CompanyConfig of a parsed company.yaml, or the problems that prevent it."""
+    problems = [Problem(CONFIG_FILE, "unknown key, it is ignored; expected one of "
+                        + ", ".join(CONFIG_KEYS), column=str(key), severity="warning")
+                for key in settings if key not in CONFIG_KEYS]
+    values = {}
+    for key in ("name", "currency"):
+        value = settings.get(key)
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            values[key] = str(value).strip()
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected the company {key}", column=key,
+                                    value=None if value is None else str(value)))
+    for key, (low, high) in CONFIG_RANGES.items():
+        value = settings.get(key, _CONFIG_DEFAULTS[key])
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            values[key] = value
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected a whole number from {low} to {high} "
+                                    f"(default {_CONFIG_DEFAULTS[key]})", column=key,
+                                    value=str(value)))
+    for key, (low, high) in CONFIG_RATES.items():
+        value = settings.get(key, _CONFIG_DEFAULTS[key])
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+            values[key] = float(value)
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected a number from {low:g} to {high:g} "
+                                    f"(default {_CONFIG_DEFAULTS[key]:g})", column=key,
+                                    value=str(value)))
+    for key, choices in CONFIG_CHOICES.items():
+        value = str(settings.get(key, _CONFIG_DEFAULTS[key])).strip().lower()
+        if value in choices:
+            values[key] = value
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected one of {', '.join(choices)} "
+                                    f"(default {_CONFIG_DEFAULTS[key]})", column=key,
+                                    value=str(settings.get(key))))
+    values["status_bands"], band_problems = _status_bands(settings.get("status_bands"))
+    problems += band_problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    return CompanyConfig(**values), problems
+
+
+def _status_bands(settings) -> tuple[StatusBands, list[Problem]]:
+    """The StatusBands of the `status_bands:` mapping (absent or empty: the defaults), checked
+    against the ranges and order of the contract."""
+    defaults = StatusBands()
+    if settings is None:
+        return defaults, []
+    if not isinstance(settings, dict):
+        return defaults, [Problem(CONFIG_FILE, "expected a mapping of band: number lines "
+                                  "indented under status_bands:, e.g. `  bias_alert: 0.05`",
+                                  column="status_bands", value=str(settings))]
+    problems = [Problem(CONFIG_FILE, "unknown status band, it is ignored; expected one of "
+                        + ", ".join(STATUS_BAND_KEYS), column=f"status_bands.{key}",
+                        severity="warning")
+                for key in settings if key not in STATUS_BAND_KEYS]
+    values = {}
+    for key, (_, (low, high)) in STATUS_BAND_KEYS.items():
+        value = settings.get(key, getattr(defaults, key))
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+            values[key] = float(value)
+        else:
+            problems.append(Problem(CONFIG_FILE, f"expected a number from {low:g} to {high:g}, a "
+                                    f"share (default {getattr(defaults, key):g})",
+                                    column=f"status_bands.{key}", value=str(value)))
+    for green, amber in STATUS_BAND_ORDER:
+        if green in values and amber in values and values[amber] < values[green]:
+            problems.append(Problem(CONFIG_FILE, f"expected at least {green} "
+                                    f"({values[green]:g}): the amber band contains the green one",
+                                    column=f"status_bands.{amber}", value=f"{values[amber]:g}"))
+    return replace(defaults, **values), problems
+
+
+def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]]:
+    """Every place each table is found: its files and workbook sheets."""
+    sources: dict[str, list[_Source]] = {}
+    problems: list[Problem] = []
+    workbooks = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith(("~$", ".")):
+            continue
+        suffix, stem = path.suffix.lower(), path.stem.strip().lower()
+        if suffix in TABLE_SUFFIXES and stem in _TABLE_NAMES:
+            sources.setdefault(stem, []).append(_Source(stem, path))
+        elif suffix == WORKBOOK_SUFFIX:
+            sheets, sheet_problems = _read_workbook(path)
+            problems += sheet_problems
+            workbooks += [path.name] if sheets else []
+            for sheet, records in sheets.items():
+                name = sheet.strip().lower()
+                sources.setdefault(name, []).append(_Source(name, path, sheet, records))
+            if sheet_problems:  # tables in an unreadable workbook: unknown, not missing
+                sources.update({n: [] for n in _TABLE_NAMES if n not in sources})
+    if len(workbooks) > 1:
+        problems.append(Problem(workbooks[0], "tables found in more than one .xlsx workbook ("
+                                + ", ".join(workbooks) + "); keep them in a single workbook"))
+    return sources, problems
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, list[pyarrow.Array]], list[Problem]]:
+    """The text columns of every sheet of a workbook named like a table of the contract."""
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = [s for s in book.sheet_names if s.strip().lower() in _TABLE_NAMES]
+            grids = {s: pd.read_excel(book, sheet_name=s, header=None, dtype=object)
+                     for s in sheets}
+    except _DAMAGED_FILE_ERRORS as error:
+        return {}, [Problem(path.name, f"could not be read as an Excel workbook ({error}); "
+                            "save it again from Excel as .xlsx")]
+    return {sheet: _text_columns(grid) for sheet, grid in grids.items()}, []
+
+
+def _read_source(source: _Source) -> tuple[RawTable | None, list[Problem]]:
+    """Read one table from its file or sheet into a RawTable of trimmed text."""
+    readers = {".csv": _read_csv_columns, ".parquet": _read_parquet_columns}
+    try:
+        columns = source.columns if source.sheet else readers[source.path.suffix.lower()](source)
+    except _Unreadable as error:
+        return None, [Problem(source.file, str(error), **error.where)]
+    frame, problems = _tidy(columns, source.file)
+    if frame is None:
+        return None, problems
+    return RawTable(source.name, source.file, source.path, frame), problems
+
+
+class _Unreadable(Exception):
+    """A file that cannot be read; the message says what to do, `where` where it went wrong."""
+
+    def __init__(self, expected: str, *, row: int | None = None, column: str | None = None,
+                 value: str | None = None):
+        super().__init__(expected)
+        self.where = {"row": row, "column": column, "value": value}
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 text of a file, without a byte-order mark."""
+    return data.decode("utf-8-sig")
+
+
+def _read_csv_columns(source: _Source) -> list[pyarrow.Array]:
+    """Every row of a CSV file (header included, blank rows too) as columns of text."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as error:
+        raise _Unreadable(f"could not be read ({error.strerror})") from None
+    return _plain_csv_columns(data) or _columns(_read_csv_records(data))
+
+
+def _plain_csv_columns(data: bytes) -> list[pyarrow.Array] | None:
+    """The columns of a plain CSV file read by Arrow; None when the file is not plain.
+
+    Plain: UTF-8, no quote character, no NUL byte, no second byte-order mark (Arrow would drop
+    it), and every line (an empty one aside) holding
+    as many cells as the first. Without quotes every line is one record and Arrow splits cells
+    and lines exactly as the `csv` module does (empty lines give rows of empty cells, which
+    `_tidy` drops as blank); anything else is left to the careful reader.
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if not data or b'"' in data or b"\0" in data or data.startswith(codecs.BOM_UTF8):
+        return None
+    line_end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0),
+                   default=len(data))
+    names = [f"c{i}" for i in range(data.count(b",", 0, line_end) + 1)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data), read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pyarrow.string()), strings_can_be_null=False))
+    except pyarrow.ArrowException:
+        return None
+    return [column.combine_chunks() for column in table.columns]
+
+
+def _read_csv_records(data: bytes) -> list[list[str]]:
+    """Every row of a CSV file's bytes (header included) as a list of cells, blank rows too."""
+    try:
+        records = _csv_records(_decode(data))
+    except UnicodeDecodeError:
+        raise _not_utf8(data) from None
+    width = len(_header(records))
+    for number, record in enumerate(records, start=1):
+        if any(cell.strip() for cell in record[width:]):
+            raise _Unreadable("more values than the header has columns; check that values "
+                              "holding commas are quoted", row=number)
+    return [r if len(r) == width else r[:width] + [""] * (width - len(r)) for r in records]
+
+
+def _csv_records(text: str) -> list[list[str]]:
+    """The rows of a CSV text as lists of cells."""
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise _Unreadable(f"could not be read as CSV ({error})") from None
+
+
+def _header(records: list[list[str]]) -> list[str]:
+    """The first row holding a value: the header."""
+    return next((r for r in records if any(c.strip() for c in r)), [])
+
+
+def _not_utf8(data: bytes) -> _Unreadable:
+    """The problem of a CSV file that is not UTF-8, at the first cell holding a byte that is
+    not (a planner can then find the character Excel saved in another encoding)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _Unreadable("saved as UTF-16 (Unicode text); save it as CSV UTF-8")
+    records = _csv_records(data.decode("utf-8-sig", errors="replace"))
+    header = _header(records)
+    names = [name.strip().lower() for name in header]
+    for number, record in enumerate(records, start=1):
+        for index, cell in enumerate(record):
+            if "\ufffd" in cell:
+                column = names[index] if record is not header and index < len(names) else None
+                return _Unreadable("not UTF-8 (the character shown as \ufffd); save it as CSV "
+                                   "UTF-8", row=number, column=column, value=cell)
+    return _Unreadable("not UTF-8; save it as CSV UTF-8")
+
+
+def _read_parquet_columns(source: _Source) -> list[pyarrow.Array]:
+    """Every row of a Parquet file, its column names first, as columns of text."""
+    try:
+        frame = pd.read_parquet(source.path)
+    except _DAMAGED_FILE_ERRORS as error:
+        raise _Unreadable(f"could not be read as Parquet ({error})") from None
+    return _text_columns(frame, header=True)
+
+
+def _text_columns(frame: pd.DataFrame, *, header: bool = False) -> list[pyarrow.Array]:
+    """The columns of a frame of typed cells as text, its column names first if `header`."""
+    return [pyarrow.array(([str(name)] if header else []) + [_cell_text(v) for v in values],
+                          pyarrow.string())
+            for name, values in frame.items()]
+
+
+def _columns(records: list[list[str]]) -> list[pyarrow.Array]:
+    """Rows of text cells, all as wide as the first, as columns."""
+    return [pyarrow.array([record[i] for record in records], pyarrow.string())
+            for i in range(len(records[0]) if records else 0)]
+
+
+def _cell_text(value) -> str:
+    """A typed cell (Parquet, Excel) as the text a planner would have typed."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, (datetime.datetime, pd.Timestamp)) and value == value.replace(
+            hour=0, minute=0, second=0, microsecond=0):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return repr(float(value)).removesuffix(".0")
+    return str(value)
+
+
+def _tidy(columns: list[pyarrow.Array], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A frame of the rows under the header (the first non-blank row): column names stripped
+    and lower-cased, blank rows dropped, values trimmed (a warning per column where it happened),
+    and the spreadsheet row numbers as index."""
+    stripped = [pc.utf8_trim_whitespace(column) for column in columns]
+    filled = np.flatnonzero(_holds_a_value(stripped))
+    if not filled.size:
+        return pd.DataFrame(index=pd.Index([], dtype=int)), []
+    header, body = int(filled[0]) + 1, filled[1:]
+    names = [column[header - 1].as_py().lower() for column in stripped]
+    if len(names) == 1 and ";" in names[0]:
+        return None, [Problem(file, "the columns are separated by semicolons; expected commas "
+                              "(save it as CSV UTF-8 (comma delimited))", row=header)]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        return None, [Problem(file, "the column appears more than once; keep only one",
+                              row=header, column=name) for name in repeated]
+    named = [(i, name) for i, name in enumerate(names) if name]
+    every_row = body.size == len(stripped[0]) - header  # no blank row to leave out
+    frame = pd.DataFrame({name: pd.Series(stripped[i].slice(header) if every_row
+                                          else stripped[i].take(body), dtype=str)
+                          for i, name in named})
+    frame.index = pd.Index(body + 1, dtype=int)
+    return frame, [warning for i, name in named
+                   if (warning := _trim_warning(columns[i], stripped[i], body, file, name))]
+
+
+def _holds_a_value(columns: list[pyarrow.Array]) -> np.ndarray:
+    """Where a row holds a value in any of the columns."""
+    found = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
+    for column in columns:
+        found |= pc.not_equal(column, "").to_numpy(zero_copy_only=False)
+    return found
+
+
+def _trim_warning(column: pyarrow.Array, stripped: pyarrow.Array, rows: np.ndarray, file: str,
+                  name: str) -> Problem | None:
+    """A warning when spaces were removed around some values of a column (of rows `rows`,
+    positions in the column)."""
+    changed = rows[pc.not_equal(column, stripped).to_numpy(zero_copy_only=False)[rows]]
+    if not changed.size:
+        return None
+    more = changed.size - 1
+    return Problem(file, "spaces around the value were removed"
+                   + (f" (and in {more} more row(s) of this column)" if more else ""),
+                   row=int(changed[0]) + 1, column=name, value=column[int(changed[0])].as_py(),
+                   severity="warning")

@@ -1,0 +1,1 @@
+"""Step 1, the demand review: statistical forecast, consensus, accuracy."""

@@ -1,0 +1,45 @@
+"""The pre-S&OP scenario review of one cycle: every scenario of the company folder re-planned,
+compared side by side with the baseline, and the one the rule recommends."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sop_lib.store.archive import published_artifact
+from sop_lib.presop.scenarios import (
+    BASELINE, RECOMMENDATION_RULE, changes_table, compare_scenarios, load_scenarios, recommend,
+    run_scenario,
+)
+
+
+@dataclass(frozen=True)
+class CycleScenarios:
+    comparison: pd.DataFrame
+    changes: pd.DataFrame
+    recommendation: pd.DataFrame
+    chosen_money: pd.DataFrame | None
+
+
+def compare_cycle_scenarios(run, demand: pd.DataFrame, consensus: pd.DataFrame) -> CycleScenarios:
+    """Re-plan the baseline and each scenario with the cycle's plan of record, compare them and
+    recommend one; `chosen_money` is the money view of the recommended scenario's plan (None for
+    the baseline)."""
+    company = run.company
+    scenarios = load_scenarios(company, cycle=run.cycle, horizon=run.horizon)
+    record = published_artifact(run.archive_dir, run.cycle - 1, "plan",
+                                ["family", "month", "production"])
+    options = {"plan_of_record": record}
+    baseline = run_scenario(company, demand, consensus, BASELINE, plan_options=options)
+    results = [run_scenario(company, demand, consensus, s, plan_options=options)
+               for s in scenarios]
+    comparison = compare_scenarios(baseline, results)
+    chosen = recommend(comparison, currency=company.config.currency)
+    money = next((r.money for r in results if r.scenario.name == chosen.scenario), None)
+    return CycleScenarios(
+        comparison=comparison,
+        changes=changes_table(scenarios),
+        recommendation=pd.DataFrame({"scenario": [chosen.scenario], "reason": [chosen.reason],
+                                     "others": [chosen.others.strip()],
+                                     "rule": [RECOMMENDATION_RULE]}),
+        chosen_money=money)

@@ -1,0 +1,59 @@
+"""What a notebook needs to start: checked parameters, the company, the cycle, the artifacts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sop_lib.store.artifacts import ArtifactStore
+from sop_lib.core.formatting import use_currency
+from sop_lib.run.parameters import check_parameters
+from sop_lib.run.steps import PlanningCycle, run_step
+from sop_lib.data.validation import load_company
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """One notebook's view of the cycle."""
+
+    run_on: PlanningCycle
+    store: ArtifactStore
+
+    @property
+    def company(self):
+        return self.run_on.company
+
+    @property
+    def cycle(self) -> pd.Period:
+        return self.run_on.cycle
+
+    @property
+    def horizon(self) -> int:
+        return self.run_on.horizon
+
+    @property
+    def archive_dir(self):
+        return self.run_on.archive_dir
+
+    def run(self, step: str) -> dict[str, pd.DataFrame]:
+        """Compute `step` (building missing upstream artifacts first) and return its tables."""
+        return run_step(step, self.run_on, self.store)
+
+    def read(self, *names: str) -> dict[str, pd.DataFrame]:
+        """Artifacts of earlier steps."""
+        return self.store.read_all(names)
+
+
+def open_workbook(**parameters) -> Workbook:
+    """Check the parameters cell, load and validate the company, and locate the artifacts.
+
+    The company's currency becomes the one every table of the notebook names in its money
+    headings (`sop_lib.core.formatting.use_currency`).
+    """
+    params = check_parameters(**parameters)
+    company = load_company(params.data_dir, cycle=params.cycle)
+    use_currency(company.config.currency)
+    cycle = params.cycle or company.default_cycle
+    horizon = params.horizon or company.config.horizon_months
+    store = ArtifactStore(params.reports_dir / cycle.strftime("%Y-%m") / "artifacts")
+    return Workbook(PlanningCycle(company, cycle, horizon, params.archive_dir), store)

@@ -1,0 +1,1 @@
+"""What the steps read and write: artifacts, the plan archive, the manifest, the lock."""

@@ -1,0 +1,1 @@
+"""Step 2, the supply review: the operations plan, its costs, capacity and family sheets."""
