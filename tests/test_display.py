@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup  # noqa: E402
 
 from sop_lib.pack import display as shown# noqa: E402
 from sop_lib.supply.adherence import adherence_summary  # noqa: E402
-from sop_lib.core.formatting import use_currency  # noqa: E402
+from sop_lib.pack.formatting import use_currency  # noqa: E402
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> *bold* [link](javascript:x)'
 

@@ -3,7 +3,7 @@ from openpyxl import load_workbook
 
 from sop_lib.pack.excel import sheet_name, write_workbook
 from sop_lib.supply.family_sheet import LINES
-from sop_lib.core.formatting import use_currency
+from sop_lib.pack.formatting import use_currency
 
 
 def _sheets():

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from sop_lib.cli import main
-from sop_lib.core.formatting import (
+from sop_lib.pack.formatting import (
     FALLBACK, KINDS, as_text, default_currency, formats_of, kind_of, label, use_currency,
 )
 from sop_lib.run.runner import SAMPLE_DIR
@@ -145,7 +145,7 @@ def test_every_column_of_every_artifact_has_a_kind(cycle):
     for path in sorted((cycle / "artifacts").glob("*.parquet")):
         frame = pd.read_parquet(path)
         unknown = [c.name for c in formats_of(frame) if FALLBACK in {x.kind for x in c.cells}]
-        assert unknown == [], f"{path.name}: give these columns a kind in sop_lib.core.formatting"
+        assert unknown == [], f"{path.name}: give these columns a kind in sop_lib.pack.formatting"
 
 
 def test_every_cell_of_every_page_reads_as_its_kind(cycle, currency):

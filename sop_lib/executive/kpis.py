@@ -32,14 +32,15 @@ import math
 import pandas as pd
 
 from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
-from sop_lib.presop.finance import KEY, TOTAL, format_money, span_label
+from sop_lib.presop.finance import KEY, TOTAL
+from sop_lib.core.words import format_money, span_label
 from sop_lib.core.months import month_label
-from sop_lib.presop.balance import balance, balance_summary, first_months
+from sop_lib.presop.balance import (UNIT_TOLERANCE, balance, balance_summary, first_months,
+                                    late_text, months_label)
 from sop_lib.core.status import AMBER, GREEN, NOT_AVAILABLE, RED
 
 UTILISATION_TARGET = 1.0
 OVERLOAD_AMBER_COUNT = 3
-UNIT_TOLERANCE = 0.5
 
 _SEVERITY = {NOT_AVAILABLE: -1, GREEN: 0, AMBER: 1, RED: 2}
 _TOLERANCE = 1e-9
@@ -196,21 +197,6 @@ def _supply_checks(rows: pd.DataFrame, currency: str) -> list[tuple[str, str]]:
     return checks
 
 
-def late_text(rows: pd.DataFrame, currency: str) -> str:
-    """Customer demand a family's plan ships late over some plan rows (with unit_price), in
-    words: the late months, the units late (each order once), their revenue at risk, and what is
-    still unshipped at the end of the rows."""
-    short = rows[rows["shortfall"] > UNIT_TOLERANCE]
-    at_risk = (short["shortfall"] * short["unit_price"]).sum()
-    what = "stock-out" if short["strategy"].iloc[0] == "MTS" else "orders late"
-    last = rows.loc[rows["month"].idxmax()]
-    still = (f", {last['backlog']:,.0f} still unshipped at the end of "
-             f"{month_label(last['month'])}"
-             if short["strategy"].iloc[0] == "MTS" and last["backlog"] > UNIT_TOLERANCE else "")
-    return (f"{what} in {months_label(short)}: {short['shortfall'].sum():,.0f} units of customer "
-            f"orders ship late ({format_money(at_risk, currency)} of revenue at risk){still}")
-
-
 def _safety_checks(rows: pd.DataFrame) -> list[tuple[str, str]]:
     """Amber when MTS stock falls below safety stock (with every order still shipped)."""
     if "safety_stock" not in rows.columns:
@@ -223,14 +209,6 @@ def _safety_checks(rows: pd.DataFrame) -> list[tuple[str, str]]:
     return [(AMBER, f"below safety stock in {months_label(below)} (low point "
                     f"{low['inventory']:,.0f} units against {low['safety_stock']:,.0f} in "
                     f"{month_label(low['month'])})")]
-
-
-def months_label(rows: pd.DataFrame) -> str:
-    """The months of some rows: "2027-07 to 2027-08", or a list when they are not one run."""
-    months = sorted(rows["month"].unique())
-    if (months[-1] - months[0]).n == len(months) - 1:
-        return span_label(months[0], months[-1])
-    return ", ".join(month_label(m) for m in months)
 
 
 def _service_kpi(company, rows: pd.DataFrame, months: int, span: str) -> tuple:

@@ -13,7 +13,7 @@ from sop_lib.data.actuals import family_history
 from sop_lib.pack.display import figure, say, table
 from sop_lib.core.errors import SopError
 from sop_lib.demand.forecast import method_summary
-from sop_lib.core.formatting import KINDS
+from sop_lib.pack.formatting import KINDS
 from sop_lib.core.months import month_label
 from sop_lib.interactive.common import demand_review, show
 

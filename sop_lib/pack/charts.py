@@ -20,7 +20,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, Locator, LogLocator, MultipleLocator, NullFormatter
 from matplotlib.ticker import PercentFormatter
 
-from sop_lib.presop.finance import format_money, span_label
+from sop_lib.core.words import format_money, span_label
 from sop_lib.core.months import month_label
 from sop_lib.presop.balance import first_months
 

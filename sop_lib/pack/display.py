@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from sop_lib.core.formatting import ColumnFormat, formats_of
+from sop_lib.pack.formatting import ColumnFormat, formats_of
 
 STATUS_COLOURS = {"green": "#d8f0d8", "amber": "#fbe7c0", "red": "#f6c9c9",
                   "ok": "#d8f0d8", "overtime": "#fbe7c0", "overload": "#f6c9c9"}
@@ -37,7 +37,7 @@ def table(frame: pd.DataFrame, *, status: str | None = None, caption: str | None
           precision: int | None = None) -> None:
     """Show a frame as an escaped HTML table, each column in the format of its kind.
 
-    The kinds and their formats are `sop_lib.core.formatting`'s: headings name their unit ("Revenue
+    The kinds and their formats are `sop_lib.pack.formatting`'s: headings name their unit ("Revenue
     (EUR)"), shares read 34.5%, booleans yes/no. `currency` defaults to the notebook's (set by
     `open_workbook`); `measure` is the kind of a pivot's month columns or a bridge's steps
     ("units" or "money"). `status` names a column to colour. For the rare exception, `formats`

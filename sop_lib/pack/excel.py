@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sop_lib.supply.family_sheet import sheet_table
-from sop_lib.core.formatting import CellFormat, formats_of
+from sop_lib.pack.formatting import CellFormat, formats_of
 from sop_lib.core.status import AMBER, GREEN, RED
 
 FILLS = {GREEN: "D8F0D8", AMBER: "FBE7C0", RED: "F6C9C9"}
@@ -25,7 +25,7 @@ def write_workbook(path: Path, *, title: str, kpis: pd.DataFrame, decisions: pd.
                    sheets: pd.DataFrame, currency: str | None = None) -> Path:
     """Write `path`: KPIs, Decisions and a sheet per family, formatted for reading and print.
 
-    Headings and number formats are those of every page (`sop_lib.core.formatting`); `currency`,
+    Headings and number formats are those of every page (`sop_lib.pack.formatting`); `currency`,
     named in money headings, defaults to the one set by `use_currency`.
     """
     book = Workbook()

@@ -64,8 +64,9 @@ import pandas as pd
 
 from sop_lib.demand.accuracy import TOTAL, TRACKING_SIGNAL_LIMIT, plan_accuracy
 from sop_lib.data.company import Company
-from sop_lib.presop.finance import KEY, fiscal_year, format_money, span_label
-from sop_lib.executive.kpis import late_text, months_label
+from sop_lib.presop.finance import KEY, fiscal_year
+from sop_lib.core.words import format_money, span_label
+from sop_lib.presop.balance import UNIT_TOLERANCE, late_text, months_label
 from sop_lib.core.months import month_label
 from sop_lib.supply.plan import fence_end
 
@@ -75,7 +76,6 @@ INVENTORY_TOLERANCE = 0.50
 BACKLOG_TOLERANCE = 0.25
 PLAN_GAP_TOLERANCE = 0.05
 WINDOW_MONTHS = 12
-UNIT_TOLERANCE = 0.5
 
 AREAS = ("demand", "supply", "capacity", "finance")
 AGENDA_COLUMNS = ["rank", "area", "family", "topic", "months", "acts_on_next_12_months", "issue",

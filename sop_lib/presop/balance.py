@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sop_lib.presop.finance import KEY, span_label
+from sop_lib.core.months import month_label
+from sop_lib.core.words import format_money, span_label
+from sop_lib.presop.finance import KEY
+
+UNIT_TOLERANCE = 0.5  # units: less than this rounds to nothing on the page
 
 
 def balance(plan: pd.DataFrame, money: pd.DataFrame) -> pd.DataFrame:
@@ -61,3 +65,26 @@ def first_months(frame: pd.DataFrame, months: int) -> pd.DataFrame:
         return frame
     start = frame["month"].min()
     return frame[frame["month"].isin(pd.period_range(start, periods=months, freq="M"))]
+
+
+def late_text(rows: pd.DataFrame, currency: str) -> str:
+    """Customer demand a family's plan ships late over some plan rows (with unit_price), in
+    words: the late months, the units late (each order once), their revenue at risk, and what is
+    still unshipped at the end of the rows."""
+    short = rows[rows["shortfall"] > UNIT_TOLERANCE]
+    at_risk = (short["shortfall"] * short["unit_price"]).sum()
+    what = "stock-out" if short["strategy"].iloc[0] == "MTS" else "orders late"
+    last = rows.loc[rows["month"].idxmax()]
+    still = (f", {last['backlog']:,.0f} still unshipped at the end of "
+             f"{month_label(last['month'])}"
+             if short["strategy"].iloc[0] == "MTS" and last["backlog"] > UNIT_TOLERANCE else "")
+    return (f"{what} in {months_label(short)}: {short['shortfall'].sum():,.0f} units of customer "
+            f"orders ship late ({format_money(at_risk, currency)} of revenue at risk){still}")
+
+
+def months_label(rows: pd.DataFrame) -> str:
+    """The months of some rows: "2027-07 to 2027-08", or a list when they are not one run."""
+    months = sorted(rows["month"].unique())
+    if (months[-1] - months[0]).n == len(months) - 1:
+        return span_label(months[0], months[-1])
+    return ", ".join(month_label(m) for m in months)

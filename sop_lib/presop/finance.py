@@ -12,6 +12,7 @@ import pandas as pd
 from sop_lib.core.errors import SopError
 from sop_lib.core.frames import join_on_key
 from sop_lib.core.months import month_label, month_range
+from sop_lib.core.words import span_label
 
 TOTAL = "Total"
 KEY = ["family", "month"]
@@ -166,18 +167,6 @@ def money_by_family(money: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
     return table.rename_axis("family").reset_index()[
         ["family", "months", "revenue", "cogs", "margin", "margin_pct", "average_inventory_value",
          "plan_revenue", "revenue_gap", "revenue_gap_pct"]]
-
-
-def span_label(first: pd.Period, last: pd.Period) -> str:
-    """A run of months as planners read it: "2027-03 to 2027-05", or "2027-03" alone."""
-    if first == last:
-        return month_label(first)
-    return f"{month_label(first)} to {month_label(last)}"
-
-
-def format_money(value: float, currency: str) -> str:
-    """An amount as it reads in a sentence: "EUR 12,345"."""
-    return f"{currency} {value:,.0f}"
 
 
 def _require_prices(view: pd.DataFrame) -> None:

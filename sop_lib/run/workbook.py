@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sop_lib.store.artifacts import ArtifactStore
-from sop_lib.core.formatting import use_currency
+from sop_lib.pack.formatting import use_currency
 from sop_lib.run.parameters import check_parameters
 from sop_lib.run.steps import PlanningCycle, run_step
 from sop_lib.data.validation import load_company
@@ -48,7 +48,7 @@ def open_workbook(**parameters) -> Workbook:
     """Check the parameters cell, load and validate the company, and locate the artifacts.
 
     The company's currency becomes the one every table of the notebook names in its money
-    headings (`sop_lib.core.formatting.use_currency`).
+    headings (`sop_lib.pack.formatting.use_currency`).
     """
     params = check_parameters(**parameters)
     company = load_company(params.data_dir, cycle=params.cycle)

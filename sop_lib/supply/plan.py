@@ -30,7 +30,7 @@ import pandas as pd
 
 from sop_lib.data.company import Company
 from sop_lib.core.errors import SopError
-from sop_lib.presop.finance import span_label
+from sop_lib.core.words import span_label
 from sop_lib.core.months import month_label, month_range
 from sop_lib.supply.optimiser import Problem, solve
 from sop_lib.supply.shortfalls import explain_shortfalls

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sop_lib.data.company import Company
 from sop_lib.core.errors import SopError
-from sop_lib.presop.finance import span_label
+from sop_lib.core.words import span_label
 from sop_lib.supply.capacity import monthly_capacity
 from sop_lib.presop.scenarios.calendar import with_capacity
 from sop_lib.presop.scenarios.model import CAPACITY, COST, DEMAND, OVERTIME, PRICE, Change, Scenario

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sop_lib.presop.finance import span_label
+from sop_lib.core.words import span_label
 
 DEMAND, CAPACITY, OVERTIME, PRICE, COST = "demand", "capacity", "overtime", "price", "cost"
 INVENTORY_TARGET, BACKLOG_TARGET = "inventory_target", "backlog_target"

@@ -1,0 +1,18 @@
+"""How figures read in sentences: a run of months, an amount of money."""
+from __future__ import annotations
+
+import pandas as pd
+
+from sop_lib.core.months import month_label
+
+
+def span_label(first: pd.Period, last: pd.Period) -> str:
+    """A run of months as planners read it: "2027-03 to 2027-05", or "2027-03" alone."""
+    if first == last:
+        return month_label(first)
+    return f"{month_label(first)} to {month_label(last)}"
+
+
+def format_money(value: float, currency: str) -> str:
+    """An amount as it reads in a sentence: "EUR 12,345"."""
+    return f"{currency} {value:,.0f}"
