@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from builders import company_from_rows
 from sop_lib.data.company import Company, CompanyConfig
+from tests.builders import company_from_rows
 
 CYCLE = pd.Period("2026-01", "M")
 MONTHS = pd.period_range(CYCLE, periods=12, freq="M")

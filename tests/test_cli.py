@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from sop_lib.cli import main
-from sop_lib.run.runner import SAMPLE_DIR
 from sop_lib.data.sample import write_sample
+from sop_lib.run.runner import SAMPLE_DIR
 
 
 def test_validate_the_bundled_sample(capsys):

@@ -1,11 +1,12 @@
 """The install files agree: pyproject.toml, environment.yml and the constraints file."""
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import REPO
+
+ROOT = REPO
 
 
 def _name(requirement: str) -> str:

@@ -1,0 +1,100 @@
+"""Tests of sop_lib.data.contract: the committed document, and the contract's own consistency."""
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+import pandas as pd
+import pytest
+
+from sop_lib.core.months import parse_month
+from sop_lib.data import contract
+from sop_lib.data.company import CompanyConfig, StatusBands
+from sop_lib.data.contract import CHOICE, MONTH, TABLES, TABLES_BY_NAME
+from sop_lib.data.loading import CONFIG_RANGES
+from tests import REPO
+
+DOC = REPO / "docs" / "data-contract.md"
+KINDS = {contract.TEXT, contract.NUMBER, contract.MONTH, contract.CHOICE}
+
+
+def test_committed_document_is_the_generated_one():
+    assert DOC.read_text(encoding="utf-8") == contract.markdown(), (
+        "docs/data-contract.md is stale: run `python -m sop_lib.data.contract > "
+        "docs/data-contract.md`")
+
+
+def test_document_has_a_section_per_table_and_a_row_per_column():
+    text = contract.markdown()
+    for table in TABLES:
+        assert f"\n## {table.name}\n" in text
+        for column in table.columns:
+            assert f"| `{column.name}` | {column.kind} |" in text
+
+
+def test_table_names_are_unique_and_indexed():
+    assert len({t.name for t in TABLES}) == len(TABLES)
+    assert TABLES_BY_NAME == {t.name: t for t in TABLES}
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_columns_are_well_formed(table):
+    names = table.column_names
+    assert len(set(names)) == len(names)
+    for column in table.columns:
+        assert re.fullmatch(r"[a-z][a-z_]*", column.name)
+        assert column.kind in KINDS
+        assert bool(column.choices) == (column.kind == CHOICE)
+        if column.minimum is not None and column.maximum is not None:
+            assert column.minimum < column.maximum
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_keys_are_required_columns(table):
+    assert table.key
+    for name in table.key:
+        assert table.column(name).required
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_references_name_a_column_and_the_single_key_of_another_table(table):
+    for column, target in table.references.items():
+        assert table.column(column).required
+        assert TABLES_BY_NAME[target].key == (column,)
+
+
+def test_month_columns_are_the_ones_the_company_convention_names():
+    months = {c.name for t in TABLES for c in t.columns if c.kind == MONTH}
+    assert months == {"month", "due_month", "end_of_life"}
+
+
+def test_config_keys_are_the_company_config_fields():
+    assert list(contract.CONFIG_KEYS) == [f.name for f in fields(CompanyConfig)]
+
+
+@pytest.mark.parametrize("key", list(CONFIG_RANGES))
+def test_documented_config_range_and_default_are_the_ones_applied(key):
+    low, high = CONFIG_RANGES[key]
+    default = next(f.default for f in fields(CompanyConfig) if f.name == key)
+    documented = {int(n) for n in re.findall(r"\d+", contract.CONFIG_KEYS[key])}
+    assert documented == {low, high, default}
+
+
+def test_status_bands_are_documented_with_their_defaults_and_ranges():
+    assert list(contract.STATUS_BAND_KEYS) == [f.name for f in fields(StatusBands)]
+    text = contract.markdown()
+    for band in fields(StatusBands):
+        low, high = contract.STATUS_BAND_KEYS[band.name][1]
+        assert low <= band.default <= high
+        row = next(line for line in text.splitlines()
+                   if line.startswith(f"| `status_bands.{band.name}` |"))
+        assert row.endswith(f"A number from {low:g} to {high:g}, default {band.default:g}. |")
+    for green, amber in contract.STATUS_BAND_ORDER:
+        assert getattr(StatusBands(), green) <= getattr(StatusBands(), amber)
+
+
+@pytest.mark.parametrize(("form", "text"), [("YYYY-MM", "2024-03"), ("YYYY/MM", "2024/03"),
+                                            ("YYYY-MM-01", "2024-03-01"), ("YYYYMM", "202403")])
+def test_documented_month_forms_are_read(form, text):
+    assert f"`{form}`" in contract.markdown()
+    assert parse_month(text) == pd.Period("2024-03", freq="M")

@@ -1,0 +1,178 @@
+"""End to end: `sop run` on a small generated company; a failing run publishes nothing."""
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from sop_lib.cli import main
+from sop_lib.core.errors import RunError
+from sop_lib.data.sample import write_sample
+from sop_lib.run import runner
+from sop_lib.run.steps import STEPS
+from sop_lib.store.manifest import file_sha256
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    data = write_sample(root / "company", seed=3, skus=18, months=30)
+    status = main(["run", "--data", str(data), "--out", str(root / "reports")])
+    assert status == 0
+    cycle = next(p for p in (root / "reports").iterdir() if p.name[:2] == "20")
+    return data, root / "reports", cycle
+
+
+def _artifact(cycle: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(cycle / "artifacts" / f"{name}.parquet")
+
+
+def test_family_is_the_sum_of_its_skus(published):
+    _, _, cycle = published
+    skus = _artifact(cycle, "consensus").groupby(["family", "month"])["consensus"].sum()
+    families = _artifact(cycle, "demand").set_index(["family", "month"])["consensus"]
+    pd.testing.assert_series_equal(skus.sort_index(), families.sort_index(), check_names=False)
+
+
+def test_inventory_and_backlog_balance(published):
+    _, _, cycle = published
+    plan = _artifact(cycle, "plan").sort_values(["family", "month"])
+    for _, rows in plan.groupby("family"):
+        rows = rows.reset_index(drop=True)
+        change = rows["production"] - rows["shipments"]
+        backlog_change = rows["demand"] - rows["shipments"]
+        if rows["strategy"].iloc[0] == "MTS":
+            np.testing.assert_allclose(rows["inventory"].diff()[1:], change[1:], atol=1e-6)
+        np.testing.assert_allclose(rows["backlog"].diff()[1:], backlog_change[1:], atol=1e-6)
+
+
+def test_capacity_load_is_plan_times_hours_per_unit(published):
+    data, _, cycle = published
+    plan = _artifact(cycle, "plan")
+    bor = pd.read_csv(data / "bill_of_resources.csv")
+    rows = plan.merge(bor, on="family")
+    expected = ((rows["production"] * rows["hours_per_unit"])
+                .groupby([rows["resource"], rows["month"]]).sum())
+    load = _artifact(cycle, "load").set_index(["resource", "month"])["load_hours"]
+    pd.testing.assert_series_equal(load.sort_index(), expected.sort_index(), check_names=False)
+
+
+def test_pages_have_no_code_and_every_chart_is_embedded(published):
+    _, _, cycle = published
+    for step in STEPS:
+        soup = BeautifulSoup((cycle / f"{step.notebook}.html").read_text(), "html.parser")
+        assert not soup.select(".jp-CodeCell .jp-InputArea, .highlight, .jp-InputPrompt")
+        assert "Traceback" not in soup.get_text()
+        images = soup.find_all("img")
+        assert images, f"{step.notebook} shows no chart"
+        assert all(img["src"].startswith("data:image/png;base64,") for img in images)
+        assert all(img.get("alt", "").strip() for img in images), "every chart has alt text"
+        assert not soup.find_all("script"), "no script element"
+        assert "script-src" not in soup.find("meta", attrs={"http-equiv": True})["content"]
+        assert "default-src 'none'" in soup.find("meta", attrs={"http-equiv": True})["content"]
+        assert not [t for t in soup.find_all(src=True) if not t["src"].startswith("data:")]
+        assert not [t for t in soup.find_all("link") if t.get("href", "").startswith("http")]
+    index = BeautifulSoup((cycle / "index.html").read_text(), "html.parser")
+    assert {a["href"] for a in index.find_all("a")} >= {f"{s.notebook}.html" for s in STEPS}
+
+
+def test_manifest_records_inputs_parameters_versions_and_steps(published):
+    data, reports, cycle = published
+    manifest = json.loads((cycle / "manifest.json").read_text())
+    assert manifest["status"] == "published"
+    assert manifest["cycle"] == cycle.name
+    assert [s["step"] for s in manifest["steps"]] == [s.name for s in STEPS]
+    assert manifest["inputs"]["items.csv"] == file_sha256(data / "items.csv")
+    assert manifest["inputs"]["company.yaml"] == file_sha256(data / "company.yaml")
+    assert manifest["packages"]["pandas"] == pd.__version__
+    listing = (reports / "index.html").read_text()
+    assert f'href="{cycle.name}/index.html"' in listing
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_step_publishes_nothing_and_keeps_the_last_good_pack(published, tmp_path,
+                                                                        monkeypatch):
+    data, reports, cycle = published
+    before = _tree_digest(cycle)
+    broken = tmp_path / "notebooks"
+    shutil.copytree(runner.NOTEBOOK_DIR, broken)
+    notebook = nbformat.read(broken / "03_pre_sop.ipynb", as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("disk on fire")'))
+    nbformat.write(notebook, broken / "03_pre_sop.ipynb")
+    monkeypatch.setattr(runner, "NOTEBOOK_DIR", broken)
+    with pytest.raises(RunError, match="Pre-S&OP failed: RuntimeError: disk on fire"):
+        runner.run_cycle(data_dir=data, reports_dir=reports, cycle=cycle.name,
+                         progress=lambda _: None)
+    assert _tree_digest(cycle) == before
+    failed_page = reports / ".failed" / cycle.name / "03_pre_sop.html"
+    assert "disk on fire" in failed_page.read_text()
+    assert not list(reports.glob(".staging-*"))
+
+
+def test_plan_of_record_adds_up_to_the_pack(published):
+    _, _, cycle = published
+    skus = pd.read_parquet(cycle / "plan_of_record" / "sku_plan.parquet")
+    plan = _artifact(cycle, "plan").set_index(["family", "month"])
+    sums = skus.groupby(["family", "month"])[["demand", "production", "shipments"]].sum()
+    np.testing.assert_allclose(sums.to_numpy(),
+                               plan.loc[sums.index, ["demand", "production", "shipments"]],
+                               rtol=0, atol=1e-9)
+    money = pd.read_csv(cycle / "plan_of_record" / "financial_plan.csv")
+    total = money[money["family"] == "Total"]["revenue"].sum()
+    assert total == pytest.approx(_artifact(cycle, "money")["revenue"].sum())
+
+
+def test_the_pack_comes_with_its_excel_workbook(published):
+    from openpyxl import load_workbook
+
+    _, _, cycle = published
+    book = load_workbook(cycle / f"sop_{cycle.name}.xlsx")
+    families = sorted(_artifact(cycle, "plan")["family"].unique())
+    assert book.sheetnames[:2] == ["KPIs", "Decisions"]
+    assert sorted(book.sheetnames[2:]) == families
+    kpis = _artifact(cycle, "kpis")
+    assert [book["KPIs"].cell(row=4 + k, column=1).value for k in range(len(kpis))] == list(
+        kpis["kpi"])
+    assert book["KPIs"].cell(row=4, column=2).value == pytest.approx(kpis["value"].iloc[0])
+
+
+def test_key_numbers_on_the_executive_page_equal_the_artifacts(published):
+    _, _, cycle = published
+    text = BeautifulSoup((cycle / "04_executive_sop.html").read_text(), "html.parser").get_text()
+    kpis = _artifact(cycle, "kpis").set_index("kpi")
+    service = kpis.loc["Customer service (projected)", "value"]
+    assert f"{service:.1%}" in text
+    status = _artifact(cycle, "family_status")
+    for row in status.itertuples():
+        assert row.family in text and f"{row.revenue:,.0f}" in text
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install "
+                    "chromium): the real-browser check of the pages is skipped")
+def test_every_page_renders_in_a_real_browser(published, tmp_path):
+    import subprocess
+
+    _, reports, cycle = published
+    pages = [cycle / f"{s.notebook}.html" for s in STEPS] + [cycle / "index.html",
+                                                              reports / "index.html"]
+    for number, page in enumerate(pages):
+        shot = tmp_path / f"{number}.png"
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'u'}",
+                        "--window-size=1280,2000", f"--screenshot={shot}", page.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", page
+        assert shot.stat().st_size > 20_000, f"{page.name} rendered (almost) blank"
