@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
 EXTRAS ?= dev
 
-.PHONY: run test lab bench lint sample clean-venv constraints
+.PHONY: run test lab bench lint hooks sample clean-venv constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,12 @@ bench: $(STAMP) ## forecast accuracy (M1, Tourism) and scale benchmarks -> docs/
 	$(BIN)/python -m benchmarks.accuracy
 	$(BIN)/python -m benchmarks.scale
 
-lint: $(STAMP)
-	$(BIN)/ruff check sop_lib tests benchmarks
+lint: $(STAMP) ## ruff (lint and import order) on library, tests, benchmarks and notebooks; notebooks without outputs
+	$(BIN)/ruff check sop_lib tests benchmarks notebooks
+	$(BIN)/nbstripout --keep-id --verify notebooks/*.ipynb
+
+hooks: $(STAMP) ## the same checks on every commit (pre-commit: ruff, nbstripout)
+	$(BIN)/pre-commit install
 
 sample: $(STAMP) ## regenerate data/sample with the default seed
 	$(BIN)/sop sample data/sample

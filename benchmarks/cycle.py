@@ -121,8 +121,8 @@ def empty_notebooks(folder: Path) -> Path:
 
 def backfill_archive(data: Path, reports: Path) -> None:
     """Archive every cycle the accuracy window needs, as `sop backfill` does (not timed)."""
-    from sop_lib.demand.backfill import backfill
     from sop_lib.data.validation import load_company
+    from sop_lib.demand.backfill import backfill
     company = load_company(data)
     last = company.last_closed_month
     started = time.perf_counter()
@@ -193,8 +193,8 @@ def describe(process: psutil.Process) -> str:
 def child(data: str, reports: str, target: str) -> None:
     """Run the cycle and write the timings: phases from the runner's lines, steps from the
     manifest, cell timings from the executed notebooks."""
-    from sop_lib.run import runner
     from sop_lib.core.errors import RunError
+    from sop_lib.run import runner
     out, notebooks, dask_workers = target.split("|")
     if notebooks:
         runner.NOTEBOOK_DIR = Path(notebooks)

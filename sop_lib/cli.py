@@ -8,16 +8,16 @@ import time
 from pathlib import Path
 
 from sop_lib.core.errors import DataError, ParameterError, SopError
-from sop_lib.store.lock import LockedError
 from sop_lib.core.months import to_month
 from sop_lib.run.runner import CELL_TIMEOUT
+from sop_lib.store.lock import LockedError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _validate(args) -> int:
-    from sop_lib.presop.scenarios import check_scenarios
     from sop_lib.data.validation import check_company
+    from sop_lib.presop.scenarios import check_scenarios
 
     company, problems = check_company(args.folder, cycle=args.cycle or None)
     if company is not None:
@@ -49,8 +49,8 @@ def _run(args) -> int:
 
 
 def _forecast(args) -> int:
-    from sop_lib.engine import forecast_frame
     from sop_lib.data.series_io import read_series, write_table
+    from sop_lib.engine import forecast_frame
 
     _use_executor(args)
     series = read_series(args.input, id_col=args.id_col, time_col=args.time_col,
@@ -85,9 +85,9 @@ def _use_executor(args) -> None:
 
 
 def _backfill(args) -> int:
+    from sop_lib.data.validation import load_company
     from sop_lib.demand.backfill import backfill
     from sop_lib.run.runner import REPORTS_DIR, SAMPLE_DIR
-    from sop_lib.data.validation import load_company
 
     _use_executor(args)
     company = load_company(args.data or SAMPLE_DIR)

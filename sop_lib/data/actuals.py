@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
 from sop_lib.core.frames import join_on_key
+from sop_lib.data.company import Company
 from sop_lib.data.history_matrix import HistoryMatrix
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
 from sop_lib.core.frames import monthly_matrix, positions
+from sop_lib.data.company import Company
 
 
 @dataclass(frozen=True)

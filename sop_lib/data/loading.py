@@ -26,10 +26,16 @@ import pyarrow.csv as pacsv
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
-from sop_lib.data.company import CompanyConfig, StatusBands
-from sop_lib.data.contract import (CONFIG_CHOICES, CONFIG_FILE, CONFIG_KEYS, STATUS_BAND_KEYS,
-                       STATUS_BAND_ORDER, TABLES)
 from sop_lib.core.errors import Problem
+from sop_lib.data.company import CompanyConfig, StatusBands
+from sop_lib.data.contract import (
+    CONFIG_CHOICES,
+    CONFIG_FILE,
+    CONFIG_KEYS,
+    STATUS_BAND_KEYS,
+    STATUS_BAND_ORDER,
+    TABLES,
+)
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 WORKBOOK_SUFFIX = ".xlsx"

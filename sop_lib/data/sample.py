@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sop_lib.data.contract import CONFIG_FILE, TABLES_BY_NAME
 from sop_lib.core.months import month_label, month_range, to_month
+from sop_lib.data.contract import CONFIG_FILE, TABLES_BY_NAME
 
 COMPANY = {"name": "Greenfield Outdoor Ltd", "currency": "EUR", "horizon_months": 18,
            "fiscal_year_start_month": 1, "error_measure": "wape", "reconciliation": "bottom_up",

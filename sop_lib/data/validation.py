@@ -16,12 +16,12 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from sop_lib.data.company import Company, CompanyConfig
-from sop_lib.data.contract import CHOICE, CONFIG_FILE, MONTH, NUMBER, TABLES, TEXT, Column, Table
 from sop_lib.core.errors import DataError, ParameterError, Problem
 from sop_lib.core.frames import is_in
-from sop_lib.data.loading import WORKBOOK_SUFFIX, RawTable, read_config, read_tables
 from sop_lib.core.months import MONTH_FORMAT_HELP, month_label, month_range, parse_month
+from sop_lib.data.company import Company, CompanyConfig
+from sop_lib.data.contract import CHOICE, CONFIG_FILE, MONTH, NUMBER, TABLES, TEXT, Column, Table
+from sop_lib.data.loading import WORKBOOK_SUFFIX, RawTable, read_config, read_tables
 
 MAX_MAGNITUDE = 1e12
 MAX_HISTORY_LAG = 3

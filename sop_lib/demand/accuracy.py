@@ -39,10 +39,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from sop_lib.store.archive import forecast_cycle
-from sop_lib.data.company import Company, StatusBands
 from sop_lib.core.errors import ParameterError
 from sop_lib.core.frames import join_on_key
+from sop_lib.data.company import Company, StatusBands
+from sop_lib.store.archive import forecast_cycle
 
 TRACKING_SIGNAL_LIMIT = 4
 SEASON = 12

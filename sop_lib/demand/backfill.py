@@ -24,17 +24,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from sop_lib.core.errors import ParameterError
+from sop_lib.core.frames import is_in
+from sop_lib.core.months import MONTH_FORMAT_HELP, month_label, parse_month
+from sop_lib.data.company import Company
+from sop_lib.data.history_matrix import HistoryMatrix
+from sop_lib.demand.forecast import statistical_forecast
 from sop_lib.store import manifest as mf
 from sop_lib.store.archive import (
-    ARTIFACTS, BACKFILL_FILE, archive_rows, cycle_folder, is_published, replace_folder,
+    ARTIFACTS,
+    BACKFILL_FILE,
+    archive_rows,
+    cycle_folder,
+    is_published,
+    replace_folder,
 )
 from sop_lib.store.artifacts import ArtifactStore
-from sop_lib.data.company import Company
-from sop_lib.core.errors import ParameterError
-from sop_lib.demand.forecast import statistical_forecast
-from sop_lib.core.frames import is_in
-from sop_lib.data.history_matrix import HistoryMatrix
-from sop_lib.core.months import MONTH_FORMAT_HELP, month_label, parse_month
 
 MIN_HISTORY_MONTHS = 12
 HISTORY_TABLES = ("demand_history", "inventory", "production_history")

@@ -76,6 +76,19 @@ def family_demand(consensus: pd.DataFrame) -> pd.DataFrame:
     return grouped.sum(skipna=False).reset_index()[FAMILY_COLUMNS]
 
 
+def horizon_totals(demand: pd.DataFrame) -> pd.DataFrame:
+    """Per family, `family_demand` summed over the horizon, and how far the consensus moved the
+    statistical forecast (change_pct, NaN where the statistical forecast is zero).
+
+    A family-month without a value keeps its family's total value NaN rather than too low.
+    """
+    columns = ["statistical", "consensus", "consensus_value"]
+    totals = demand.groupby("family", sort=True)[columns].sum(skipna=False).reset_index()
+    totals["change_pct"] = (totals["consensus"]
+                            / totals["statistical"].where(totals["statistical"] != 0) - 1)
+    return totals
+
+
 def _overridden(statistical: np.ndarray, kind: str, value: float) -> tuple[np.ndarray, str]:
     """New units for the rows an override covers, spread over them by statistical share."""
     total = statistical.sum()

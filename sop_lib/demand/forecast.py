@@ -15,14 +15,19 @@ import numpy as np
 import pandas as pd
 
 from sop_lib import engine
-from sop_lib.data.company import Company
 from sop_lib.core.errors import ParameterError
 from sop_lib.core.frames import positions, repeated
+from sop_lib.core.months import month_range
+from sop_lib.data.company import Company
 from sop_lib.data.history_matrix import HistoryMatrix, started_series
 from sop_lib.demand.lifecycle import apply_end_of_life, new_item_forecast
-from sop_lib.core.months import month_range
-from sop_lib.demand.segments import (INTERMITTENT_METHODS, NEW_ITEM_METHODS, PHASE_OUT_METHODS,
-                       SMOOTH_METHODS, segment_items)
+from sop_lib.demand.segments import (
+    INTERMITTENT_METHODS,
+    NEW_ITEM_METHODS,
+    PHASE_OUT_METHODS,
+    SMOOTH_METHODS,
+    segment_items,
+)
 
 QUANTILES = (0.1, 0.5, 0.9)
 BANDS = ("p10", "p50", "p90")
@@ -166,9 +171,14 @@ def _from_cycle(frame: pd.DataFrame, cycle: pd.Period) -> pd.DataFrame:
     return frame[frame["month"] >= cycle].reset_index(drop=True)
 
 
-def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame, *,
+                   measure: str = "") -> pd.DataFrame:
     """Per method chosen: SKUs, units forecast, and the backtest error that won against the
-    best single method it beat (scores in the company's error measure)."""
+    best single method it beat (scores in the company's error measure).
+
+    With `measure` "wape" the two errors are named wape_backtest and wape_best_single, so that
+    they read as a share of the bookings like every WAPE of the pack.
+    """
     first = forecast.groupby("sku", sort=False).agg(method=("method", "first"),
                                                      units=("forecast", "sum"))
     table = first.join(scores.set_index("sku"), how="left")
@@ -183,6 +193,9 @@ def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame
                                           best_single=("best_single", "median"))
     summary = summary.sort_values("skus", ascending=False).reset_index()
     summary.insert(1, "description", summary["method"].map(engine.describe))
+    if measure.lower() == "wape":
+        summary = summary.rename(columns={"score": "wape_backtest",
+                                          "best_single": "wape_best_single"})
     return summary
 
 

@@ -19,11 +19,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
 from sop_lib.core.errors import ParameterError
 from sop_lib.core.frames import positions
-from sop_lib.data.history_matrix import HistoryMatrix
 from sop_lib.core.months import month_label, month_range
+from sop_lib.data.company import Company
+from sop_lib.data.history_matrix import HistoryMatrix
 from sop_lib.demand.segments import NEW
 
 RAMP_MONTHS = 3

@@ -5,15 +5,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_lib.demand.accuracy import (
-    accuracy_by_family, accuracy_headline, plan_accuracy, sku_actuals,
-)
-from sop_lib.store.archive import load_archive
-from sop_lib.demand.backfill import with_replayed_cycles
 from sop_lib.data.company import Company
+from sop_lib.demand.accuracy import (
+    accuracy_by_family,
+    accuracy_headline,
+    plan_accuracy,
+    sku_actuals,
+)
+from sop_lib.demand.backfill import with_replayed_cycles
 from sop_lib.demand.consensus import apply_overrides, family_demand
 from sop_lib.demand.forecast import BANDS, demand_forecast
 from sop_lib.demand.hierarchy import TOTAL_CODE, family_intervals, reconcile
+from sop_lib.store.archive import load_archive
 
 
 def review_demand(company: Company, *, cycle: pd.Period, horizon: int,

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
 from sop_lib.core.errors import ParameterError
-from sop_lib.data.history_matrix import HistoryMatrix
 from sop_lib.core.months import month_label
+from sop_lib.data.company import Company
+from sop_lib.data.history_matrix import HistoryMatrix
 
 VALUE_MONTHS = 12
 VARIABILITY_MONTHS = 24
@@ -152,6 +152,13 @@ def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
     frames = [_tally(segments, ABC_XYZ, labels, cells),
               _tally(segments, PATTERN, segments["pattern"], PATTERNS)]
     return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS]
+
+
+def lifecycle_summary(segments: pd.DataFrame) -> pd.DataFrame:
+    """SKUs per life-cycle stage and the method family it calls for (columns lifecycle,
+    method_family, skus; only the pairs that occur)."""
+    counts = segments.groupby(["lifecycle", "method_family"]).size()
+    return counts.rename("skus").reset_index()
 
 
 def _horizon_end(company: Company, cycle, horizon: int | None) -> pd.Period:

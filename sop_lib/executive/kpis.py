@@ -31,13 +31,19 @@ import math
 
 import pandas as pd
 
-from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
-from sop_lib.presop.finance import KEY, TOTAL
-from sop_lib.core.words import format_money, span_label
 from sop_lib.core.months import month_label
-from sop_lib.presop.balance import (UNIT_TOLERANCE, balance, balance_summary, first_months,
-                                    late_text, months_label)
 from sop_lib.core.status import AMBER, GREEN, NOT_AVAILABLE, RED
+from sop_lib.core.words import format_money, span_label
+from sop_lib.presop.balance import (
+    UNIT_TOLERANCE,
+    balance,
+    balance_summary,
+    first_months,
+    late_text,
+    months_label,
+)
+from sop_lib.presop.finance import KEY, TOTAL
+from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
 
 UTILISATION_TARGET = 1.0
 OVERLOAD_AMBER_COUNT = 3

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_lib.store.archive import cycle_folder, is_published
-from sop_lib.core.words import format_money
 from sop_lib.core.status import AMBER, GREEN, NOT_AVAILABLE, RED
+from sop_lib.core.words import format_money
+from sop_lib.store.archive import cycle_folder, is_published
 
 _DATES = re.compile(r"\b(FY)?\d{4}(-\d{2})?( to \d{4}-\d{2})?\b")
 

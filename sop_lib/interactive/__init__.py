@@ -19,7 +19,10 @@ from sop_lib.interactive.override_editor import (
     save_overrides,
 )
 from sop_lib.interactive.scenario_panel import (
-    ScenarioPanel, save_scenario, scenario_path, scenario_yaml,
+    ScenarioPanel,
+    save_scenario,
+    scenario_path,
+    scenario_yaml,
 )
 
 __all__ = [

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 from IPython.utils.capture import capture_output
 
-from sop_lib.pack.display import say, table
 from sop_lib.core.errors import DataError, Problem, SopError
 from sop_lib.core.months import month_range
+from sop_lib.pack.display import say, table
 
 DEMAND_TABLES = ("segments", "forecast", "family_forecast", "scores", "consensus", "demand",
                  "accuracy")

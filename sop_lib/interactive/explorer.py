@@ -8,14 +8,14 @@ import ipywidgets as widgets
 import pandas as pd
 
 from sop_lib import engine
-from sop_lib.pack import charts
-from sop_lib.data.actuals import family_history
-from sop_lib.pack.display import figure, say, table
 from sop_lib.core.errors import SopError
-from sop_lib.demand.forecast import method_summary
-from sop_lib.pack.formatting import KINDS
 from sop_lib.core.months import month_label
+from sop_lib.data.actuals import family_history
+from sop_lib.demand.forecast import method_summary
 from sop_lib.interactive.common import demand_review, show
+from sop_lib.pack import charts
+from sop_lib.pack.display import figure, say, table
+from sop_lib.pack.formatting import KINDS
 
 FAMILY, SKU = "family", "sku"
 ACCURACY_COLUMNS = ["lag", "months", "first_month", "last_month", "actual", "wape_naive",
@@ -101,7 +101,7 @@ class Explorer:
             description=engine.describe(method), reconciliation=company.config.reconciliation,
             measure=company.config.error_measure.upper())
         skus = tables["forecast"][tables["forecast"]["family"] == family]
-        table(method_summary(skus, tables["scores"]))
+        table(method_summary(skus, tables["scores"], measure=company.config.error_measure))
         self._accuracy(family)
         segments = tables["segments"]
         table(segments.loc[segments["family"] == family, SEGMENT_COLUMNS],

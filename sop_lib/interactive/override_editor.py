@@ -23,12 +23,12 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 import pandas as pd
 
-from sop_lib.demand.consensus import KINDS, OVERRIDE_COLUMNS, OVERRIDES_FILE, apply_overrides
-from sop_lib.pack.display import say, table
 from sop_lib.core.errors import DataError, SopError
 from sop_lib.core.words import span_label
 from sop_lib.data.validation import check_company
+from sop_lib.demand.consensus import KINDS, OVERRIDE_COLUMNS, OVERRIDES_FILE, apply_overrides
 from sop_lib.interactive.common import demand_review, month_options, plan_months, show
+from sop_lib.pack.display import say, table
 
 EFFECT_COLUMNS = ["month", "statistical", "consensus_before", "consensus_after", "change"]
 LEVELS = ("family", "sku")

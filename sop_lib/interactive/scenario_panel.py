@@ -19,17 +19,26 @@ import ipywidgets as widgets
 import pandas as pd
 import yaml
 
-from sop_lib.pack import charts
-from sop_lib.presop import balance as presop
-from sop_lib.store.archive import published_artifact
-from sop_lib.pack.display import figure, say, table
 from sop_lib.core.errors import DataError, SopError
 from sop_lib.core.months import month_range
-from sop_lib.presop.scenarios import (BASELINE, Change, Scenario, changes_table, check_scenarios,
-                         compare_scenarios, recommend, run_scenario, scenario_files)
+from sop_lib.interactive.common import demand_review, month_options, plan_months, show
+from sop_lib.pack import charts
+from sop_lib.pack.display import figure, say, table
+from sop_lib.presop import balance as presop
+from sop_lib.presop.scenarios import (
+    BASELINE,
+    Change,
+    Scenario,
+    changes_table,
+    check_scenarios,
+    compare_scenarios,
+    recommend,
+    run_scenario,
+    scenario_files,
+)
 from sop_lib.presop.scenarios.model import CAPACITY, DEMAND, OVERTIME, PRICE
 from sop_lib.presop.scenarios.reading import SCENARIO_FOLDER
-from sop_lib.interactive.common import demand_review, month_options, plan_months, show
+from sop_lib.store.archive import published_artifact
 
 NO_CHANGE = "(no change)"
 RESOURCE_KINDS = (CAPACITY, OVERTIME)

@@ -17,11 +17,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, Locator, LogLocator, MultipleLocator, NullFormatter
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import (
+    FuncFormatter,
+    Locator,
+    LogLocator,
+    MultipleLocator,
+    NullFormatter,
+    PercentFormatter,
+)
 
-from sop_lib.core.words import format_money, span_label
 from sop_lib.core.months import month_label
+from sop_lib.core.words import format_money, span_label
 from sop_lib.presop.balance import first_months
 
 # Okabe-Ito: told apart with any colour vision, and in grey print by lightness.

@@ -354,6 +354,14 @@ def as_text(frame: pd.DataFrame, *, currency: str | None = None,
 _settings = {"currency": None}
 
 
+def across_months(frame: pd.DataFrame, column: str, *, rows: str = "family") -> pd.DataFrame:
+    """`column` of a frame with one row per `rows` and month, shown with one row per `rows` and
+    one column per month (YYYY-MM), as a plan reads."""
+    wide = frame.pivot(index=rows, columns="month", values=column)
+    wide.columns = [month.strftime("%Y-%m") for month in wide.columns]
+    return wide.reset_index()
+
+
 def use_currency(currency: str | None) -> None:
     """Set the currency that money headings name in this process (None: none)."""
     _settings["currency"] = currency or None

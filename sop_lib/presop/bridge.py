@@ -50,13 +50,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_lib.store.archive import (
-    ARTIFACTS, BACKFILL_FILE, CONSENSUS_FILE, FORECAST_FILE, cycle_folder, read_artifact,
-)
 from sop_lib.core.errors import SopError
-from sop_lib.presop.finance import TOTAL
-from sop_lib.core.words import span_label
 from sop_lib.core.months import month_label
+from sop_lib.core.words import span_label
+from sop_lib.presop.finance import TOTAL
+from sop_lib.store.archive import (
+    ARTIFACTS,
+    BACKFILL_FILE,
+    CONSENSUS_FILE,
+    FORECAST_FILE,
+    cycle_folder,
+    read_artifact,
+)
 
 WINDOW_MONTHS = 12
 PLAN_FILE, MONEY_FILE = "plan.parquet", "money.parquet"

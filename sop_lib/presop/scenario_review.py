@@ -6,11 +6,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sop_lib.store.archive import published_artifact
 from sop_lib.presop.scenarios import (
-    BASELINE, RECOMMENDATION_RULE, changes_table, compare_scenarios, load_scenarios, recommend,
+    BASELINE,
+    RECOMMENDATION_RULE,
+    changes_table,
+    compare_scenarios,
+    load_scenarios,
+    recommend,
     run_scenario,
 )
+from sop_lib.store.archive import published_artifact
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,25 @@ import pyarrow
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from sop_lib.core.errors import RunError
+from sop_lib.data.validation import load_company
+from sop_lib.pack.excel import write_workbook
+from sop_lib.pack.plan_of_record import write_plan_of_record
+from sop_lib.pack.report import (
+    nav_bar,
+    neighbour_cycles,
+    render_notebook,
+    write_cycle_index,
+    write_reports_index,
+)
+from sop_lib.presop.scenarios import load_scenarios, scenario_files
+from sop_lib.run.kernels import KERNEL_NAME, KernelsAhead
+from sop_lib.run.parameters import check_parameters
+from sop_lib.run.steps import STEPS
 from sop_lib.store import manifest as mf
 from sop_lib.store.archive import replace_folder
 from sop_lib.store.artifacts import ArtifactStore
-from sop_lib.core.errors import RunError
-from sop_lib.pack.excel import write_workbook
-from sop_lib.run.kernels import KERNEL_NAME, KernelsAhead
 from sop_lib.store.lock import cycle_lock
-from sop_lib.run.parameters import check_parameters
-from sop_lib.pack.plan_of_record import write_plan_of_record
-from sop_lib.presop.scenarios import load_scenarios, scenario_files
-from sop_lib.pack.report import (nav_bar, neighbour_cycles, render_notebook, write_cycle_index,
-                     write_reports_index)
-from sop_lib.run.steps import STEPS
-from sop_lib.data.validation import load_company
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"

@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_lib.supply import capacity
-from sop_lib.presop import finance
-from sop_lib.executive import kpis
-from sop_lib.presop import balance as presop
-from sop_lib.supply import plan as supply
-from sop_lib.supply.adherence import adherence_kpi, production_adherence, sales_vs_plan
-from sop_lib.presop.agenda import exception_agenda
-from sop_lib.store.archive import published_artifact
-from sop_lib.store.artifacts import ArtifactStore
-from sop_lib.presop.bridge import bridge_by_family
 from sop_lib.data.company import Company
 from sop_lib.demand.review import review_demand
-from sop_lib.supply.family_sheet import family_sheets
+from sop_lib.executive import kpis
+from sop_lib.presop import balance as presop
+from sop_lib.presop import finance
+from sop_lib.presop.agenda import exception_agenda
+from sop_lib.presop.bridge import bridge_by_family
 from sop_lib.presop.scenario_review import compare_cycle_scenarios
+from sop_lib.store.archive import published_artifact
+from sop_lib.store.artifacts import ArtifactStore
+from sop_lib.supply import capacity
+from sop_lib.supply import plan as supply
+from sop_lib.supply.adherence import adherence_kpi, production_adherence, sales_vs_plan
+from sop_lib.supply.family_sheet import family_sheets
 
 
 @dataclass(frozen=True)

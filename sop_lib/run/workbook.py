@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sop_lib.store.artifacts import ArtifactStore
+from sop_lib.data.validation import load_company
 from sop_lib.pack.formatting import use_currency
 from sop_lib.run.parameters import check_parameters
 from sop_lib.run.steps import PlanningCycle, run_step
-from sop_lib.data.validation import load_company
+from sop_lib.store.artifacts import ArtifactStore
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.actuals import family_history
-from sop_lib.store.archive import ARTIFACTS, CONSENSUS_FILE, cycle_folder
-from sop_lib.store.archive import read_artifact
-from sop_lib.data.company import Company
 from sop_lib.core.errors import ParameterError
 from sop_lib.core.months import month_label, month_range, parse_month
 from sop_lib.core.status import AMBER, GREEN, NOT_AVAILABLE, RED
+from sop_lib.data.actuals import family_history
+from sop_lib.data.company import Company
+from sop_lib.store.archive import ARTIFACTS, CONSENSUS_FILE, cycle_folder, read_artifact
 
 PLAN_FILE = "plan.parquet"
 NO_PRODUCTION_NOTE = "no production_history row for this month"

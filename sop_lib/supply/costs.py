@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
 from sop_lib.core.errors import SopError
+from sop_lib.data.company import Company
 from sop_lib.supply.inputs import PlanInputs
 
 BELOW_TARGET_LATE_SHARE = 0.5

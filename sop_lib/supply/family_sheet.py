@@ -35,15 +35,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.actuals import family_history
-from sop_lib.supply.adherence import (KEY, NO_PRODUCTION_NOTE, archived_consensus, archived_plan,
-                        closed_months, production_vs_record, sales_vs_record)
-from sop_lib.data.company import Company
 from sop_lib.core.errors import ParameterError, SopError
 from sop_lib.core.frames import join_on_key
 from sop_lib.core.months import month_label, month_range
+from sop_lib.data.actuals import family_history
+from sop_lib.data.company import Company
+from sop_lib.supply.adherence import (
+    KEY,
+    NO_PRODUCTION_NOTE,
+    archived_consensus,
+    archived_plan,
+    closed_months,
+    production_vs_record,
+    sales_vs_record,
+)
 from sop_lib.supply.plan import (
-    DAYS_PER_MONTH, FORWARD_MONTHS, TOLERANCE, WEEKS_PER_MONTH, opening_position,
+    DAYS_PER_MONTH,
+    FORWARD_MONTHS,
+    TOLERANCE,
+    WEEKS_PER_MONTH,
+    opening_position,
 )
 
 HISTORY, PLAN = "history", "plan"

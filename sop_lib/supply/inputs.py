@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_lib.supply.capacity import capacity_matrices, hours_per_unit
-from sop_lib.data.company import Company
 from sop_lib.core.errors import SopError
 from sop_lib.core.months import month_label, month_range
+from sop_lib.data.company import Company
+from sop_lib.supply.capacity import capacity_matrices, hours_per_unit
 
 DEMAND_COLUMNS = ("family", "month", "consensus")
 BAND_COLUMNS = ("p10", "p90")

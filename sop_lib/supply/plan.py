@@ -28,18 +28,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
 from sop_lib.core.errors import SopError
-from sop_lib.core.words import span_label
 from sop_lib.core.months import month_label, month_range
+from sop_lib.core.words import span_label
+from sop_lib.data.company import Company
+from sop_lib.supply.costs import (
+    COST_COLUMNS,
+    HOUR_COLUMNS,
+    CostRates,
+    cost_rates,
+    cost_table,
+    family_costs,
+    resource_hours,
+)
+from sop_lib.supply.inputs import (
+    CHASE,
+    OPTIMISED,
+    PlanInputs,
+    opening_position,
+    plan_start,
+    read_inputs,
+)
 from sop_lib.supply.optimiser import Problem, solve
 from sop_lib.supply.shortfalls import explain_shortfalls
 from sop_lib.supply.strategies import roll_forward, rule_production
-from sop_lib.supply.costs import (COST_COLUMNS, HOUR_COLUMNS, CostRates, cost_rates, cost_table,
-                           family_costs, resource_hours)
-from sop_lib.supply.inputs import (
-    CHASE, OPTIMISED, PlanInputs, opening_position, plan_start, read_inputs,
-)
 from sop_lib.supply.targets import DAYS_PER_MONTH, Targets, compute_targets
 
 __all__ = ["DAYS_PER_MONTH", "FORWARD_MONTHS", "PLAN_COLUMNS", "TOLERANCE", "WEEKS_PER_MONTH",

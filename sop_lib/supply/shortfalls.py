@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sop_lib.supply.capacity import capacity_matrices, hours_per_unit
-from sop_lib.data.company import Company
 from sop_lib.core.months import month_label
+from sop_lib.data.company import Company
+from sop_lib.supply.capacity import capacity_matrices, hours_per_unit
 from sop_lib.supply.inputs import CHASE, LEVEL
 
 TOLERANCE = 1e-6

@@ -7,7 +7,11 @@ import pandas as pd
 import pytest
 
 from sop_lib.core.errors import DataError
-from sop_lib.demand.consensus import apply_overrides, family_demand
+from sop_lib.demand.consensus import (
+    apply_overrides,
+    family_demand,
+    horizon_totals,
+)
 
 JAN, FEB = pd.Period("2025-01", "M"), pd.Period("2025-02", "M")
 
@@ -189,3 +193,18 @@ def test_family_value_is_missing_when_a_sku_has_no_price():
     families = family_demand(consensus).set_index(["family", "month"])
     assert np.isnan(families.loc[("F", JAN), "consensus_value"])
     assert families.loc[("H", JAN), "consensus_value"] == 0.0
+
+
+def test_horizon_totals_sum_each_family_and_say_how_far_the_consensus_moved():
+    months = pd.period_range("2026-01", periods=2, freq="M")
+    demand = pd.DataFrame({"family": ["A", "A", "B", "B", "C", "C"],
+                           "month": list(months) * 3,
+                           "statistical": [10.0, 30.0, 5.0, 5.0, 0.0, 0.0],
+                           "consensus": [20.0, 30.0, 5.0, 5.0, 3.0, 0.0],
+                           "consensus_value": [200.0, 300.0, np.nan, 50.0, 30.0, 0.0]})
+    totals = horizon_totals(demand).set_index("family")
+    assert totals.loc["A", ["statistical", "consensus", "consensus_value"]].tolist() == [
+        40.0, 50.0, 500.0]
+    assert totals.loc["A", "change_pct"] == pytest.approx(0.25)
+    assert np.isnan(totals.loc["B", "consensus_value"])  # a month without a value: not too low
+    assert np.isnan(totals.loc["C", "change_pct"])  # no statistical forecast to move from

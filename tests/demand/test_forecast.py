@@ -131,3 +131,13 @@ def test_method_summary_counts_skus_and_explains_each_method(mixed):
 
 def test_describe_reads_combinations():
     assert engine.describe("combo: theta+damped") == "average of Theta and damped Holt"
+
+
+def test_method_summary_names_wape_errors_as_wapes(mixed):
+    _, result = mixed
+    plain = method_summary(result.sku, result.scores)
+    named = method_summary(result.sku, result.scores, measure="WAPE")
+    assert list(named.columns) == [{"score": "wape_backtest", "best_single": "wape_best_single"}
+                                   .get(c, c) for c in plain.columns]
+    assert named["wape_backtest"].equals(plain["score"])
+    assert method_summary(result.sku, result.scores, measure="mase").columns.equals(plain.columns)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sop_lib.core.errors import ParameterError
-from sop_lib.demand.segments import SEGMENT_RULES, segment_items, segment_summary
+from sop_lib.demand.segments import SEGMENT_RULES, lifecycle_summary, segment_items, segment_summary
 from tests.demand.builders import series_company
 
 
@@ -223,3 +223,11 @@ def test_summary_counts_and_value_per_cell_and_pattern():
                                           "lumpy": 0, "no demand": 1}
     assert patterns.loc["intermittent", "annual_value"] == 12.0
     assert patterns["skus"].sum() == cells["skus"].sum() == 4
+
+
+def test_lifecycle_summary_counts_skus_per_stage_and_method_family():
+    segments = pd.DataFrame({"lifecycle": ["mature", "mature", "new", "mature"],
+                             "method_family": ["smooth", "smooth", "new", "intermittent"]})
+    summary = lifecycle_summary(segments)
+    assert summary.values.tolist() == [["mature", "intermittent", 1], ["mature", "smooth", 2],
+                                       ["new", "new", 1]]

@@ -14,6 +14,7 @@ from sop_lib.data.validation import load_company
 from sop_lib.pack.formatting import (
     FALLBACK,
     KINDS,
+    across_months,
     as_text,
     default_currency,
     formats_of,
@@ -215,3 +216,12 @@ def test_the_workbook_uses_the_same_kinds(cycle):
                 if isinstance(cell.value, float):
                     assert cell.number_format not in ("General", FALLBACK.excel), (
                         sheet.title, cell.coordinate)
+
+
+def test_across_months_has_a_row_per_family_and_a_column_per_month():
+    months = pd.period_range("2026-11", periods=2, freq="M")
+    plan = pd.DataFrame({"family": ["B", "B", "A", "A"], "month": list(months) * 2,
+                         "production": [1.0, 2.0, 3.0, 4.0]})
+    wide = across_months(plan, "production")
+    assert list(wide.columns) == ["family", "2026-11", "2026-12"]
+    assert wide.values.tolist() == [["A", 3.0, 4.0], ["B", 1.0, 2.0]]

@@ -9,7 +9,6 @@
 The file format is documented in docs/scenarios.md.
 """
 from sop_lib.presop.scenarios.applying import ScenarioInputs, apply_scenario
-from sop_lib.supply.capacity import CALENDAR_TABLE, monthly_capacity
 from sop_lib.presop.scenarios.comparing import (
     COMPARISON_COLUMNS,
     RECOMMENDATION_RULE,
@@ -21,8 +20,12 @@ from sop_lib.presop.scenarios.comparing import (
 )
 from sop_lib.presop.scenarios.model import BASELINE, Change, Scenario, changes_table
 from sop_lib.presop.scenarios.reading import (
-    ScenarioProblem, check_scenarios, load_scenarios, scenario_files,
+    ScenarioProblem,
+    check_scenarios,
+    load_scenarios,
+    scenario_files,
 )
+from sop_lib.supply.capacity import CALENDAR_TABLE, monthly_capacity
 
 __all__ = [
     "BASELINE", "CALENDAR_TABLE", "COMPARISON_COLUMNS", "RECOMMENDATION_RULE", "Change",

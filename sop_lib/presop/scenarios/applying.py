@@ -21,12 +21,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
 from sop_lib.core.errors import SopError
 from sop_lib.core.words import span_label
-from sop_lib.supply.capacity import monthly_capacity
+from sop_lib.data.company import Company
 from sop_lib.presop.scenarios.calendar import with_capacity
 from sop_lib.presop.scenarios.model import CAPACITY, COST, DEMAND, OVERTIME, PRICE, Change, Scenario
+from sop_lib.supply.capacity import monthly_capacity
 
 TARGET_COLUMNS = {"days": "inventory_target_days", "weeks": "backlog_target_weeks"}
 HOURS_COLUMNS = {CAPACITY: "available_hours", OVERTIME: "max_overtime_hours"}

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sop_lib.supply.capacity import CALENDAR_COLUMNS, CALENDAR_TABLE, HOURS
 from sop_lib.data.company import Company
+from sop_lib.supply.capacity import CALENDAR_COLUMNS, CALENDAR_TABLE, HOURS
 
 
 def with_capacity(company: Company, hours: pd.DataFrame) -> Company:

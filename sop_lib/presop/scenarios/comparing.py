@@ -27,18 +27,18 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from sop_lib.supply import capacity
-from sop_lib.presop import finance
-from sop_lib.supply import plan as supply
-from sop_lib.supply.capacity import OVERLOAD
-from sop_lib.data.company import Company
 from sop_lib.core.errors import SopError
-from sop_lib.presop.finance import TOTAL
-from sop_lib.core.words import format_money, span_label
 from sop_lib.core.months import month_label
+from sop_lib.core.words import format_money, span_label
+from sop_lib.data.company import Company
+from sop_lib.presop import finance
 from sop_lib.presop.balance import balance, first_months
+from sop_lib.presop.finance import TOTAL
 from sop_lib.presop.scenarios.applying import apply_scenario
 from sop_lib.presop.scenarios.model import BASELINE, Scenario
+from sop_lib.supply import capacity
+from sop_lib.supply import plan as supply
+from sop_lib.supply.capacity import OVERLOAD
 
 WINDOW_MONTHS = 12
 TIE_SHARE = 0.001

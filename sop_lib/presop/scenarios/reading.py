@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sop_lib.data.company import Company
-from sop_lib.data.contract import TABLES_BY_NAME
 from sop_lib.core.errors import DataError, Problem
 from sop_lib.core.months import month_label, month_range, parse_month, to_month
+from sop_lib.data.company import Company
+from sop_lib.data.contract import TABLES_BY_NAME
 from sop_lib.presop.scenarios.model import (
     BACKLOG_TARGET,
     BASELINE_NAME,
