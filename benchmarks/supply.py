@@ -115,8 +115,9 @@ def synthetic_seconds(families: int, resources: int, months: int, runs: int) -> 
 
 def sample_seconds(runs: int) -> float:
     from sop_lib.data.validation import load_company
-    from sop_lib.run.steps import PlanningCycle, run_step
+    from sop_lib.run.steps import run_step
     from sop_lib.store.artifacts import ArtifactStore
+    from sop_lib.store.cycle import PlanningCycle
     company = load_company(SAMPLE)
     with tempfile.TemporaryDirectory() as folder:
         run = PlanningCycle(company, company.default_cycle, company.config.horizon_months,

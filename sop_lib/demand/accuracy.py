@@ -41,13 +41,13 @@ import pandas as pd
 
 from sop_lib.core.errors import ParameterError
 from sop_lib.core.frames import join_on_key
+from sop_lib.core.names import TOTAL
 from sop_lib.data.company import Company, StatusBands
 from sop_lib.store.archive import forecast_cycle
 
 TRACKING_SIGNAL_LIMIT = 4
 SEASON = 12
 NAIVE_METHODS = ("last", "seasonal")
-TOTAL = "Total"
 BIAS_ALERT = StatusBands.bias_alert
 SKU_LEVEL, FAMILY_LEVEL = "SKU", "family"
 

@@ -30,7 +30,6 @@ from sop_lib.core.months import MONTH_FORMAT_HELP, month_label, parse_month
 from sop_lib.data.company import Company
 from sop_lib.data.history_matrix import HistoryMatrix
 from sop_lib.demand.forecast import statistical_forecast
-from sop_lib.store import manifest as mf
 from sop_lib.store.archive import (
     ARTIFACTS,
     BACKFILL_FILE,
@@ -40,6 +39,7 @@ from sop_lib.store.archive import (
     replace_folder,
 )
 from sop_lib.store.artifacts import ArtifactStore
+from sop_lib.store.manifest import file_sha256, now, package_versions
 
 MIN_HISTORY_MONTHS = 12
 HISTORY_TABLES = ("demand_history", "inventory", "production_history")
@@ -96,7 +96,7 @@ def backfill(company: Company, reports_dir: Path | str, *, first: pd.Period | st
         forecast = forecaster(truncate_history(company, cycle), cycle=cycle, horizon=horizon)
         written.append(_write_entry(folder, forecast, {
             **record, "cycle": month_label(cycle), "history_through": month_label(cycle - 1),
-            "created": mf.now()}))
+            "created": now()}))
         progress(f"{label} done in {time.perf_counter() - started:.1f} s")
     progress(f"backfill wrote {len(written)} of {len(cycles)} cycle(s) to {reports_dir}")
     return written
@@ -186,8 +186,8 @@ def _record(company: Company, horizon: int, forecaster: Forecaster) -> dict:
         "forecaster": _name_of(forecaster),
         "data_dir": str(Path(company.folder).resolve()),
         "demand_history": {"file": source.name if source else None,
-                           "sha256": mf.file_sha256(source) if source else None},
-        "packages": mf.package_versions(),
+                           "sha256": file_sha256(source) if source else None},
+        "packages": package_versions(),
     }
 
 

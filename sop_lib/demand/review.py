@@ -17,6 +17,13 @@ from sop_lib.demand.consensus import apply_overrides, family_demand
 from sop_lib.demand.forecast import BANDS, demand_forecast
 from sop_lib.demand.hierarchy import TOTAL_CODE, family_intervals, reconcile
 from sop_lib.store.archive import load_archive
+from sop_lib.store.cycle import PlanningCycle
+
+
+def demand_review(run: PlanningCycle, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The demand review step of `run` (it reads no earlier artifact)."""
+    return review_demand(run.company, cycle=run.cycle, horizon=run.horizon,
+                         archive_dir=run.archive_dir)
 
 
 def review_demand(company: Company, *, cycle: pd.Period, horizon: int,
@@ -43,7 +50,7 @@ def review_demand(company: Company, *, cycle: pd.Period, horizon: int,
         "override_audit": audit,
         "demand": family_demand(sku_plan).merge(bands, on=["family", "month"], how="left"),
         "accuracy": accuracy,
-        "backtest": plan_accuracy(accuracy),
+        "plan_accuracy": plan_accuracy(accuracy),
         "accuracy_headline": accuracy_headline(archive, actuals, replayed=replayed),
         "replayed_cycles": pd.DataFrame({"cycle": pd.PeriodIndex(replayed, freq="M")}),
         "lag_one_forecast": lag_one_forecast(archive, replayed),

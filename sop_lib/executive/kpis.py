@@ -2,8 +2,8 @@
 
 Every figure judges the plan that is published (the supply plan, its money view and its planned
 load). Statuses are "green", "amber" or "red"; "n/a" when the figure cannot be computed (no
-backtest, no MTO family, no business plan), so that no light pretends to know. A value exactly
-on a threshold gets the better colour. The bands are the company's `status_bands`
+plan accuracy, no MTO family, no business plan), so that no light pretends to know. A value
+exactly on a threshold gets the better colour. The bands are the company's `status_bands`
 (company.yaml; defaults in `company.StatusBands` and the data contract):
 - customer service: green at or above the demand-weighted service target, amber up to
   `service_amber_points` below it, red further below;
@@ -32,6 +32,7 @@ import math
 import pandas as pd
 
 from sop_lib.core.months import month_label
+from sop_lib.core.names import KEY, TOTAL
 from sop_lib.core.status import AMBER, GREEN, NOT_AVAILABLE, RED
 from sop_lib.core.words import format_money, span_label
 from sop_lib.presop.balance import (
@@ -42,7 +43,6 @@ from sop_lib.presop.balance import (
     late_text,
     months_label,
 )
-from sop_lib.presop.finance import KEY, TOTAL
 from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
 
 UTILISATION_TARGET = 1.0
@@ -133,8 +133,8 @@ def position_month(plan: pd.DataFrame) -> pd.Period:
     return plan["month"].min()
 
 
-def family_status(company, plan: pd.DataFrame, money: pd.DataFrame, backtest: pd.DataFrame, *,
-                  months: int = 12) -> pd.DataFrame:
+def family_status(company, plan: pd.DataFrame, money: pd.DataFrame,
+                  plan_accuracy: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
     """One status line per family over the first `months` months of the plan.
 
     Returns FAMILY_STATUS_COLUMNS. late_units and revenue_at_risk are the customer demand the
@@ -142,10 +142,11 @@ def family_status(company, plan: pd.DataFrame, money: pd.DataFrame, backtest: pd
     lowest_inventory the lowest month-end stock of an MTS
     family in the window; days_of_supply (MTS) or weeks_of_backlog (MTO) are at the end of
     `position_month` with the family's target in the same unit; forecast_accuracy_family is
-    1 - WAPE of the family's lag-1 backtest. status is the worst of its checks, in this order:
-    customer demand shipped late (red), stock at zero (red), service vs target, stock below
-    safety stock (amber), position vs target, revenue vs the business plan; reason names each
-    check that is not green, worst first, with its figures, or says "on track".
+    1 - WAPE of the family's plan at lag 1 (`plan_accuracy`). status is the worst of its
+    checks, in this order: customer demand shipped late (red), stock at zero (red), service vs
+    target, stock below safety stock (amber), position vs target, revenue vs the business plan;
+    reason names each check that is not green, worst first, with its figures, or says
+    "on track".
     """
     bands = company.config.status_bands
     summary = balance_summary(balance(plan, money), months=months).set_index("family")
@@ -154,7 +155,7 @@ def family_status(company, plan: pd.DataFrame, money: pd.DataFrame, backtest: pd
         min_count=1)
     families = company.families.set_index("family")
     opening = plan[plan["month"] == position_month(plan)].set_index("family")
-    accuracy = _accuracy_by_family(backtest)
+    accuracy = _accuracy_by_family(plan_accuracy)
     rows = []
     for family, line in summary.iterrows():
         rows_of = window[window["family"] == family]
@@ -375,8 +376,8 @@ def _pressure_text(required: pd.DataFrame | None) -> str:
             f"{top['utilisation']:.0%} ({top['resource']}, {month_label(top['month'])}){over}.")
 
 
-def _accuracy_by_family(backtest: pd.DataFrame) -> pd.Series:
-    rows = backtest.set_index("family")
+def _accuracy_by_family(plan_accuracy: pd.DataFrame) -> pd.Series:
+    rows = plan_accuracy.set_index("family")
     return 1 - rows["abs_error"] / rows["actual"].where(rows["actual"] > 0)
 
 

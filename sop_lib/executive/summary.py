@@ -8,6 +8,7 @@ import pandas as pd
 
 from sop_lib.core.status import AMBER, GREEN, NOT_AVAILABLE, RED
 from sop_lib.core.words import format_money
+from sop_lib.presop.balance import UNIT_TOLERANCE
 from sop_lib.store.archive import cycle_folder, is_published
 
 _DATES = re.compile(r"\b(FY)?\d{4}(-\d{2})?( to \d{4}-\d{2})?\b")
@@ -56,12 +57,12 @@ def narrative(kpis: pd.DataFrame, family_status: pd.DataFrame, decisions: pd.Dat
 
 
 def _shortage_sentences(family_status: pd.DataFrame) -> list[str]:
-    """One sentence per family whose plan leaves customer demand unshipped or its stock at 0."""
-    return [f"{row.family}: {_first_reason(row.reason)}." for row in family_status.itertuples()
-            if row.status == RED and _first_reason(row.reason).startswith(_SHORTAGE_WORDS)]
-
-
-_SHORTAGE_WORDS = ("stock-out", "orders late", "no stock left")
+    """One sentence per family whose plan ships customer demand late or leaves an MTS family
+    without stock (its first, worst reason)."""
+    short = ((family_status["late_units"] > UNIT_TOLERANCE)
+             | (family_status["lowest_inventory"] < UNIT_TOLERANCE))
+    return [f"{row.family}: {_first_reason(row.reason)}."
+            for row in family_status[short].itertuples()]
 
 
 def _first_reason(reason: str) -> str:

@@ -24,7 +24,7 @@ from sop_lib.core.months import month_range
 from sop_lib.interactive.common import demand_review, month_options, plan_months, show
 from sop_lib.pack import charts
 from sop_lib.pack.display import figure, say, table
-from sop_lib.presop import balance as presop
+from sop_lib.presop.balance import balance, balance_summary
 from sop_lib.presop.scenarios import (
     BASELINE,
     Change,
@@ -255,7 +255,7 @@ class ScenarioPanel:
         choice = recommend(comparison, currency=company.config.currency)
         say("**By the recommendation rule: {scenario}.** {reason}", scenario=choice.scenario,
             reason=choice.reason)
-        summary = presop.balance_summary(presop.balance(result.plan, result.money))
+        summary = balance_summary(balance(result.plan, result.money))
         figure(charts.demand_vs_supply(summary))
         figure(charts.utilisation_heatmap(
             result.load, title=f"Planned load against regular hours with {named.name}"))

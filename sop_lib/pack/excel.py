@@ -1,4 +1,5 @@
-"""The pack as an Excel workbook: a KPI sheet, the decisions and one classic sheet per family."""
+"""The Excel pack (`sop_<cycle>.xlsx`): a KPI sheet, the decisions and one classic sheet per
+family."""
 from __future__ import annotations
 
 import re
@@ -21,8 +22,8 @@ NEGATIVE = Font(color="C00000")
 UNSAFE_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 
-def write_workbook(path: Path, *, title: str, kpis: pd.DataFrame, decisions: pd.DataFrame,
-                   sheets: pd.DataFrame, currency: str | None = None) -> Path:
+def write_excel_pack(path: Path, *, title: str, kpis: pd.DataFrame, decisions: pd.DataFrame,
+                     sheets: pd.DataFrame, currency: str | None = None) -> Path:
     """Write `path`: KPIs, Decisions and a sheet per family, formatted for reading and print.
 
     Headings and number formats are those of every page (`sop_lib.pack.formatting`); `currency`,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sop_lib.core.names import TOTAL
 from sop_lib.data.series_io import write_table
 
 QUANTITIES = ("demand", "production", "shipments")
@@ -41,7 +42,7 @@ def financial_plan(money: pd.DataFrame) -> pd.DataFrame:
     """Revenue, cost of goods, margin and inventory value per family and month, plus totals."""
     columns = [c for c in FINANCIAL if c in money.columns]
     families = money[["family", "month", *columns]]
-    total = families.groupby("month", as_index=False)[columns].sum().assign(family="Total")
+    total = families.groupby("month", as_index=False)[columns].sum().assign(family=TOTAL)
     return pd.concat([families, total[families.columns]], ignore_index=True)
 
 

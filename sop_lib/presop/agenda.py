@@ -63,11 +63,12 @@ import numpy as np
 import pandas as pd
 
 from sop_lib.core.months import month_label
+from sop_lib.core.names import KEY, TOTAL
 from sop_lib.core.words import format_money, span_label
 from sop_lib.data.company import Company
-from sop_lib.demand.accuracy import TOTAL, TRACKING_SIGNAL_LIMIT, plan_accuracy
+from sop_lib.demand.accuracy import TRACKING_SIGNAL_LIMIT, plan_accuracy
 from sop_lib.presop.balance import UNIT_TOLERANCE, late_text, months_label
-from sop_lib.presop.finance import KEY, fiscal_year
+from sop_lib.presop.finance import fiscal_year
 from sop_lib.supply.plan import fence_end
 
 CUMULATIVE_ERROR_TOLERANCE = 0.10

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sop_lib.core.months import month_label
+from sop_lib.core.names import KEY
 from sop_lib.core.words import format_money, span_label
-from sop_lib.presop.finance import KEY
 
 UNIT_TOLERANCE = 0.5  # units: less than this rounds to nothing on the page
 

@@ -52,8 +52,8 @@ import pandas as pd
 
 from sop_lib.core.errors import SopError
 from sop_lib.core.months import month_label
+from sop_lib.core.names import TOTAL
 from sop_lib.core.words import span_label
-from sop_lib.presop.finance import TOTAL
 from sop_lib.store.archive import (
     ARTIFACTS,
     BACKFILL_FILE,

@@ -12,10 +12,9 @@ import pandas as pd
 from sop_lib.core.errors import SopError
 from sop_lib.core.frames import join_on_key
 from sop_lib.core.months import month_label, month_range
+from sop_lib.core.names import KEY, TOTAL
 from sop_lib.core.words import span_label
 
-TOTAL = "Total"
-KEY = ["family", "month"]
 OUTLOOK_COLUMNS = ["family", "fiscal_year", "months", "actual_revenue", "outlook_revenue",
                    "forecast_revenue", "plan_revenue", "gap", "gap_pct", "actual_cogs",
                    "outlook_cogs", "forecast_cogs", "forecast_margin", "forecast_margin_pct"]

@@ -15,26 +15,28 @@ from sop_lib.presop.scenarios import (
     recommend,
     run_scenario,
 )
-from sop_lib.store.archive import published_artifact
+from sop_lib.store.cycle import PlanningCycle
 
 
 @dataclass(frozen=True)
 class CycleScenarios:
+    """The scenario review of a cycle: the side-by-side comparison, what each scenario changes,
+    the recommendation and the money view of the recommended plan (None for the baseline)."""
+
     comparison: pd.DataFrame
     changes: pd.DataFrame
     recommendation: pd.DataFrame
     chosen_money: pd.DataFrame | None
 
 
-def compare_cycle_scenarios(run, demand: pd.DataFrame, consensus: pd.DataFrame) -> CycleScenarios:
+def compare_cycle_scenarios(run: PlanningCycle, demand: pd.DataFrame,
+                            consensus: pd.DataFrame) -> CycleScenarios:
     """Re-plan the baseline and each scenario with the cycle's plan of record, compare them and
     recommend one; `chosen_money` is the money view of the recommended scenario's plan (None for
     the baseline)."""
     company = run.company
     scenarios = load_scenarios(company, cycle=run.cycle, horizon=run.horizon)
-    record = published_artifact(run.archive_dir, run.cycle - 1, "plan",
-                                ["family", "month", "production"])
-    options = {"plan_of_record": record}
+    options = {"plan_of_record": run.plan_of_record()}
     baseline = run_scenario(company, demand, consensus, BASELINE, plan_options=options)
     results = [run_scenario(company, demand, consensus, s, plan_options=options)
                for s in scenarios]

@@ -21,7 +21,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from sop_lib.core.errors import RunError
 from sop_lib.data.validation import load_company
-from sop_lib.pack.excel import write_workbook
+from sop_lib.pack.excel import write_excel_pack
 from sop_lib.pack.plan_of_record import write_plan_of_record
 from sop_lib.pack.report import (
     nav_bar,
@@ -34,10 +34,16 @@ from sop_lib.presop.scenarios import load_scenarios, scenario_files
 from sop_lib.run.kernels import KERNEL_NAME, KernelsAhead
 from sop_lib.run.parameters import check_parameters
 from sop_lib.run.steps import STEPS
-from sop_lib.store import manifest as mf
 from sop_lib.store.archive import replace_folder
 from sop_lib.store.artifacts import ArtifactStore
 from sop_lib.store.lock import cycle_lock
+from sop_lib.store.manifest import (
+    input_hashes,
+    now,
+    package_versions,
+    read_manifest,
+    write_manifest,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
@@ -93,11 +99,11 @@ def _checked_inputs(params, horizon: int) -> tuple[str, dict, list]:
     manifest = {
         "company": company.config.name, "currency": company.config.currency, "cycle": label,
         "status": "running",
-        "started": mf.now(), "finished": "",
+        "started": now(), "finished": "",
         "parameters": {"cycle": label, "data_dir": str(params.data_dir.resolve()),
                        "horizon": horizon or company.config.horizon_months},
-        "inputs": mf.input_hashes([*company.files.values(), *scenario_files(company.folder)]),
-        "packages": mf.package_versions(),
+        "inputs": input_hashes([*company.files.values(), *scenario_files(company.folder)]),
+        "packages": package_versions(),
         "warnings": [str(w) for w in company.warnings],
         "steps": [],
     }
@@ -160,7 +166,7 @@ class _Run:
         if not manifest_path.exists():
             self.log("Nothing to resume: no failed run of this cycle. Running every step.")
             return set()
-        earlier = mf.read_manifest(manifest_path)
+        earlier = read_manifest(manifest_path)
         changed = [key for key in FINGERPRINT if earlier.get(key) != self.manifest[key]]
         if changed:
             self.log(f"Cannot resume: the {', '.join(changed)} changed since the failed run. "
@@ -215,13 +221,13 @@ class _Run:
                 ("plan", "consensus", "money", "kpis", "decisions", "family_sheets"))
             write_plan_of_record(self.work / "plan_of_record", artifacts["plan"],
                                  artifacts["consensus"], artifacts["money"])
-            write_workbook(self.work / f"sop_{self.label}.xlsx",
+            write_excel_pack(self.work / f"sop_{self.label}.xlsx",
                            title=f"{self.manifest['company']}: S&OP {self.label}",
                            kpis=artifacts["kpis"], decisions=artifacts["decisions"],
                            sheets=artifacts["family_sheets"],
                            currency=self.manifest["currency"])
-            self.manifest.update(status="published", finished=mf.now())
-            mf.write_manifest(self.work, self.manifest)
+            self.manifest.update(status="published", finished=now())
+            write_manifest(self.work, self.manifest)
             write_cycle_index(self.work, self.manifest, PAGES, cycles=cycles)
             self.log(f"Publishing {self.reports_dir / self.label}")
             self._write_log(self.work)
@@ -235,12 +241,12 @@ class _Run:
     def _keep_failed(self, executed, page, step, cycles, reason: str) -> None:
         """Move the staging folder to .failed/<cycle> with the failed page, manifest and log."""
         self.log(f"FAILED: {reason}")
-        self.manifest.update(status="failed", finished=mf.now(), error=reason)
+        self.manifest.update(status="failed", finished=now(), error=reason)
         try:
             if executed is not None and executed.exists():
                 render_notebook(executed, page, title=f"{step.title} (failed)",
                                 nav=nav_bar(PAGES, page.name, cycles=cycles))
-            mf.write_manifest(self.work, self.manifest)
+            write_manifest(self.work, self.manifest)
             self._write_log(self.work)
             shutil.rmtree(self.failed, ignore_errors=True)
             self.failed.parent.mkdir(parents=True, exist_ok=True)

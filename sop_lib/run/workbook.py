@@ -1,4 +1,6 @@
-"""What a notebook needs to start: checked parameters, the company, the cycle, the artifacts."""
+"""A workbook: one notebook's view of the cycle (checked parameters, the company, the cycle,
+its artifacts and its step). The Excel file of the pack is the Excel pack (`sop_lib.pack.excel`);
+an .xlsx file of the company folder is an input like a CSV file (`sop_lib.data.loading`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +10,9 @@ import pandas as pd
 from sop_lib.data.validation import load_company
 from sop_lib.pack.formatting import use_currency
 from sop_lib.run.parameters import check_parameters
-from sop_lib.run.steps import PlanningCycle, run_step
+from sop_lib.run.steps import run_step
 from sop_lib.store.artifacts import ArtifactStore
+from sop_lib.store.cycle import PlanningCycle
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import pandas as pd
 
 from sop_lib.core.errors import ParameterError
 from sop_lib.core.months import month_label, month_range, parse_month
+from sop_lib.core.names import KEY
 from sop_lib.core.status import AMBER, GREEN, NOT_AVAILABLE, RED
 from sop_lib.data.actuals import family_history
 from sop_lib.data.company import Company
@@ -43,7 +44,6 @@ PLAN_ADHERENCE_TARGET = 0.95
 PLAN_ADHERENCE_AMBER = 0.90
 _TOLERANCE = 1e-9
 
-KEY = ["family", "month"]
 RECORD_COLUMNS = [*KEY, "cycle_used", "lag", "note"]
 COMPARISON_DTYPES = {
     "family": str, "month": pd.PeriodDtype("M"), "planned": float, "actual": float,

@@ -49,7 +49,7 @@ def test_an_empty_archive_is_replayed_from_history(small, reviewed):
     assert replayed.max() == last and replayed.min() == last - 13
     lag1 = reviewed["accuracy"].query("lag == 1 and family == 'Total'").iloc[0]
     assert lag1["months"] == 12 and 0 < lag1["wape_statistical"] < lag1["wape_naive"]
-    assert set(reviewed["backtest"]["source"]) == {"statistical"}
+    assert set(reviewed["plan_accuracy"]["source"]) == {"statistical"}
 
 
 def test_headline_accuracy_at_sku_and_family_level(small, reviewed):

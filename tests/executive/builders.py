@@ -57,7 +57,7 @@ def accuracy_rows(*, sku=0.60, family=0.85, bias=0.07, note="") -> pd.DataFrame:
         {"level": "family", **common, "abs_error": 1000 * (1 - family), "accuracy": family}])
 
 
-BACKTEST = pd.DataFrame({"family": ["A", "B"], "months": [12, 12], "actual": [1000.0, 1000.0],
+PLAN_ACCURACY = pd.DataFrame({"family": ["A", "B"], "months": [12, 12], "actual": [1000.0, 1000.0],
                          "forecast": [1100.0, 950.0], "abs_error": [150.0, 100.0],
                          "wape": [0.15, 0.10], "bias": [0.10, -0.05]})
 

@@ -22,10 +22,10 @@ from sop_lib.executive.kpis import (
 )
 from tests.builders import company_from_rows
 from tests.executive.builders import (
-    BACKTEST,
     COMPANY,
     FAMILIES,
     NAN,
+    PLAN_ACCURACY,
     accuracy_rows,
     case_money,
     case_plan,
@@ -257,7 +257,7 @@ def test_days_of_supply_are_weighted_by_demand_at_cost():
 
 def test_family_status_takes_the_worst_check_and_names_it_first():
     plan = case_plan()
-    status = family_status(COMPANY, plan, case_money(plan), BACKTEST, months=2)
+    status = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY, months=2)
     assert list(status.columns) == FAMILY_STATUS_COLUMNS
     a, b = status.set_index("family").loc["A"], status.set_index("family").loc["B"]
     assert [a["late_units"], a["revenue_at_risk"], a["lowest_inventory"]] == [10, 100, 40]
@@ -280,7 +280,7 @@ def test_family_status_takes_the_worst_check_and_names_it_first():
 
 def test_late_mto_orders_make_a_family_red():
     plan = case_plan()
-    b = family_status(COMPANY, plan, case_money(plan), BACKTEST, months=3).set_index(
+    b = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY, months=3).set_index(
         "family").loc["B"]
     assert [b["late_units"], b["revenue_at_risk"]] == [10, 500]
     assert b["status"] == "red"
@@ -296,7 +296,7 @@ def test_a_stock_out_is_named_first_even_with_inventory_above_target():
                              backlog=[0.0, 20.0], inventory=[120.0, 0.0],
                              days_of_supply=[35.0, 0.0], weeks_of_backlog=[NAN] * 2))
     a = family_status(COMPANY, plan, case_money(plan, plan_revenue=[1000.0, 800.0]),
-                      BACKTEST).iloc[0]
+                      PLAN_ACCURACY).iloc[0]
     assert a["status"] == "red"
     assert a["reason"].startswith("stock-out in 2026-02: 20 units of customer orders ship late "
                                   "(EUR 200 of revenue at risk), 20 still unshipped at the end "
@@ -308,7 +308,7 @@ def test_a_stock_out_is_named_first_even_with_inventory_above_target():
 def test_inventory_16_7_percent_over_target_is_amber():
     plan = frame(family_plan("A", "MTS", days_of_supply=[35.0, 30.0],
                              weeks_of_backlog=[NAN] * 2))
-    a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
+    a = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY).iloc[0]
     assert (a["status"], a["reason"]) == (
         "amber", "35.0 days of supply at the end of 2026-01 vs 30 target (amber)")
 
@@ -318,7 +318,7 @@ def test_a_red_check_is_listed_before_an_earlier_amber_one():
     plan = frame(family_plan("A", "MTS", days_of_supply=[35.0, 30.0],
                              weeks_of_backlog=[NAN] * 2))
     a = family_status(COMPANY, plan, case_money(plan, plan_revenue=1000 / 0.9),
-                      BACKTEST).iloc[0]
+                      PLAN_ACCURACY).iloc[0]
     assert a["status"] == "red"
     assert a["reason"] == ("revenue 10.0% below plan (red); 35.0 days of supply at the end of "
                            "2026-01 vs 30 target (amber)")
@@ -327,7 +327,7 @@ def test_a_red_check_is_listed_before_an_earlier_amber_one():
 def test_stock_at_zero_without_a_shortfall_is_red():
     plan = frame(family_plan("A", "MTS", inventory=[30.0, 0.0], days_of_supply=[30.0, 0.0],
                              weeks_of_backlog=[NAN] * 2))
-    a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
+    a = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY).iloc[0]
     assert (a["status"], a["reason"]) == ("red", "no stock left at the end of 2026-02 (red)")
 
 
@@ -337,7 +337,7 @@ def test_below_safety_stock_is_amber_with_its_low_point():
     for row in rows:
         row["safety_stock"] = 70.0
     plan = frame(rows)
-    a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
+    a = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY).iloc[0]
     assert (a["status"], a["reason"]) == (
         "amber", "below safety stock in 2026-02 (low point 40 units against 70 in 2026-02) "
                  "(amber)")
@@ -348,7 +348,7 @@ def test_months_apart_are_listed_one_by_one():
                              shortfall=[10.0, 0.0, 10.0], backlog=[10.0, 0.0, 10.0],
                              inventory=[0.0, 10.0, 0.0], days_of_supply=[30.0] * 3,
                              weeks_of_backlog=[NAN] * 3))
-    a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
+    a = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY).iloc[0]
     # 10 + 10 units late, each order once; the 2026-01 ones shipped in 2026-02, so only the
     # 10 of 2026-03 are still unshipped at the end of the window
     assert a["reason"].startswith("stock-out in 2026-01, 2026-03: 20 units of customer orders "
@@ -362,7 +362,7 @@ def test_months_at_zero_stock_count_below_safety_stock_with_the_true_low_point()
     for row in rows:
         row["safety_stock"] = 70.0
     plan = frame(rows)
-    a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
+    a = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY).iloc[0]
     # 40, 0 and 60 are all below 70: one run 2026-02 to 2026-04, lowest 0 in 2026-03
     assert (a["status"], a["reason"]) == (
         "red", "no stock left at the end of 2026-03 (red); below safety stock in 2026-02 to "
@@ -375,16 +375,16 @@ def test_consecutive_months_read_as_one_span():
     for row in rows:
         row["safety_stock"] = 70.0
     plan = frame(rows)
-    a = family_status(COMPANY, plan, case_money(plan), BACKTEST).iloc[0]
+    a = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY).iloc[0]
     assert a["reason"] == ("below safety stock in 2026-02 to 2026-03 (low point 40 units "
                            "against 70 in 2026-02) (amber)")
 
 
 def test_family_status_without_a_business_plan():
     plan = frame(family_plan("A", "MTS", days_of_supply=[30.0, 31.0], weeks_of_backlog=[NAN] * 2))
-    on_track = family_status(COMPANY, plan, case_money(plan), BACKTEST)
+    on_track = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY)
     assert on_track[["status", "reason"]].iloc[0].tolist() == ["green", "on track"]
     assert on_track["days_of_supply"].iloc[0] == 30                 # the plan's first month
-    unplanned = family_status(COMPANY, plan, case_money(plan, plan_revenue=NAN), BACKTEST)
+    unplanned = family_status(COMPANY, plan, case_money(plan, plan_revenue=NAN), PLAN_ACCURACY)
     assert unplanned[["status", "reason"]].iloc[0].tolist() == \
         ["green", "no business plan (n/a)"]

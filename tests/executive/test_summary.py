@@ -55,7 +55,8 @@ FAMILY_STATUS = pd.DataFrame({
                "at risk), 10 still unshipped at the end of 2026-02 (red); 15.0 days of supply at "
                "the end of 2026-01 vs 30 target (red)",
                "on track", "35.0 days of supply at the end of 2026-01 vs 30 target (amber)",
-               "revenue 10.0% below plan (red)"]})
+               "revenue 10.0% below plan (red)"],
+    "late_units": [10.0, 0.0, 0.0, 0.0], "lowest_inventory": [0.0, 40.0, 35.0, float("nan")]})
 DECISIONS = pd.DataFrame({"rank": [1, 2], "family": ["A", "R1"],
                           "topic": ["Projected stock-out", "Capacity overload"],
                           "impact": [800.4, 300.2]})
@@ -112,7 +113,8 @@ def test_narrative_says_what_is_missing_and_when_all_is_well():
     kpis.loc[missing, ["value", "status", "comment"]] = [
         float("nan"), "n/a", "No archived or replayed forecast to measure yet."]
     calm = pd.DataFrame({"family": ["A", "B"], "status": ["green", "n/a"],
-                         "reason": ["on track", "no business plan (n/a)"]})
+                         "reason": ["on track", "no business plan (n/a)"],
+                         "late_units": [0.0, 0.0], "lowest_inventory": [25.0, float("nan")]})
     one = DECISIONS.iloc[:1]
     text = narrative(kpis, calm, one, currency="EUR")
     assert text[0].startswith("There is no earlier plan in the archive")
@@ -139,11 +141,11 @@ def test_a_red_family_off_for_revenue_only_gets_no_stock_out_sentence():
 
 def test_the_narrative_of_computed_kpis_uses_their_rounding():
     from sop_lib.executive.kpis import family_status
-    from tests.executive.builders import BACKTEST, COMPANY, case_money, case_plan, headline
+    from tests.executive.builders import COMPANY, PLAN_ACCURACY, case_money, case_plan, headline
 
     kpis = headline()
     plan = case_plan()
-    status = family_status(COMPANY, plan, case_money(plan), BACKTEST, months=2)
+    status = family_status(COMPANY, plan, case_money(plan), PLAN_ACCURACY, months=2)
     text = narrative(kpis.reset_index(), status, DECISIONS, currency="EUR")
     # family_status's first reason: 10 late in 2026-02 at EUR 10, 10 backlog at its end
     assert text[0] == ("A: stock-out in 2026-02: 10 units of customer orders ship late (EUR 100 "

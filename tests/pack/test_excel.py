@@ -1,7 +1,7 @@
 import pandas as pd
 from openpyxl import load_workbook
 
-from sop_lib.pack.excel import sheet_name, write_workbook
+from sop_lib.pack.excel import sheet_name, write_excel_pack
 from sop_lib.pack.formatting import use_currency
 from sop_lib.supply.family_sheet import LINES
 
@@ -24,7 +24,7 @@ def test_workbook_has_kpis_decisions_and_a_formatted_sheet_per_family(tmp_path):
                          "unit": ["share", "EUR", "days"], "status": ["amber", "red", "green"]})
     decisions = pd.DataFrame({"rank": [1], "family": ["=1+1"], "issue": ["@SUM(A1)"],
                               "acts_on_next_12_months": [True], "impact": [383949.6]})
-    path = write_workbook(tmp_path / "sop_2026-11.xlsx", title="Acme 2026-11", kpis=kpis,
+    path = write_excel_pack(tmp_path / "sop_2026-11.xlsx", title="Acme 2026-11", kpis=kpis,
                           decisions=decisions, sheets=_sheets(), currency="EUR")
     book = load_workbook(path)
     assert book.sheetnames == ["KPIs", "Decisions", "=HYPERLINK(\"x\")", "Grills"]
@@ -61,7 +61,7 @@ def test_money_headings_name_the_currency_set_for_the_process(tmp_path):
                          "unit": ["share"], "status": ["amber"]})
     use_currency("CHF")
     try:
-        path = write_workbook(tmp_path / "book.xlsx", title="Acme", kpis=kpis,
+        path = write_excel_pack(tmp_path / "book.xlsx", title="Acme", kpis=kpis,
                               decisions=decisions, sheets=_sheets())
     finally:
         use_currency(None)

@@ -29,16 +29,16 @@ import pandas as pd
 
 from sop_lib.core.errors import SopError
 from sop_lib.core.months import month_label
+from sop_lib.core.names import TOTAL
 from sop_lib.core.words import format_money, span_label
 from sop_lib.data.company import Company
 from sop_lib.presop import finance
 from sop_lib.presop.balance import balance, first_months
-from sop_lib.presop.finance import TOTAL
 from sop_lib.presop.scenarios.applying import apply_scenario
 from sop_lib.presop.scenarios.model import BASELINE, Scenario
 from sop_lib.supply import capacity
-from sop_lib.supply import plan as supply
 from sop_lib.supply.capacity import OVERLOAD
+from sop_lib.supply.plan import plan_supply
 
 WINDOW_MONTHS = 12
 TIE_SHARE = 0.001
@@ -103,11 +103,11 @@ def run_scenario(company: Company, demand: pd.DataFrame, consensus: pd.DataFrame
     """Plan supply, money and capacity load for a scenario (by default the baseline).
 
     `demand` and `consensus` are the demand review's frames; `plan_options` are passed to
-    `supply.plan_supply` as keyword options.
+    `plan_supply` as keyword options.
     """
     inputs = apply_scenario(company, demand, consensus, scenario)
     changed = inputs.company
-    plan = supply.plan_supply(changed, inputs.demand, **(plan_options or {}))
+    plan = plan_supply(changed, inputs.demand, **(plan_options or {}))
     money = finance.money_view(changed, plan, inputs.consensus)
     return ScenarioResult(
         scenario=scenario, company=changed, demand=inputs.demand, consensus=inputs.consensus,
