@@ -14,5 +14,6 @@ def span_label(first: pd.Period, last: pd.Period) -> str:
 
 
 def format_money(value: float, currency: str) -> str:
-    """An amount as it reads in a sentence: "EUR 12,345"."""
-    return f"{currency} {value:,.0f}"
+    """An amount as it reads in a sentence: "EUR 12,345" (never "EUR -0")."""
+    amount = f"{value:,.0f}"
+    return f"{currency} {'0' if amount == '-0' else amount}"

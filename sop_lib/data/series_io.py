@@ -21,21 +21,25 @@ def read_series(path, *, id_col: str, time_col: str, target_col: str) -> pd.Data
     if not path.is_file():
         raise DataError([Problem(name, "file not found")])
     raw = (pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-           if path.suffix.lower() == ".csv" else pd.read_parquet(path).astype(str))
+           if path.suffix.lower() == ".csv"
+           else pd.read_parquet(path).astype("string").fillna("").astype(str))
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in (id_col, time_col, target_col) if c not in raw.columns]
     if missing:
         raise DataError([Problem(name, f"column missing; the file has: {', '.join(raw.columns)}",
                                  column=c) for c in missing])
     rows = np.arange(len(raw)) + 2
+    ids = raw[id_col].str.strip()
     months = raw[time_col].map(parse_month)
     quantity = pd.to_numeric(raw[target_col].str.strip(), errors="coerce")
-    problems = [Problem(name, f"expected {MONTH_FORMAT_HELP}", row=int(r), column=time_col,
-                        value=v) for r, v in zip(rows[months.isna()], raw[time_col][months.isna()])]
+    problems = [Problem(name, "expected a series id", row=int(r), column=id_col, value="")
+                for r in rows[(ids == "").to_numpy()]]
+    problems += [Problem(name, f"expected {MONTH_FORMAT_HELP}", row=int(r), column=time_col,
+                         value=v) for r, v in zip(rows[months.isna()], raw[time_col][months.isna()])]
     bad = quantity.isna() | ~np.isfinite(quantity)
     problems += [Problem(name, "expected a number", row=int(r), column=target_col, value=v)
                  for r, v in zip(rows[bad], raw[target_col][bad])]
-    frame = pd.DataFrame({"unique_id": raw[id_col].str.strip(), "ds": months, "y": quantity})
+    frame = pd.DataFrame({"unique_id": ids, "ds": months, "y": quantity})
     duplicated = frame.duplicated(["unique_id", "ds"]) & ~months.isna()
     problems += [Problem(name, "duplicate series and month", row=int(r), column=time_col,
                          value=v) for r, v in zip(rows[duplicated], raw[time_col][duplicated])]

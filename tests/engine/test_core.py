@@ -14,7 +14,6 @@ from sop_lib.engine import (
     EngineResult,
     forecast_matrix,
 )
-from sop_lib.engine.intervals import pooled_offsets
 
 M = 12
 
@@ -147,16 +146,6 @@ def test_any_quantile_levels():
     result = forecast_matrix(demand(10, 40, seed=5), 6, quantiles=(0.05, 0.25, 0.95))
     assert sorted(result.quantiles) == [0.05, 0.25, 0.95]
     assert (result.quantiles[0.05] <= result.quantiles[0.25]).all()
-
-
-def test_pooled_offsets_are_centred_quantiles_and_extrapolate_unreached_steps():
-    scaled = np.full((50, 1, 4), np.nan)
-    scaled[:, 0, :2] = np.linspace(-1, 1, 50)[:, None] * [1.0, 2.0] + 3.0  # median 3
-    result = pooled_offsets(scaled, (0.1, 0.5, 0.9))
-    np.testing.assert_allclose(result[:, 1], np.quantile(np.linspace(-2, 2, 50), [0.1, 0.5, 0.9]),
-                               atol=1e-12)
-    np.testing.assert_allclose(result[:, 3], result[:, 1] * np.sqrt(4 / 2))
-    assert np.isnan(pooled_offsets(np.full((3, 2, 4), np.nan), (0.1,))).all()
 
 
 def test_measure_changes_the_scores_not_the_choice():

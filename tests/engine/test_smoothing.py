@@ -1,5 +1,5 @@
-"""Tests of sop_lib.engine.smoothing and grid: the batched recursions against statsmodels'
-Holt-Winters at fixed parameters and known initial states, and the parameter grid."""
+"""Tests of sop_lib.engine.smoothing: the batched recursions against statsmodels' Holt-Winters
+at fixed parameters and known initial states, and the choice of parameters."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
 from sop_lib.engine import smoothing
-from sop_lib.engine.grid import Grid, coordinate_search, snapshot_plan
+from sop_lib.engine.grid import Grid
 from sop_lib.engine.panel import Task
 from sop_lib.engine.smoothing import Model, States, predict, smooth
 
@@ -142,30 +142,6 @@ def test_grid_recovers_the_smoothing_weight_of_simulated_series(alpha):
     chosen = params["alpha"][:, 0]
     assert abs(np.median(chosen) - alpha) <= 0.1
     assert np.mean(np.abs(chosen - alpha) <= 0.2) >= 0.8
-
-
-def test_coordinate_search_keeps_the_best_set_and_never_gets_worse():
-    target = {"a": np.array([0.2, 0.7]), "b": np.array([3.0, 1.0])}
-
-    def sse(grid: Grid) -> np.ndarray:
-        return ((grid["a"] - target["a"][:, None]) ** 2
-                + (grid["b"] - target["b"][:, None]) ** 2)
-
-    start = Grid.point(a=0.5, b=2.0)
-    chosen = coordinate_search(sse, start, [{"a": (0.2, 0.7, 0.9)}, {"b": (1.0, 3.0, 5.0)}])
-    np.testing.assert_array_equal(chosen["a"][:, 0], [0.2, 0.7])
-    np.testing.assert_array_equal(chosen["b"][:, 0], [3.0, 1.0])
-    stay = coordinate_search(sse, Grid.point(a=[0.2, 0.7], b=[3.0, 1.0]), [{"a": (0.9,)}])
-    np.testing.assert_array_equal(stay["a"][:, 0], [0.2, 0.7])
-
-
-def test_snapshot_plan_groups_cells_by_count():
-    plan = snapshot_plan(np.array([[2, 5], [5, 0]]))
-    assert sorted(plan) == [2, 5]
-    np.testing.assert_array_equal(plan[2][0], [0])
-    np.testing.assert_array_equal(plan[2][1], [0])
-    np.testing.assert_array_equal(plan[5][0], [0, 1])
-    np.testing.assert_array_equal(plan[5][1], [1, 0])
 
 
 def test_line_start_is_the_least_squares_line_one_step_before_the_start():
