@@ -83,8 +83,7 @@ def synthetic(families: int, resources: int, months: int,
             for f, r in zip(*np.nonzero(hours))]),
     }
     tables = {name: table(name, frames.get(name, pd.DataFrame())) for name in TABLES_BY_NAME}
-    company = Company(folder=Path("."), config=CompanyConfig("Synthetic", "EUR"),
-                      tables=tables, files={})
+    company = Company(folder=Path("."), config=CompanyConfig("Synthetic", "EUR"), **tables)
     width = 0.25 * demand
     demand_frame = pd.DataFrame({
         "family": np.repeat(names, months),

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_lib.data.company import Company, CompanyConfig
-from sop_lib.data.contract import TABLES, typed_frame
+from sop_lib.data.company import COMPANY_TABLES, Company, CompanyConfig
+from sop_lib.data.contract import typed_frame
 
 
 def typed(table, rows) -> pd.DataFrame:
@@ -13,7 +13,7 @@ def typed(table, rows) -> pd.DataFrame:
 
 
 def company_from_rows(*, config: CompanyConfig | None = None, **rows) -> Company:
-    """A Company from dict rows per table; absent tables are empty frames with their columns."""
-    tables = {table.name: typed(table, rows.get(table.name, [])) for table in TABLES}
-    return Company(folder=Path("."), config=config or CompanyConfig("T", "EUR"), tables=tables,
-                   files={})
+    """A Company from dict rows per table (the resource calendar too); absent tables are empty
+    frames with their columns."""
+    tables = {table.name: typed(table, rows.get(table.name, [])) for table in COMPANY_TABLES}
+    return Company(folder=Path("."), config=config or CompanyConfig("T", "EUR"), **tables)

@@ -3,6 +3,7 @@
 Families A (MTS, SKUs A1 and A2, on resource R1) and B (MTO, SKU B1, on resource R2); history
 ends 2025-12, so the cycle is 2026-01 and the 12-month horizon runs to 2026-12.
 """
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,7 @@ def small_company(*, r1=(1000.0, 0.0), r2=(1000.0, 0.0), a_days=0.0, folder: Pat
         business_plan=[{"family": f, "month": str(m), "units": 0, "revenue": 1000.0}
                        for f in ("A", "B") for m in MONTHS],
     )
-    return Company(folder, company.config, company.tables, company.files)
+    return dataclasses.replace(company, folder=folder)
 
 
 def demand_frames(units: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -24,8 +24,8 @@ def test_the_public_names_are_the_library_s_own_objects():
 
 
 def test_an_unknown_name_is_an_attribute_error():
-    with pytest.raises(AttributeError, match="no attribute 'plan_supply'"):
-        sop_lib.plan_supply  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'supply_plan'"):
+        sop_lib.supply_plan  # noqa: B018
 
 
 def test_importing_the_package_loads_neither_the_runner_nor_the_engine():

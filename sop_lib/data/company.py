@@ -1,60 +1,47 @@
 """The Company: a validated, typed company folder that every planning step reads."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from sop_lib.core.errors import Problem
+from sop_lib.data.contract import MONTH, TABLES, TABLES_BY_NAME, Column, Table, typed_frame
+from sop_lib.data.settings import (
+    BAND_SETTINGS,
+    COMPANY_SETTINGS,
+    STATUS_BANDS,
+    config_class,
+)
+
+StatusBands = config_class(
+    "StatusBands", __name__, BAND_SETTINGS,
+    "Where the traffic lights of the executive KPIs and family statuses change colour "
+    f"(`{STATUS_BANDS}:` in company.yaml): one field per setting of settings.BAND_SETTINGS, "
+    "each a share (0.02 = 2 %).")
+CompanyConfig = config_class(
+    "CompanyConfig", __name__, COMPANY_SETTINGS,
+    "The settings in company.yaml: one field per setting of settings.COMPANY_SETTINGS, and the "
+    "status bands.", (STATUS_BANDS, StatusBands, field(default_factory=StatusBands)))
+
+_RESOURCES = TABLES_BY_NAME["resources"]
+RESOURCE_CALENDAR = Table(
+    "resource_calendar",
+    "Month-specific hours: a row replaces the resource's hours of the resources table in that "
+    "month (a scenario changing capacity in some months only); empty when there is none.",
+    (_RESOURCES.column("resource"), Column("month", MONTH, "The month the hours are for."),
+     _RESOURCES.column("available_hours"), _RESOURCES.column("max_overtime_hours")),
+    key=("resource", "month"), required=False, references={"resource": "resources"})
+COMPANY_TABLES = (*TABLES, RESOURCE_CALENDAR)  # every table a Company holds, in field order
 
 
-@dataclass(frozen=True)
-class StatusBands:
-    """Where the traffic lights of the executive KPIs and family statuses change colour
-    (`status_bands:` in company.yaml; every field is a share, 0.02 = 2 %).
-
-    - service: green at or above the service target, amber down to `service_amber_points`
-      below it, red further below;
-    - forecast accuracy (1 - WAPE, lag 1): green at or above `accuracy_target_sku` (measured on
-      SKU-months) or `accuracy_target_family` (on family-months), amber down to the target minus
-      `accuracy_amber_points`, red below;
-    - forecast bias: green within +/- `bias_green`, amber within +/- `bias_amber`, red beyond;
-      a tracking-signal alert needs a bias beyond +/- `bias_alert` as well;
-    - inventory value, days of supply, weeks of backlog: green within `position_green` of the
-      target (as a share of it, above or below), amber within `position_amber`, red beyond;
-    - revenue: green down to `revenue_green_gap` below the business plan (above is green),
-      amber down to `revenue_amber_gap` below, red further below.
-    """
-
-    service_amber_points: float = 0.02
-    accuracy_target_sku: float = 0.65
-    accuracy_target_family: float = 0.80
-    accuracy_amber_points: float = 0.10
-    bias_green: float = 0.05
-    bias_amber: float = 0.10
-    bias_alert: float = 0.05
-    position_green: float = 0.10
-    position_amber: float = 0.25
-    revenue_green_gap: float = 0.02
-    revenue_amber_gap: float = 0.05
-
-
-@dataclass(frozen=True)
-class CompanyConfig:
-    """The settings in company.yaml."""
-
-    name: str
-    currency: str
-    horizon_months: int = 18
-    fiscal_year_start_month: int = 1
-    error_measure: str = "wape"
-    reconciliation: str = "bottom_up"
-    frozen_months: int = 2
-    holding_cost_rate: float = 0.25
-    backlog_cost_rate: float = 0.10
-    status_bands: StatusBands = field(default_factory=StatusBands)
+def empty_calendar() -> pd.DataFrame:
+    """A resource calendar without rows: no month-specific hours."""
+    return typed_frame(RESOURCE_CALENDAR, [])
 
 
 @dataclass(frozen=True)
@@ -67,30 +54,40 @@ class Company:
 
     folder: Path
     config: CompanyConfig
-    tables: dict[str, pd.DataFrame]
-    files: dict[str, Path]
+    items: pd.DataFrame               # one row per SKU: family, price, cost, status
+    families: pd.DataFrame            # one row per family: strategy, targets, production limits
+    demand_history: pd.DataFrame      # bookings and shipments per SKU and month
+    inventory: pd.DataFrame           # month-end on hand per SKU
+    open_orders: pd.DataFrame         # customer backlog per SKU and due month
+    production_history: pd.DataFrame  # units produced per family and month
+    resources: pd.DataFrame           # key resources: monthly hours and their costs
+    bill_of_resources: pd.DataFrame   # hours of each resource per unit of a family
+    business_plan: pd.DataFrame       # planned units and revenue per family and month
+    overrides: pd.DataFrame           # sales and marketing changes to the forecast
+    resource_calendar: pd.DataFrame = field(default_factory=empty_calendar)  # month-specific hours
+    files: dict[str, Path] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     origins: dict[str, tuple[str, np.ndarray]] = field(default_factory=dict)
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        """Every table by name (read-only): the contract's, then the resource calendar."""
+        return MappingProxyType({t.name: getattr(self, t.name) for t in COMPANY_TABLES})
 
     def origin(self, table: str) -> tuple[str, np.ndarray]:
         """Where a table's rows were read: the file (or workbook[sheet]) and, for each row in
         the table's key order, the row number a spreadsheet shows (header = row 1). A table not
         read from a file, or with another number of rows since (truncated), is named
         `<table>.csv` with rows 2, 3, ... in its order."""
-        if table in self.origins and len(self.origins[table][1]) == len(self.tables[table]):
+        rows = len(getattr(self, table))
+        if table in self.origins and len(self.origins[table][1]) == rows:
             return self.origins[table]
-        return f"{table}.csv", np.arange(len(self.tables[table])) + 2
+        return f"{table}.csv", np.arange(rows) + 2
 
     @property
     def last_closed_month(self) -> pd.Period:
         """The last month of demand history: the month just closed."""
-        return self.tables["demand_history"]["month"].max()
+        return self.demand_history["month"].max()
 
     @property
     def default_cycle(self) -> pd.Period:

@@ -15,7 +15,7 @@ import csv
 import datetime
 import io
 import zipfile
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,21 +28,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from sop_lib.core.errors import Problem
 from sop_lib.data.company import CompanyConfig, StatusBands
-from sop_lib.data.contract import (
-    CONFIG_CHOICES,
-    CONFIG_FILE,
-    CONFIG_KEYS,
-    STATUS_BAND_KEYS,
-    STATUS_BAND_ORDER,
-    TABLES,
-)
+from sop_lib.data.contract import CONFIG_FILE, TABLES
+from sop_lib.data.settings import BAND_SETTINGS, COMPANY_SETTINGS, STATUS_BANDS, Setting
 
 TABLE_SUFFIXES = (".csv", ".parquet")
-WORKBOOK_SUFFIX = ".xlsx"
-CONFIG_RANGES = {"horizon_months": (12, 36), "fiscal_year_start_month": (1, 12),
-                 "frozen_months": (0, 12)}
-CONFIG_RATES = {"holding_cost_rate": (0.0, 2.0), "backlog_cost_rate": (0.0, 10.0)}
-_CONFIG_DEFAULTS = {f.name: f.default for f in fields(CompanyConfig) if f.default is not MISSING}
+EXCEL_SUFFIX = ".xlsx"
 _TABLE_NAMES = {t.name for t in TABLES}
 _DAMAGED_FILE_ERRORS = (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException,
                         pyarrow.ArrowException)
@@ -129,42 +119,8 @@ def _yaml_error_line(error: yaml.YAMLError) -> int | None:
 
 def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
     """The CompanyConfig of a parsed company.yaml, or the problems that prevent it."""
-    problems = [Problem(CONFIG_FILE, "unknown key, it is ignored; expected one of "
-                        + ", ".join(CONFIG_KEYS), column=str(key), severity="warning")
-                for key in settings if key not in CONFIG_KEYS]
-    values = {}
-    for key in ("name", "currency"):
-        value = settings.get(key)
-        if isinstance(value, (str, int, float)) and str(value).strip():
-            values[key] = str(value).strip()
-        else:
-            problems.append(Problem(CONFIG_FILE, f"expected the company {key}", column=key,
-                                    value=None if value is None else str(value)))
-    for key, (low, high) in CONFIG_RANGES.items():
-        value = settings.get(key, _CONFIG_DEFAULTS[key])
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            values[key] = value
-        else:
-            problems.append(Problem(CONFIG_FILE, f"expected a whole number from {low} to {high} "
-                                    f"(default {_CONFIG_DEFAULTS[key]})", column=key,
-                                    value=str(value)))
-    for key, (low, high) in CONFIG_RATES.items():
-        value = settings.get(key, _CONFIG_DEFAULTS[key])
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
-            values[key] = float(value)
-        else:
-            problems.append(Problem(CONFIG_FILE, f"expected a number from {low:g} to {high:g} "
-                                    f"(default {_CONFIG_DEFAULTS[key]:g})", column=key,
-                                    value=str(value)))
-    for key, choices in CONFIG_CHOICES.items():
-        value = str(settings.get(key, _CONFIG_DEFAULTS[key])).strip().lower()
-        if value in choices:
-            values[key] = value
-        else:
-            problems.append(Problem(CONFIG_FILE, f"expected one of {', '.join(choices)} "
-                                    f"(default {_CONFIG_DEFAULTS[key]})", column=key,
-                                    value=str(settings.get(key))))
-    values["status_bands"], band_problems = _status_bands(settings.get("status_bands"))
+    values, problems = _read_settings(settings, COMPANY_SETTINGS, "key", known=(STATUS_BANDS,))
+    values[STATUS_BANDS], band_problems = _status_bands(settings.get(STATUS_BANDS))
     problems += band_problems
     if any(p.is_error for p in problems):
         return None, problems
@@ -172,63 +128,73 @@ def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:
 
 
 def _status_bands(settings) -> tuple[StatusBands, list[Problem]]:
-    """The StatusBands of the `status_bands:` mapping (absent or empty: the defaults), checked
-    against the ranges and order of the contract."""
-    defaults = StatusBands()
+    """The StatusBands of the `status_bands:` mapping (absent or empty: the defaults)."""
     if settings is None:
-        return defaults, []
+        return StatusBands(), []
     if not isinstance(settings, dict):
-        return defaults, [Problem(CONFIG_FILE, "expected a mapping of band: number lines "
-                                  "indented under status_bands:, e.g. `  bias_alert: 0.05`",
-                                  column="status_bands", value=str(settings))]
-    problems = [Problem(CONFIG_FILE, "unknown status band, it is ignored; expected one of "
-                        + ", ".join(STATUS_BAND_KEYS), column=f"status_bands.{key}",
-                        severity="warning")
-                for key in settings if key not in STATUS_BAND_KEYS]
+        return StatusBands(), [Problem(
+            CONFIG_FILE, f"expected a mapping of band: number lines indented under "
+            f"{STATUS_BANDS}:, e.g. `  {BAND_SETTINGS[0].name}: {BAND_SETTINGS[0].default_text}`",
+            column=STATUS_BANDS, value=str(settings))]
+    values, problems = _read_settings(settings, BAND_SETTINGS, "status band",
+                                      prefix=f"{STATUS_BANDS}.")
+    return StatusBands(**values), problems
+
+
+def _read_settings(settings: dict, definitions: tuple[Setting, ...], what: str, *,
+                   prefix: str = "", known: tuple[str, ...] = ()) -> tuple[dict, list[Problem]]:
+    """The values of `definitions` in a mapping of company.yaml (a setting left out: its
+    default), a problem for each refused value or amber band below its green one, and a warning
+    for each unknown key (`known` keys are read elsewhere)."""
+    names = [d.name for d in definitions] + list(known)
+    problems = [Problem(CONFIG_FILE, f"unknown {what}, it is ignored; expected one of "
+                        + ", ".join(names), column=f"{prefix}{key}", severity="warning")
+                for key in settings if key not in names]
     values = {}
-    for key, (_, (low, high)) in STATUS_BAND_KEYS.items():
-        value = settings.get(key, getattr(defaults, key))
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
-            values[key] = float(value)
+    for setting in definitions:
+        written = settings.get(setting.name, setting.default)
+        value = setting.read(written)
+        if value is None:
+            problems.append(Problem(CONFIG_FILE, setting.expected, column=prefix + setting.name,
+                                    value=None if written is None else str(written)))
         else:
-            problems.append(Problem(CONFIG_FILE, f"expected a number from {low:g} to {high:g}, a "
-                                    f"share (default {getattr(defaults, key):g})",
-                                    column=f"status_bands.{key}", value=str(value)))
-    for green, amber in STATUS_BAND_ORDER:
-        if green in values and amber in values and values[amber] < values[green]:
-            problems.append(Problem(CONFIG_FILE, f"expected at least {green} "
-                                    f"({values[green]:g}): the amber band contains the green one",
-                                    column=f"status_bands.{amber}", value=f"{values[amber]:g}"))
-    return replace(defaults, **values), problems
+            values[setting.name] = value
+    for amber in definitions:
+        green = amber.contains
+        if green in values and amber.name in values and values[amber.name] < values[green]:
+            problems.append(Problem(CONFIG_FILE, f"expected at least {green} ({values[green]:g})"
+                                    ": the amber band contains the green one",
+                                    column=prefix + amber.name, value=f"{values[amber.name]:g}"))
+    return values, problems
 
 
 def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]]:
     """Every place each table is found: its files and workbook sheets."""
     sources: dict[str, list[_Source]] = {}
     problems: list[Problem] = []
-    workbooks = []
+    excel_files = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith(("~$", ".")):
             continue
         suffix, stem = path.suffix.lower(), path.stem.strip().lower()
         if suffix in TABLE_SUFFIXES and stem in _TABLE_NAMES:
             sources.setdefault(stem, []).append(_Source(stem, path))
-        elif suffix == WORKBOOK_SUFFIX:
-            sheets, sheet_problems = _read_workbook(path)
+        elif suffix == EXCEL_SUFFIX:
+            sheets, sheet_problems = _read_excel_file(path)
             problems += sheet_problems
-            workbooks += [path.name] if sheets else []
+            excel_files += [path.name] if sheets else []
             for sheet, records in sheets.items():
                 name = sheet.strip().lower()
                 sources.setdefault(name, []).append(_Source(name, path, sheet, records))
             if sheet_problems:  # tables in an unreadable workbook: unknown, not missing
                 sources.update({n: [] for n in _TABLE_NAMES if n not in sources})
-    if len(workbooks) > 1:
-        problems.append(Problem(workbooks[0], "tables found in more than one .xlsx workbook ("
-                                + ", ".join(workbooks) + "); keep them in a single workbook"))
+    if len(excel_files) > 1:
+        problems.append(Problem(excel_files[0], "tables found in more than one .xlsx workbook ("
+                                + ", ".join(excel_files) + "); keep them in a single workbook"))
     return sources, problems
 
 
-def _read_workbook(path: Path) -> tuple[dict[str, list[pyarrow.Array]], list[Problem]]:
+def _read_excel_file(path: Path) -> tuple[dict[str, list[pyarrow.Array]], list[Problem]]:
     """The text columns of every sheet of a workbook named like a table of the contract."""
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:

@@ -15,10 +15,11 @@ import yaml
 
 from sop_lib.core.months import month_label, month_range, to_month
 from sop_lib.data.contract import CONFIG_FILE, TABLES_BY_NAME
+from sop_lib.data.settings import COMPANY_SETTINGS
 
-COMPANY = {"name": "Greenfield Outdoor Ltd", "currency": "EUR", "horizon_months": 18,
-           "fiscal_year_start_month": 1, "error_measure": "wape", "reconciliation": "bottom_up",
-           "frozen_months": 2, "holding_cost_rate": 0.25, "backlog_cost_rate": 0.1}
+# company.yaml spells out every setting but the status bands, each at its default.
+COMPANY = {"name": "Greenfield Outdoor Ltd", "currency": "EUR",
+           **{s.name: s.default for s in COMPANY_SETTINGS if not s.required}}
 
 # Families planned otherwise than by the optimiser, to show the strategies side by side.
 PLAN_STRATEGY_OF = {"Outdoor Furniture": "level", "Spare Parts": "chase"}

@@ -34,8 +34,9 @@ def read_series(path, *, id_col: str, time_col: str, target_col: str) -> pd.Data
     quantity = pd.to_numeric(raw[target_col].str.strip(), errors="coerce")
     problems = [Problem(name, "expected a series id", row=int(r), column=id_col, value="")
                 for r in rows[(ids == "").to_numpy()]]
+    undated = months.isna()
     problems += [Problem(name, f"expected {MONTH_FORMAT_HELP}", row=int(r), column=time_col,
-                         value=v) for r, v in zip(rows[months.isna()], raw[time_col][months.isna()])]
+                         value=v) for r, v in zip(rows[undated], raw[time_col][undated])]
     bad = quantity.isna() | ~np.isfinite(quantity)
     problems += [Problem(name, "expected a number", row=int(r), column=target_col, value=v)
                  for r, v in zip(rows[bad], raw[target_col][bad])]

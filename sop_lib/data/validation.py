@@ -21,7 +21,7 @@ from sop_lib.core.frames import is_in
 from sop_lib.core.months import MONTH_FORMAT_HELP, month_label, month_range, parse_month
 from sop_lib.data.company import Company, CompanyConfig
 from sop_lib.data.contract import CHOICE, CONFIG_FILE, MONTH, NUMBER, TABLES, TEXT, Column, Table
-from sop_lib.data.loading import WORKBOOK_SUFFIX, RawTable, read_config, read_tables
+from sop_lib.data.loading import EXCEL_SUFFIX, RawTable, read_config, read_tables
 
 MAX_MAGNITUDE = 1e12
 MAX_HISTORY_LAG = 3
@@ -105,8 +105,8 @@ def _company(folder: Path, config: CompanyConfig, tables: dict[str, _Checked],
     files[CONFIG_FILE] = folder / CONFIG_FILE
     origins = {name: (tables[name].file, frame.index.to_numpy())
                for name, frame in typed.items() if tables[name].path}
-    return Company(folder, config, {name: frame.reset_index(drop=True)
-                                    for name, frame in typed.items()}, files,
+    return Company(folder, config, **{name: frame.reset_index(drop=True)
+                                      for name, frame in typed.items()}, files=files,
                    warnings=[p for p in problems if not p.is_error], origins=origins)
 
 
@@ -129,12 +129,12 @@ def _parse_tables(raw: dict[str, RawTable | None]) -> tuple[dict[str, _Checked],
     (its loading problem says why) is left out, as is one missing a required column.
     """
     tables, problems = {}, []
-    workbook = _workbook_name(raw)
+    excel_file = _excel_file_name(raw)
     for table in TABLES:
         if table.name in raw and raw[table.name] is None:
             continue
         source = raw.get(table.name)
-        missing = _missing_columns(source, table, workbook)
+        missing = _missing_columns(source, table, excel_file)
         if missing:
             problems += missing
             continue
@@ -147,19 +147,19 @@ def _parse_tables(raw: dict[str, RawTable | None]) -> tuple[dict[str, _Checked],
     return tables, problems + _check_not_empty(tables)
 
 
-def _workbook_name(raw: dict[str, RawTable | None]) -> str | None:
+def _excel_file_name(raw: dict[str, RawTable | None]) -> str | None:
     """The name of the .xlsx workbook the tables were read from, if any."""
     return next((t.path.name for t in raw.values()
-                 if t is not None and t.path.suffix.lower() == WORKBOOK_SUFFIX), None)
+                 if t is not None and t.path.suffix.lower() == EXCEL_SUFFIX), None)
 
 
 def _missing_columns(source: RawTable | None, table: Table,
-                     workbook: str | None = None) -> list[Problem]:
+                     excel_file: str | None = None) -> list[Problem]:
     """A problem for a missing required table (named in the company's workbook when it keeps
     its tables in one), an empty file, or each missing required column."""
-    if source is None and workbook:
+    if source is None and excel_file:
         return [] if not table.required else [Problem(
-            workbook, f"the sheet {table.name} is missing; expected a sheet named {table.name} "
+            excel_file, f"the sheet {table.name} is missing; expected a sheet named {table.name} "
             f"(or {table.name}.csv or {table.name}.parquet next to the workbook)")]
     if source is None:
         return [] if not table.required else [Problem(

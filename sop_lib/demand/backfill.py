@@ -60,7 +60,7 @@ def truncate_history(company: Company, cycle: pd.Period | str) -> Company:
         table = tables[name]
         tables[name] = table[table["month"] < cycle].reset_index(drop=True)
     tables["items"] = _items_as_of(company.items, company.demand_history, cycle)
-    return dataclasses.replace(company, tables=tables)
+    return dataclasses.replace(company, **tables)
 
 
 def backfill(company: Company, reports_dir: Path | str, *, first: pd.Period | str,

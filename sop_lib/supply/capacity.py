@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sop_lib.data.company import Company
+from sop_lib.data.company import RESOURCE_CALENDAR, Company
 
 TOLERANCE = 1e-6
 FAMILIES_SHOWN = 5
@@ -44,20 +44,8 @@ def load_by_family(company: Company, plan: pd.DataFrame, *,
     ).sort_values(["resource", "month", "family"], ignore_index=True)
 
 
-CALENDAR_TABLE = "resource_calendar"
+CALENDAR_TABLE = RESOURCE_CALENDAR.name
 HOURS = ["available_hours", "max_overtime_hours"]
-CALENDAR_COLUMNS = ["resource", "month", *HOURS]
-
-
-def resource_calendar(company: Company) -> pd.DataFrame:
-    """Month-specific hours (`resource, month, available_hours, max_overtime_hours`) that
-    replace the resources table's hours in those months; empty when the company has none."""
-    calendar = company.tables.get(CALENDAR_TABLE)
-    if calendar is None:
-        return pd.DataFrame({"resource": pd.Series(dtype=str),
-                             "month": pd.Series(dtype="period[M]"),
-                             **{h: pd.Series(dtype=float) for h in HOURS}})
-    return calendar[CALENDAR_COLUMNS]
 
 
 def monthly_capacity(company: Company, months) -> pd.DataFrame:
@@ -71,7 +59,7 @@ def monthly_capacity(company: Company, months) -> pd.DataFrame:
         [resources["resource"], pd.PeriodIndex(months, freq="M")], names=["resource", "month"])
     hours = resources.set_index("resource")[HOURS].reindex(grid.get_level_values("resource"))
     frame = pd.DataFrame(hours.to_numpy(dtype=float), index=grid, columns=HOURS)
-    calendar = resource_calendar(company).set_index(["resource", "month"])
+    calendar = company.resource_calendar.set_index(["resource", "month"])
     frame.update(calendar[calendar.index.isin(grid)])
     return frame.reset_index()
 

@@ -96,7 +96,7 @@ def family_sheets(company: Company, plan: pd.DataFrame, demand: pd.DataFrame,
                   lag_one: pd.DataFrame | None = None) -> pd.DataFrame:
     """The family sheets of every family of `plan`, in long form.
 
-    `plan` is the supply plan (`sop_lib.supply.plan.plan_supply`), `demand` the family demand
+    `plan` is the supply plan (`sop_lib.supply.plan.supply_plan_frame`), `demand` the family demand
     (family, month, consensus). Returns columns family, strategy, period ("history" | "plan"),
     month, the MTS lines sales_forecast, sales_actual, sales_diff, sales_cum_diff,
     operations_plan, operations_actual, operations_diff, operations_cum_diff, inventory_plan,

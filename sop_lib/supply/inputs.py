@@ -120,7 +120,7 @@ def demand_matrix(demand: pd.DataFrame) -> tuple[pd.DataFrame, pd.PeriodIndex]:
     if not bad.empty:
         row = bad.iloc[0]
         raise SopError(f"The demand for family {row['family']} in {month_label(row['month'])} "
-                       f"is {row['consensus']!r}; expected a number of units, 0 or more.")
+                       f"is {_shown(row['consensus'])}; expected a number of units, 0 or more.")
     months = month_range(demand["month"].min(),
                          (demand["month"].max() - demand["month"].min()).n + 1)
     units = _wide(demand, "consensus", months)
@@ -169,3 +169,8 @@ def _band(demand: pd.DataFrame, names: pd.Index,
     low, high = (_wide(demand, column, months).reindex(names).to_numpy(dtype=float)
                  for column in BAND_COLUMNS)
     return low, high
+
+
+def _shown(units: float) -> str:
+    """A demand value as a planner reads it: "-1", "2.5" or "empty"."""
+    return "empty" if pd.isna(units) else f"{units:g}"

@@ -55,7 +55,7 @@ from sop_lib.supply.strategies import roll_forward, rule_production
 from sop_lib.supply.targets import DAYS_PER_MONTH, Targets, compute_targets
 
 __all__ = ["DAYS_PER_MONTH", "FORWARD_MONTHS", "PLAN_COLUMNS", "TOLERANCE", "WEEKS_PER_MONTH",
-           "SupplyPlan", "check_balance", "opening_position", "plan_supply", "supply_plan"]
+           "SupplyPlan", "check_balance", "opening_position", "supply_plan_frame", "supply_plan"]
 
 TOLERANCE = 1e-6
 # The three-month average demand window `family_sheet` still reads for the days of supply of
@@ -73,7 +73,7 @@ PLAN_COLUMNS = ["family", "strategy", "month", "demand", "required", "production
 class SupplyPlan:
     """The supply plan with its costs, its explanations and what the planner should know.
 
-    plan: one row per family and month, PLAN_COLUMNS (see `plan_supply`);
+    plan: one row per family and month, PLAN_COLUMNS (see `supply_plan_frame`);
     costs: per family, `supply_costs.cost_table`;
     explanations: where capacity or a rule keeps the plan from chasing demand and what it does
     instead, `shortfalls.explain_shortfalls`;
@@ -88,9 +88,9 @@ class SupplyPlan:
     objective: float
 
 
-def plan_supply(company: Company, demand: pd.DataFrame, *,
-                plan_of_record: pd.DataFrame | None = None,
-                frozen_months: int | None = None) -> pd.DataFrame:
+def supply_plan_frame(company: Company, demand: pd.DataFrame, *,
+                      plan_of_record: pd.DataFrame | None = None,
+                      frozen_months: int | None = None) -> pd.DataFrame:
     """The plan frame of `supply_plan` (same arguments)."""
     return supply_plan(company, demand, plan_of_record=plan_of_record,
                        frozen_months=frozen_months).plan

@@ -38,7 +38,7 @@ PLAN_NEEDS = ["family", "strategy", "plan_strategy", "month", "required", "produ
 
 
 def explain_shortfalls(company: Company, plan: pd.DataFrame) -> pd.DataFrame:
-    """The table of the module notes for a supply plan (`plan_supply`'s frame).
+    """The table of the module notes for a supply plan (`supply_plan_frame`'s frame).
 
     Columns EXPLANATION_COLUMNS, one row per listed resource-month (by resource and month),
     then one per unexplained late family-month (resource and plant empty, hours NaN). An

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 
 import pandas as pd
 import pytest
 
 from sop_lib.core.months import parse_month
 from sop_lib.data import contract
-from sop_lib.data.company import CompanyConfig, StatusBands
 from sop_lib.data.contract import CHOICE, MONTH, TABLES, TABLES_BY_NAME
-from sop_lib.data.loading import CONFIG_RANGES
 from tests import REPO
 
 DOC = REPO / "docs" / "data-contract.md"
@@ -66,31 +63,6 @@ def test_references_name_a_column_and_the_single_key_of_another_table(table):
 def test_month_columns_are_the_ones_the_company_convention_names():
     months = {c.name for t in TABLES for c in t.columns if c.kind == MONTH}
     assert months == {"month", "due_month", "end_of_life"}
-
-
-def test_config_keys_are_the_company_config_fields():
-    assert list(contract.CONFIG_KEYS) == [f.name for f in fields(CompanyConfig)]
-
-
-@pytest.mark.parametrize("key", list(CONFIG_RANGES))
-def test_documented_config_range_and_default_are_the_ones_applied(key):
-    low, high = CONFIG_RANGES[key]
-    default = next(f.default for f in fields(CompanyConfig) if f.name == key)
-    documented = {int(n) for n in re.findall(r"\d+", contract.CONFIG_KEYS[key])}
-    assert documented == {low, high, default}
-
-
-def test_status_bands_are_documented_with_their_defaults_and_ranges():
-    assert list(contract.STATUS_BAND_KEYS) == [f.name for f in fields(StatusBands)]
-    text = contract.markdown()
-    for band in fields(StatusBands):
-        low, high = contract.STATUS_BAND_KEYS[band.name][1]
-        assert low <= band.default <= high
-        row = next(line for line in text.splitlines()
-                   if line.startswith(f"| `status_bands.{band.name}` |"))
-        assert row.endswith(f"A number from {low:g} to {high:g}, default {band.default:g}. |")
-    for green, amber in contract.STATUS_BAND_ORDER:
-        assert getattr(StatusBands(), green) <= getattr(StatusBands(), amber)
 
 
 @pytest.mark.parametrize(("form", "text"), [("YYYY-MM", "2024-03"), ("YYYY/MM", "2024/03"),

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sop_lib.data.contract import CONFIG_FILE, CONFIG_KEYS, TABLES
+from sop_lib.data.contract import CONFIG_FILE, TABLES
 from sop_lib.data.sample import write_sample
+from sop_lib.data.settings import COMPANY_SETTINGS
 from sop_lib.data.validation import check_company
 from tests import REPO
 
@@ -102,7 +103,7 @@ def test_every_contract_table_and_column_is_written(folder):
     for table in TABLES:
         assert list(read(folder, table.name).columns) == table.column_names
     config = yaml.safe_load((folder / CONFIG_FILE).read_text(encoding="utf-8"))
-    assert set(config) == set(CONFIG_KEYS) - {"status_bands"}  # the sample keeps the defaults
+    assert set(config) == {s.name for s in COMPANY_SETTINGS}  # the sample keeps the bands' defaults
     assert config == {"name": "Greenfield Outdoor Ltd", "currency": "EUR", "horizon_months": 18,
                       "fiscal_year_start_month": 1, "error_measure": "wape",
                       "reconciliation": "bottom_up", "frozen_months": 2,

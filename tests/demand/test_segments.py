@@ -181,7 +181,7 @@ def test_same_inputs_in_any_row_order_give_the_same_segments():
     first = segment_items(company)
     shuffled = {name: table.sample(frac=1.0, random_state=1).reset_index(drop=True)
                 for name, table in company.tables.items()}
-    again = segment_items(dataclasses.replace(company, tables=shuffled))
+    again = segment_items(dataclasses.replace(company, **shuffled))
     pd.testing.assert_frame_equal(segment_items(company), first)
     pd.testing.assert_frame_equal(
         again.sort_values("sku").reset_index(drop=True), first)

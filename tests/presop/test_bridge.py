@@ -9,7 +9,7 @@ import pytest
 from sop_lib.core.errors import SopError
 from sop_lib.presop.bridge import DRIVERS, bridge_by_family, bridge_table
 from sop_lib.presop.finance import money_view
-from sop_lib.supply.plan import plan_supply
+from sop_lib.supply.plan import supply_plan_frame
 from tests import scenario_builders as small
 from tests.builders import company_from_rows
 
@@ -229,7 +229,7 @@ def planned_cycle(company, stat: dict, prices: dict, *, raised: dict | None = No
     consensus["consensus_value"] = consensus["consensus"] * consensus["unit_price"]
     demand = consensus.groupby(["family", "month"], as_index=False)[
         ["statistical", "consensus", "consensus_value"]].sum()
-    plan = plan_supply(company, demand)
+    plan = supply_plan_frame(company, demand)
     forecast = consensus[["sku", "family", "month", "statistical"]].rename(
         columns={"statistical": "forecast"})
     return {"forecast": forecast, "consensus": consensus, "plan": plan,

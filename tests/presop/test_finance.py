@@ -1,5 +1,7 @@
 """Money view: mix-weighted prices, revenue, cost, margin, inventory value, fiscal-year outlook."""
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -165,7 +167,7 @@ def test_fiscal_year_outlook_adds_cost_of_goods_and_margin():
 def test_fiscal_year_outlook_margin_share_is_undefined_without_revenue():
     owner = company(fiscal_start=3)
     idle = plan().assign(shipments=0.0)
-    owner.tables["demand_history"] = owner.demand_history.iloc[0:0]
+    owner = dataclasses.replace(owner, demand_history=owner.demand_history.iloc[0:0])
     outlook = fiscal_year_outlook(owner, money_view(owner, idle, consensus())).set_index(
         "family")
     assert outlook.loc["A", "forecast_margin"] == 0
@@ -174,7 +176,8 @@ def test_fiscal_year_outlook_margin_share_is_undefined_without_revenue():
 
 def test_fiscal_year_outlook_leaves_plan_empty_for_a_family_without_one():
     owner = company()
-    owner.tables["business_plan"] = owner.business_plan[owner.business_plan["family"] == "A"]
+    owner = dataclasses.replace(
+        owner, business_plan=owner.business_plan[owner.business_plan["family"] == "A"])
     outlook = fiscal_year_outlook(owner, money_view(owner, plan(), consensus())).set_index(
         "family")
     assert pd.isna(outlook.loc["B", "plan_revenue"]) and pd.isna(outlook.loc["B", "gap_pct"])

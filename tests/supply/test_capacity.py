@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from sop_lib.supply.capacity import capacity_load, load_by_family, overloads
-from sop_lib.supply.plan import plan_supply
+from sop_lib.supply.plan import supply_plan_frame
 from tests.supply.builders import bill, demand_frame, item, make_company, mto, mts, resource
 
 
@@ -124,7 +124,7 @@ def test_required_load_shows_the_overload_the_constrained_plan_removes():
         inventory=[{"sku": "A1", "month": "2023-12", "on_hand": 0}],
         resources=[resource("R1", 80, 20)],
         bill_of_resources=[bill("A", "R1", 1), bill("B", "R1", 2)])
-    plan = plan_supply(company, demand_frame({"A": [70], "B": [30]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [70], "B": [30]}))
     constrained = capacity_load(company, plan)
     assert constrained["load_hours"].tolist() == pytest.approx([100])
     assert constrained["status"].tolist() == ["overtime"]

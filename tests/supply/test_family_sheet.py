@@ -4,7 +4,7 @@ import pytest
 
 from sop_lib.core.errors import ParameterError, SopError
 from sop_lib.supply.family_sheet import LINES, family_sheets, sheet_table
-from sop_lib.supply.plan import DAYS_PER_MONTH, WEEKS_PER_MONTH, plan_supply
+from sop_lib.supply.plan import DAYS_PER_MONTH, WEEKS_PER_MONTH, supply_plan_frame
 from tests.builders import company_from_rows
 
 HISTORY = ["2024-04", "2024-05", "2024-06"]
@@ -56,7 +56,7 @@ def demand():
 
 @pytest.fixture(scope="module")
 def plan(company, demand):
-    return plan_supply(company, demand)
+    return supply_plan_frame(company, demand)
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from sop_lib.supply.plan import (
     check_balance,
     fence_end,
     opening_position,
-    plan_supply,
     supply_plan,
+    supply_plan_frame,
 )
 from tests.supply.builders import (
     BIG,
@@ -45,7 +45,7 @@ def assert_identities(plan: pd.DataFrame, opening_inventory: float, opening_back
 
 def test_plan_has_the_documented_columns_one_row_per_family_and_month():
     company = single_family(mts("A", 15.2))
-    plan = plan_supply(company, demand_frame({"A": [100, 120, 90, 60]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [100, 120, 90, 60]}))
     assert list(plan.columns) == PLAN_COLUMNS
     assert PLAN_COLUMNS[:14] == [
         "family", "strategy", "month", "demand", "required", "production", "shipments",
@@ -61,7 +61,7 @@ def test_mts_plan_with_ample_capacity_holds_the_run_out_target():
     # 15.2 days = half a month: the target is half of next month's demand; the last month
     # repeats its own demand past the horizon (a horizon under a year): 60, 45, 30, 30.
     company = single_family(mts("A", 15.2), on_hand=50)
-    plan = plan_supply(company, demand_frame({"A": [100, 120, 90, 60]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [100, 120, 90, 60]}))
     assert plan["target"].tolist() == pytest.approx([60, 45, 30, 30])
     # Jan: 100 + 60 - 50 = 110; Feb: 120 + 45 - 60; Mar: 90 + 30 - 45; Apr: 60 + 30 - 30.
     assert plan["production"].tolist() == pytest.approx([110, 105, 75, 60])
@@ -78,7 +78,7 @@ def test_mts_plan_with_ample_capacity_holds_the_run_out_target():
 
 def test_mts_plan_runs_down_excess_inventory_before_producing():
     company = single_family(mts("A", 15.2), on_hand=300)
-    plan = plan_supply(company, demand_frame({"A": [100, 120, 90, 60]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [100, 120, 90, 60]}))
     # Jan: 100 + 60 - 300 < 0 -> 0, inventory 200; Feb: 120 + 45 - 200 < 0 -> 0, inventory 80;
     # Mar: 90 + 30 - 80 = 40 -> inventory 30.
     assert plan["production"].tolist() == pytest.approx([0, 0, 40, 60])
@@ -91,7 +91,7 @@ def test_mts_plan_runs_down_excess_inventory_before_producing():
 
 def test_mts_days_of_supply_is_nan_without_demand_ahead():
     company = single_family(mts("A", 30.4), on_hand=10)
-    plan = plan_supply(company, demand_frame({"A": [10, 0, 0]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [10, 0, 0]}))
     assert plan["target"].tolist() == [0, 0, 0]
     assert plan["inventory"].tolist() == [0, 0, 0]
     assert plan["days_of_supply"].isna().all()
@@ -99,7 +99,7 @@ def test_mts_days_of_supply_is_nan_without_demand_ahead():
 
 def test_mts_plan_opens_with_zero_backlog_whatever_the_open_orders():
     company = single_family(mts("A", 15.2), on_hand=50, open_orders=[("2024-01", 40)])
-    plan = plan_supply(company, demand_frame({"A": [100, 120, 90, 60]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [100, 120, 90, 60]}))
     assert plan["production"].iloc[0] == pytest.approx(110)
     assert plan["backlog"].iloc[0] == 0
 
@@ -107,7 +107,7 @@ def test_mts_plan_opens_with_zero_backlog_whatever_the_open_orders():
 def test_mto_plan_holds_the_weeks_of_backlog_target():
     # 2 weeks = 14 days of next month's 304 units: 140 units, 2 weeks of 70 a week.
     company = single_family(mto("B", 2), open_orders=[("2024-01", 150), ("2024-03", 50)])
-    plan = plan_supply(company, demand_frame({"B": [304, 304, 304]}))
+    plan = supply_plan_frame(company, demand_frame({"B": [304, 304, 304]}))
     assert plan["target"].tolist() == pytest.approx([140, 140, 140])
     # Jan: 200 + 304 - 140 = 364, then 304 a month.
     assert plan["production"].tolist() == pytest.approx([364, 304, 304])
@@ -123,7 +123,7 @@ def test_mto_plan_holds_the_weeks_of_backlog_target():
 def test_mto_plan_lets_the_order_book_build_to_its_target_before_producing():
     # 8 weeks = 56 days of 304 units a month = 560 units.
     company = single_family(mto("B", 8), open_orders=[("2024-01", 10)])
-    plan = plan_supply(company, demand_frame({"B": [304, 304, 304]}))
+    plan = supply_plan_frame(company, demand_frame({"B": [304, 304, 304]}))
     assert plan["target"].tolist() == pytest.approx([560, 560, 560])
     assert plan["production"].tolist() == pytest.approx([0, 58, 304])
     assert plan["backlog"].tolist() == pytest.approx([314, 560, 560])
@@ -192,11 +192,11 @@ def test_level_and_chase_families_follow_their_rule_in_the_plan():
 
 def test_min_production_makes_stock_and_max_production_builds_ahead():
     company = single_family(mts("A", 0, min_production=50))
-    plan = plan_supply(company, demand_frame({"A": [20, 20, 100]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [20, 20, 100]}))
     assert plan["production"].tolist() == pytest.approx([50, 50, 50])
     assert plan["inventory"].tolist() == pytest.approx([30, 60, 10])
     company = single_family(mts("A", 0, max_production=60))
-    plan = plan_supply(company, demand_frame({"A": [40, 40, 100]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [40, 40, 100]}))
     assert plan["production"].tolist() == pytest.approx([60, 60, 60])
     assert plan["inventory"].tolist() == pytest.approx([20, 40, 0])
     assert plan["backlog"].tolist() == pytest.approx([0, 0, 0])
@@ -241,7 +241,7 @@ def test_the_fence_follows_frozen_months_and_names_the_record_cycle():
     demand = demand_frame({"A": [40] * 3, "B": [30] * 3, "N": [10] * 3})
     kept = record([("A", "2024-01", 50), ("A", "2024-02", 60)]).assign(
         cycle=pd.Period("2023-12", "M"))
-    plan = plan_supply(fenced_company(), demand, plan_of_record=kept, frozen_months=1)
+    plan = supply_plan_frame(fenced_company(), demand, plan_of_record=kept, frozen_months=1)
     # January frozen at 50 leaves 10 in stock: February makes 30.
     assert plan[plan["family"] == "A"]["production"].tolist() == pytest.approx([50, 30, 40])
     result = supply_plan(fenced_company(), demand, plan_of_record=kept, frozen_months=0)
@@ -265,18 +265,18 @@ def test_nothing_is_frozen_without_a_plan_of_record():
 def test_fence_end_is_the_month_after_the_last_frozen_one():
     demand = demand_frame({"A": [40] * 4, "B": [30] * 4, "N": [10] * 4})
     kept = record([("A", "2024-01", 50), ("A", "2024-02", 60), ("B", "2024-01", 30)])
-    fenced = plan_supply(fenced_company(), demand, plan_of_record=kept)
+    fenced = supply_plan_frame(fenced_company(), demand, plan_of_record=kept)
     assert fence_end(fenced) == pd.Period("2024-03", "M")           # A keeps 2 months
-    one = plan_supply(fenced_company(), demand, plan_of_record=kept, frozen_months=1)
+    one = supply_plan_frame(fenced_company(), demand, plan_of_record=kept, frozen_months=1)
     assert fence_end(one) == pd.Period("2024-02", "M")
-    free = plan_supply(fenced_company(), demand)                    # no plan of record
+    free = supply_plan_frame(fenced_company(), demand)                    # no plan of record
     assert not free["frozen"].any()
     assert fence_end(free) == pd.Period("2024-01", "M")             # the plan's first month
 
 
 def test_a_plan_of_record_without_production_for_a_month_leaves_it_free():
     kept = record([("A", "2024-01", 70), ("A", "2024-02", np.nan)])
-    plan = plan_supply(fenced_company(), demand_frame({"A": [40] * 3, "B": [30] * 3,
+    plan = supply_plan_frame(fenced_company(), demand_frame({"A": [40] * 3, "B": [30] * 3,
                                                        "N": [10] * 3}), plan_of_record=kept)
     a = plan[plan["family"] == "A"]
     assert a["frozen"].tolist() == [True, False, False]
@@ -291,14 +291,14 @@ def test_a_plan_of_record_without_production_for_a_month_leaves_it_free():
 ])
 def test_a_broken_plan_of_record_is_refused(rows, message):
     with pytest.raises(SopError, match=message):
-        plan_supply(fenced_company(), demand_frame({"A": [40], "B": [30], "N": [10]}),
-                    plan_of_record=rows)
+        supply_plan_frame(fenced_company(), demand_frame({"A": [40], "B": [30], "N": [10]}),
+                          plan_of_record=rows)
 
 
 def test_frozen_months_out_of_range_are_refused():
     with pytest.raises(SopError, match="frozen_months is 13"):
-        plan_supply(fenced_company(), demand_frame({"A": [40], "B": [30], "N": [10]}),
-                    frozen_months=13)
+        supply_plan_frame(fenced_company(), demand_frame({"A": [40], "B": [30], "N": [10]}),
+                          frozen_months=13)
 
 
 def test_every_row_balances_in_a_plan_short_of_capacity():
@@ -310,7 +310,7 @@ def test_every_row_balances_in_a_plan_short_of_capacity():
         resources=[resource("R1", 150, 30), resource("R2", 90)],
         bill_of_resources=[bill("A", "R1", 1), bill("B", "R1", 0.5), bill("B", "R2", 1),
                            bill("L", "R2", 0.25)])
-    plan = plan_supply(company, demand_frame({"A": [120, 200, 90, 150, 60],
+    plan = supply_plan_frame(company, demand_frame({"A": [120, 200, 90, 150, 60],
                                               "B": [80, 60, 140, 70, 90],
                                               "L": [40, 40, 200, 40, 40]}))
     opening = {"A": (80, 0), "B": (np.nan, 35), "L": (0, 0)}
@@ -325,38 +325,17 @@ def test_safety_stock_floors_the_target_in_the_plan():
     company = single_family(mts("A", 0))
     demand = demand_frame({"A": [100, 100, 100]}).assign(p10=lambda f: f["consensus"] - 64.0776,
                                                          p90=lambda f: f["consensus"] + 64.0776)
-    plan = plan_supply(company, demand)
+    plan = supply_plan_frame(company, demand)
     # sigma = 128.1552 / (2 x 1.28155) = 50; z(0.95) = 1.64485: 82.24 units of safety stock.
     assert plan["safety_stock"].tolist() == pytest.approx([82.2427] * 3, abs=1e-3)
     assert plan["target"].tolist() == pytest.approx([82.2427] * 3, abs=1e-3)
     assert plan["production"].tolist() == pytest.approx([182.2427, 100, 100], abs=1e-3)
 
 
-def test_opening_position_sums_the_skus_of_each_family():
-    company = make_company(
-        families=[mts("A", 10), mto("B", 2)],
-        items=[item("A1", "A"), item("A2", "A"), item("B1", "B")],
-        inventory=[{"sku": "A1", "month": LAST_CLOSED, "on_hand": 10},
-                   {"sku": "A1", "month": "2023-11", "on_hand": 999},
-                   {"sku": "A2", "month": LAST_CLOSED, "on_hand": 5},
-                   {"sku": "B1", "month": LAST_CLOSED, "on_hand": 3}],
-        open_orders=[{"sku": "A1", "due_month": "2024-01", "quantity": 4},
-                     {"sku": "A2", "due_month": "2024-03", "quantity": 6},
-                     {"sku": "B1", "due_month": "2024-02", "quantity": 7}],
-    )
-    position = opening_position(company)
-    assert list(position.columns) == ["family", "strategy", "opening_inventory",
-                                      "opening_backlog"]
-    assert position.to_dict("records") == [
-        {"family": "A", "strategy": "MTS", "opening_inventory": 15.0, "opening_backlog": 10.0},
-        {"family": "B", "strategy": "MTO", "opening_inventory": 3.0, "opening_backlog": 7.0},
-    ]
-
-
 @pytest.mark.parametrize("stock", ["inventory", "backlog"])
 def test_check_balance_names_family_and_month_of_a_break(stock):
     company = single_family(mts("A", 15.2), on_hand=50)
-    plan = plan_supply(company, demand_frame({"A": [100, 120, 90, 60]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [100, 120, 90, 60]}))
     plan.loc[2, stock] += 0.01
     with pytest.raises(SopError, match=f"{stock} of family A in 2024-03"):
         check_balance(plan)
@@ -364,7 +343,7 @@ def test_check_balance_names_family_and_month_of_a_break(stock):
 
 def test_check_balance_checks_the_first_month_against_the_opening():
     company = single_family(mto("B", 2), open_orders=[("2024-01", 200)])
-    plan = plan_supply(company, demand_frame({"B": [304, 608, 0, 304]}))
+    plan = supply_plan_frame(company, demand_frame({"B": [304, 608, 0, 304]}))
     check_balance(plan, opening=opening_position(company))
     check_balance(plan)
     plan["backlog"] -= 1
@@ -375,7 +354,7 @@ def test_check_balance_checks_the_first_month_against_the_opening():
 
 def test_check_balance_tolerates_rounding_below_a_millionth():
     company = single_family(mts("A", 15.2), on_hand=50)
-    plan = plan_supply(company, demand_frame({"A": [100, 120, 90, 60]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [100, 120, 90, 60]}))
     plan.loc[3, "inventory"] += 1e-9
     check_balance(plan)
 
@@ -383,7 +362,7 @@ def test_check_balance_tolerates_rounding_below_a_millionth():
 def test_demand_for_an_unknown_family_is_refused():
     company = single_family(mts("A", 10))
     with pytest.raises(SopError, match="family Z, which is not in families"):
-        plan_supply(company, demand_frame({"A": [1, 2], "Z": [1, 2]}))
+        supply_plan_frame(company, demand_frame({"A": [1, 2], "Z": [1, 2]}))
 
 
 def test_demand_with_a_missing_month_is_refused():
@@ -394,13 +373,13 @@ def test_demand_with_a_missing_month_is_refused():
     demand = demand_frame({"A": [1, 2, 3], "B": [1, 2, 3]})
     demand = demand.drop(index=4)
     with pytest.raises(SopError, match="no row for family B in 2024-02"):
-        plan_supply(company, demand)
+        supply_plan_frame(company, demand)
 
 
 def test_min_production_above_max_is_refused():
     company = single_family(mts("A", 10, min_production=80, max_production=50))
     with pytest.raises(SopError, match="Family A has min_production 80 above max_production 50"):
-        plan_supply(company, demand_frame({"A": [1, 2]}))
+        supply_plan_frame(company, demand_frame({"A": [1, 2]}))
 
 
 def test_holding_and_backlog_rates_come_from_company_yaml():

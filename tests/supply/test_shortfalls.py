@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sop_lib.supply.plan import plan_supply, supply_plan
+from sop_lib.supply.plan import supply_plan, supply_plan_frame
 from sop_lib.supply.shortfalls import EXPLANATION_COLUMNS, explain_shortfalls
 from tests.supply.builders import (
     BIG,
@@ -100,7 +100,7 @@ def test_late_months_without_a_capacity_cause_name_their_rule():
 
 def test_a_plan_within_regular_hours_needs_no_explanation():
     company = single_family(mts("A", 30.4), on_hand=10)
-    plan = plan_supply(company, demand_frame({"A": [100, 120, 90]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [100, 120, 90]}))
     table = explain_shortfalls(company, plan)
     assert table.empty
     assert list(table.columns) == EXPLANATION_COLUMNS
@@ -108,7 +108,7 @@ def test_a_plan_within_regular_hours_needs_no_explanation():
 
 def test_explains_any_plan_against_its_required_production():
     company = single_family(mts("A", 0), resources=[resource("R1", 100, 10)])
-    plan = plan_supply(company, demand_frame({"A": [90, 90]}))
+    plan = supply_plan_frame(company, demand_frame({"A": [90, 90]}))
     squeezed = plan.assign(production=[105.0, 80.0], shortfall=[0.0, 0.0])
     table = explain_shortfalls(company, squeezed)
     assert table["month"].astype(str).tolist() == ["2024-01"]

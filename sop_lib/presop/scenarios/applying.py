@@ -54,17 +54,17 @@ def apply_scenario(company: Company, demand: pd.DataFrame, consensus: pd.DataFra
     months = pd.PeriodIndex(sorted(demand["month"].unique()), freq="M")
     _check_months(scenario, months)
     hours = monthly_capacity(company, months)
-    tables = dict(company.tables)
+    items, families = company.items, company.families
     for change in scenario.changes:
         if change.kind in HOURS_COLUMNS:
             hours = _changed_hours(hours, change)
         elif change.kind in SCALED:
             demand, consensus = (_scaled(frame, change) for frame in (demand, consensus))
         elif change.kind == COST:
-            tables["items"] = _scaled_cost(tables["items"], change)
+            items = _scaled_cost(items, change)
         else:
-            tables["families"] = _with_target(tables["families"], change)
-    changed = with_capacity(replace(company, tables=tables), hours)
+            families = _with_target(families, change)
+    changed = with_capacity(replace(company, items=items, families=families), hours)
     return ScenarioInputs(changed, demand, consensus)
 
 

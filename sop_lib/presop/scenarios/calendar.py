@@ -1,8 +1,8 @@
-"""Month-specific capacity: an optional `resource_calendar` table on the Company.
+"""Month-specific capacity: the Company's `resource_calendar` table.
 
 The resources table gives each resource one number of regular and overtime hours for every month.
 A scenario can change them for some months only (a shift added in spring, a shop down for a
-month); those months go into `company.tables["resource_calendar"]`, columns `resource, month,
+month); those months go into `company.resource_calendar`, columns `resource, month,
 available_hours, max_overtime_hours`: a row replaces the resource's hours in that month, months
 without a row keep the resources table's hours. A change that covers every plan month changes
 the resources table itself.
@@ -16,8 +16,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sop_lib.data.company import Company
-from sop_lib.supply.capacity import CALENDAR_COLUMNS, CALENDAR_TABLE, HOURS
+from sop_lib.data.company import RESOURCE_CALENDAR, Company
+from sop_lib.supply.capacity import HOURS
 
 
 def with_capacity(company: Company, hours: pd.DataFrame) -> Company:
@@ -33,7 +33,6 @@ def with_capacity(company: Company, hours: pd.DataFrame) -> Company:
     resources.loc[steady, HOURS] = by_resource.first().loc[steady].to_numpy()
     usual = resources[HOURS].reindex(hours["resource"]).to_numpy()
     differs = (hours[HOURS].to_numpy() != usual).any(axis=1)
-    calendar = hours[differs & ~hours["resource"].isin(steady).to_numpy()]
-    tables = {**company.tables, "resources": resources.reset_index()[company.resources.columns],
-              CALENDAR_TABLE: calendar.reset_index(drop=True)[CALENDAR_COLUMNS]}
-    return replace(company, tables=tables)
+    calendar = hours[differs & ~hours["resource"].isin(steady).to_numpy()].reset_index(drop=True)
+    return replace(company, resources=resources.reset_index()[company.resources.columns],
+                   resource_calendar=calendar[RESOURCE_CALENDAR.column_names])

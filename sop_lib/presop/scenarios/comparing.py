@@ -38,7 +38,7 @@ from sop_lib.presop.scenarios.applying import apply_scenario
 from sop_lib.presop.scenarios.model import BASELINE, Scenario
 from sop_lib.supply import capacity
 from sop_lib.supply.capacity import OVERLOAD
-from sop_lib.supply.plan import plan_supply
+from sop_lib.supply.plan import supply_plan_frame
 
 WINDOW_MONTHS = 12
 TIE_SHARE = 0.001
@@ -71,8 +71,8 @@ COMPARISON_COLUMNS = [
 class ScenarioResult:
     """A scenario's plan and its money and capacity views.
 
-    `company`, `demand` and `consensus` are the scenario's inputs; `plan` is plan_supply's frame,
-    `money` money_view's, `outlook` fiscal_year_outlook's; `load` and `required_load` are
+    `company`, `demand` and `consensus` are the scenario's inputs; `plan` is supply_plan_frame's
+    frame, `money` money_view's, `outlook` fiscal_year_outlook's; `load` and `required_load` are
     capacity_load's frames of the planned and of the unconstrained production, against each
     month's hours. `notes` say where a figure is not what the scenario asks (see module notes).
     """
@@ -103,11 +103,11 @@ def run_scenario(company: Company, demand: pd.DataFrame, consensus: pd.DataFrame
     """Plan supply, money and capacity load for a scenario (by default the baseline).
 
     `demand` and `consensus` are the demand review's frames; `plan_options` are passed to
-    `plan_supply` as keyword options.
+    `supply_plan_frame` as keyword options.
     """
     inputs = apply_scenario(company, demand, consensus, scenario)
     changed = inputs.company
-    plan = plan_supply(changed, inputs.demand, **(plan_options or {}))
+    plan = supply_plan_frame(changed, inputs.demand, **(plan_options or {}))
     money = finance.money_view(changed, plan, inputs.consensus)
     return ScenarioResult(
         scenario=scenario, company=changed, demand=inputs.demand, consensus=inputs.consensus,

@@ -137,7 +137,7 @@ def test_the_inputs_are_left_as_they_were():
         Change("price", ("A",), SPRING, "percent", 5.0))))
     for original, kept in zip(before, (company.resources, company.items, demand, consensus)):
         assert original.equals(kept)
-    assert CALENDAR_TABLE not in company.tables
+    assert company.resource_calendar.empty
 
 
 def test_a_change_outside_the_plan_months_is_refused():

@@ -1,0 +1,40 @@
+"""Helpers of the interactive widget tests: build a tool's widget and read back what its Output
+widgets show (Markdown, HTML tables, PNG images)."""
+import base64
+import re
+
+import ipywidgets as widgets
+
+EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> *bold*'
+
+
+def build(tool) -> None:
+    """Build a tool's widget, as displaying it in a notebook does."""
+    assert isinstance(tool.widget, widgets.Widget)
+
+
+def shown(output, kind: str) -> list[str]:
+    """The Markdown texts or HTML documents an Output widget shows."""
+    return [o["data"][kind] for o in output.outputs if kind in o["data"]]
+
+
+def markdown_of(output) -> str:
+    """The Markdown an Output widget shows, as read (escapes of Markdown markup removed)."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(shown(output, "text/markdown")))
+
+
+def tables_of(output) -> list[str]:
+    """The HTML tables an Output widget shows."""
+    return [page for page in shown(output, "text/html") if "<table" in page]
+
+
+def images_of(output) -> list[bytes]:
+    """The PNG images an Output widget shows, decoded."""
+    prefix = 'src="data:image/png;base64,'
+    return [base64.b64decode(page.split(prefix, 1)[1].split('"', 1)[0])
+            for page in shown(output, "text/html") if prefix in page]
+
+
+def everything_of(output) -> str:
+    """All an Output widget shows: its Markdown as read, then its HTML."""
+    return "\n".join([markdown_of(output), *shown(output, "text/html")])
