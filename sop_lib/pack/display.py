@@ -10,10 +10,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+from sop_lib.core.status import AMBER, FILLS, GREEN, RED
 from sop_lib.pack.formatting import ColumnFormat, formats_of
+from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
 
-STATUS_COLOURS = {"green": "#d8f0d8", "amber": "#fbe7c0", "red": "#f6c9c9",
-                  "ok": "#d8f0d8", "overtime": "#fbe7c0", "overload": "#f6c9c9"}
+# A capacity month's status (ok, overtime, overload) shows like green, amber and red.
+STATUS_COLOURS = {status: f"#{FILLS[light]}" for status, light in (
+    (GREEN, GREEN), (AMBER, AMBER), (RED, RED), (OK, GREEN), (OVERTIME, AMBER), (OVERLOAD, RED))}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 

@@ -12,11 +12,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from sop_lib.core.status import AMBER, GREEN, RED
+from sop_lib.core.status import FILLS
 from sop_lib.pack.formatting import CellFormat, formats_of
 from sop_lib.supply.family_sheet import sheet_table
 
-FILLS = {GREEN: "D8F0D8", AMBER: "FBE7C0", RED: "F6C9C9"}
 HEADER = PatternFill("solid", fgColor="1D3557")
 NEGATIVE = Font(color="C00000")
 UNSAFE_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")

@@ -25,7 +25,7 @@ def test_workbook_has_kpis_decisions_and_a_formatted_sheet_per_family(tmp_path):
     decisions = pd.DataFrame({"rank": [1], "family": ["=1+1"], "issue": ["@SUM(A1)"],
                               "acts_on_next_12_months": [True], "impact": [383949.6]})
     path = write_excel_pack(tmp_path / "sop_2026-11.xlsx", title="Acme 2026-11", kpis=kpis,
-                          decisions=decisions, sheets=_sheets(), currency="EUR")
+                            decisions=decisions, sheets=_sheets(), currency="EUR")
     book = load_workbook(path)
     assert book.sheetnames == ["KPIs", "Decisions", "=HYPERLINK(\"x\")", "Grills"]
     kpi = book["KPIs"]
@@ -62,7 +62,7 @@ def test_money_headings_name_the_currency_set_for_the_process(tmp_path):
     use_currency("CHF")
     try:
         path = write_excel_pack(tmp_path / "book.xlsx", title="Acme", kpis=kpis,
-                              decisions=decisions, sheets=_sheets())
+                                decisions=decisions, sheets=_sheets())
     finally:
         use_currency(None)
     assert load_workbook(path)["Decisions"]["B3"].value == "Impact (CHF)"
