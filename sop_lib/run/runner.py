@@ -222,10 +222,10 @@ class _Run:
             write_plan_of_record(self.work / "plan_of_record", artifacts["plan"],
                                  artifacts["consensus"], artifacts["money"])
             write_excel_pack(self.work / f"sop_{self.label}.xlsx",
-                           title=f"{self.manifest['company']}: S&OP {self.label}",
-                           kpis=artifacts["kpis"], decisions=artifacts["decisions"],
-                           sheets=artifacts["family_sheets"],
-                           currency=self.manifest["currency"])
+                             title=f"{self.manifest['company']}: S&OP {self.label}",
+                             kpis=artifacts["kpis"], decisions=artifacts["decisions"],
+                             sheets=artifacts["family_sheets"],
+                             currency=self.manifest["currency"])
             self.manifest.update(status="published", finished=now())
             write_manifest(self.work, self.manifest)
             write_cycle_index(self.work, self.manifest, PAGES, cycles=cycles)
