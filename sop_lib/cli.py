@@ -1,4 +1,5 @@
-"""The `sop` command: validate a company folder, make a sample company, run the monthly cycle."""
+"""The `sop` command: validate a company folder, make a sample company, run the monthly cycle,
+approve a cycle's pack, forecast any file, backfill the archive."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from sop_lib.core.errors import DataError, ParameterError, SopError
+from sop_lib.core.errors import ApprovedPackError, DataError, ParameterError, SopError
 from sop_lib.core.months import to_month
 from sop_lib.run.runner import CELL_TIMEOUT
 from sop_lib.store.lock import LockedError
@@ -18,10 +19,13 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 def _validate(args) -> int:
     from sop_lib.data.validation import check_company
     from sop_lib.presop.scenarios import check_scenarios
+    from sop_lib.run.runner import REPORTS_DIR
+    from sop_lib.store.pack_decisions import check_decision_files
 
     company, problems = check_company(args.folder, cycle=args.cycle or None)
     if company is not None:
         problems += check_scenarios(company, cycle=args.cycle or None)[1]
+    problems += check_decision_files(args.folder, args.out or REPORTS_DIR)
     for problem in problems:
         print(problem)
     errors = sum(p.is_error for p in problems)
@@ -44,7 +48,16 @@ def _run(args) -> int:
     _use_executor(args)
     run_cycle(data_dir=args.data or SAMPLE_DIR, reports_dir=args.out or REPORTS_DIR,
               cycle=args.cycle or "", horizon=args.horizon, resume=args.resume,
-              cell_timeout=args.cell_timeout)
+              cell_timeout=args.cell_timeout, replace_approved=args.replace_approved)
+    return EXIT_OK
+
+
+def _approve(args) -> int:
+    from sop_lib.run.approval import approve_cycle
+    from sop_lib.run.runner import REPORTS_DIR, SAMPLE_DIR
+
+    approve_cycle(data_dir=args.data or SAMPLE_DIR, reports_dir=args.out or REPORTS_DIR,
+                  cycle=args.cycle)
     return EXIT_OK
 
 
@@ -134,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("folder")
     validate.add_argument("--cycle", help="month being planned, YYYY-MM (default: after the "
                           "last closed month)")
+    validate.add_argument("--out", metavar="REPORTS", help="reports folder whose published "
+                          "packs the decision registers are checked against (default: reports/)")
     validate.set_defaults(handler=_validate)
 
     sample = commands.add_parser("sample", help="write a deterministic sample company")
@@ -155,8 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
                      "parameters and packages are unchanged")
     run.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT, metavar="SECONDS",
                      help=f"fail a step when one cell runs longer (default {CELL_TIMEOUT})")
+    run.add_argument("--replace-approved", action="store_true", help="replace the cycle's pack "
+                     "even when it is approved (it is kept under <out>/<cycle>/.replaced/)")
     _add_executor_options(run)
     run.set_defaults(handler=_run)
+
+    approve = commands.add_parser("approve", help="publish a cycle's pack as approved, from "
+                                  "the meeting's decisions/<cycle>.yaml")
+    approve.add_argument("--cycle", type=_month, required=True, help="YYYY-MM")
+    approve.add_argument("--data", help="company folder (default: the bundled sample)")
+    approve.add_argument("--out", help="reports folder (default: reports/)")
+    approve.set_defaults(handler=_approve)
 
     forecast = commands.add_parser("forecast", help="forecast any long-format file of monthly "
                                    "series (id, month, quantity)")
@@ -191,14 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Entry point; exit 0 done, 1 a step or command failed, 2 bad input or parameters,
-    3 another run of the cycle is in progress."""
+    3 another run of the cycle is in progress, or its pack is approved."""
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
     except (DataError, ParameterError) as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
-    except LockedError as error:
+    except (LockedError, ApprovedPackError) as error:
         print(error, file=sys.stderr)
         return EXIT_LOCKED
     except SopError as error:

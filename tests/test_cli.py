@@ -5,10 +5,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sop_lib.cli import main
 from sop_lib.data.sample import write_sample
 from sop_lib.run.runner import SAMPLE_DIR
+from tests import REPO
+
+EXAMPLE_REGISTER = REPO / "docs" / "examples" / "decisions-2026-11.yaml"
 
 
 def test_validate_the_bundled_sample(capsys):
@@ -105,3 +109,51 @@ def test_a_bad_scenario_file_is_refused_before_anything_runs(tmp_path, capsys):
         capsys.readouterr().out)
     assert main(["run", "--data", str(company), "--out", str(tmp_path / "reports")]) == 2
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.fixture(scope="module")
+def sample_pack(tmp_path_factory):
+    """A copy of the sample company and the reports folder `sop run` published its cycle in."""
+    root = tmp_path_factory.mktemp("sample_pack")
+    company, reports = root / "company", root / "reports"
+    shutil.copytree(SAMPLE_DIR, company)
+    assert main(["run", "--data", str(company), "--out", str(reports)]) == 0
+    return company, reports
+
+
+def _with_register(company: Path, tmp_path: Path, text: str) -> Path:
+    """A copy of the company whose decisions/2026-11.yaml is `text`."""
+    copy = tmp_path / "company"
+    shutil.copytree(company, copy)
+    (copy / "decisions").mkdir()
+    (copy / "decisions" / "2026-11.yaml").write_text(text, encoding="utf-8")
+    return copy
+
+
+def test_validate_names_file_line_and_field_of_a_bad_decision_register(tmp_path, capsys):
+    text = EXAMPLE_REGISTER.read_text().replace("outcome: accepted", "outcome: approved")
+    company = _with_register(SAMPLE_DIR, tmp_path, text.replace("due: 2026-12", "due: soon"))
+    assert main(["validate", str(company), "--out", str(tmp_path / "no-reports")]) == 2
+    out = capsys.readouterr().out
+    assert ("ERROR decisions/2026-11.yaml, row 9, column decisions[1].outcome: value 'approved': "
+            "expected one of accepted, rejected, deferred, action") in out
+    assert "ERROR decisions/2026-11.yaml, row 22, column actions[1].due: value 'soon'" in out
+    assert "2 error(s)" in out
+
+
+def test_validate_holds_the_example_register_to_the_published_pack(sample_pack, tmp_path,
+                                                                    capsys):
+    company, reports = sample_pack
+    text = EXAMPLE_REGISTER.read_text()
+    good = _with_register(company, tmp_path / "good", text)
+    assert main(["validate", str(good), "--out", str(reports)]) == 0
+    assert "0 error(s), 0 warning(s)" in capsys.readouterr().out
+    bad = _with_register(company, tmp_path / "bad", text.replace("  - item: 2\n", "  - item: 9\n")
+                         .replace("scenario: No overtime", "scenario: Night shift"))
+    assert main(["validate", str(bad), "--out", str(reports)]) == 2
+    out = capsys.readouterr().out
+    assert ("decisions/2026-11.yaml, row 6, column scenario: value 'Night shift': expected a "
+            "scenario of the 2026-11 pack: Baseline, Grills promotion, No overtime, "
+            "Press Line spring shift") in out
+    assert ("decisions/2026-11.yaml, row 14, column decisions[2].item: value 9: expected an "
+            "agenda item of the 2026-11 pack: its agenda has items 1 to 6") in out

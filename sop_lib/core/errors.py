@@ -23,6 +23,10 @@ class RunError(SopError):
     """A step of the monthly run failed; nothing was published."""
 
 
+class ApprovedPackError(RunError):
+    """The cycle's pack is approved and the run was not told to replace it; nothing ran."""
+
+
 class Problem:
     """One problem found in a company folder, located as a planner would look for it."""
 

@@ -47,6 +47,15 @@ def table(frame: pd.DataFrame, *, status: str | None = None, caption: str | None
     maps a column to a format string or function of its values, and `precision` gives units,
     money, hours and counts that many decimals (a table of one SKU's small figures).
     """
+    display(styled_table(frame, status=status, caption=caption, currency=currency,
+                         measure=measure, formats=formats, precision=precision))
+
+
+def styled_table(frame: pd.DataFrame, *, status: str | None = None, caption: str | None = None,
+                 currency: str | None = None, measure: str = "units",
+                 formats: dict | None = None, precision: int | None = None):
+    """The pandas Styler that `table` shows (same arguments); `.to_html()` gives the table for a
+    page written outside a notebook."""
     columns = formats_of(frame, currency=currency, measure=measure, precision=precision)
     styler = _styled(frame.index, columns, formats or {})
     if status:
@@ -54,7 +63,7 @@ def table(frame: pd.DataFrame, *, status: str | None = None, caption: str | None
                             subset=[status])
     if caption:
         styler = styler.set_caption(html.escape(caption))
-    display(styler)
+    return styler
 
 
 def _styled(index: pd.Index, columns: list[ColumnFormat], given: dict):

@@ -31,6 +31,9 @@ th { background: #f1f3f6; } caption { text-align: left; font-weight: bold; paddi
 img { max-width: 100%; height: auto; }
 .output_stderr, .output_error { background: #fde8e8; }
 .sop-page-break { height: 0; }
+.sop-status { margin: 0.8em 0 0; padding: 0.4em 0.8em; border-left: 0.35em solid #c9a227;
+              background: #fbf3d9; }
+.sop-status.approved { border-left-color: #2d7a46; background: #e3f2e7; }
 .sop-figures { display: flex; gap: 0.8em; align-items: flex-start; }
 .sop-figures img { max-width: calc(50% - 0.4em); }
 @page { size: A4 landscape; margin: 9mm; }
@@ -87,14 +90,36 @@ def nav_bar(pages: list[tuple[str, str]], current: str | None, *,
     return '<nav class="sop-nav">' + "".join(links) + "</nav>"
 
 
-def render_notebook(notebook: Path, target: Path, *, title: str, nav: str) -> Path:
-    """Write the executed notebook as one self-contained page with no code, prompts or stderr."""
+def render_notebook(notebook: Path, target: Path, *, title: str, nav: str,
+                    status: str = "") -> Path:
+    """Write the executed notebook as one self-contained page with no code, prompts or stderr,
+    `status` (the pack's approval status, `status_line`) at its top."""
     exporter = HTMLExporter(template_name="basic", exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(_DropStderr(), enabled=True)
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    target.write_text(page(title, nav, body), encoding="utf-8")
+    target.write_text(page(title, nav, status + body), encoding="utf-8")
     return target
+
+
+def status_line(manifest: dict) -> str:
+    """The pack's approval status as a line above each page (HTML, escaped): proposed, with
+    how to approve it, or approved, by whom, when and which plan."""
+    approval = manifest.get("approval")
+    if not approval:
+        cycle = html.escape(manifest["cycle"])
+        return ('<p class="sop-status"><strong>Proposed, not yet approved.</strong> The '
+                f"meeting's decisions go in <code>decisions/{cycle}.yaml</code> in the company "
+                f"folder; <code>sop approve --cycle {cycle}</code> then publishes the approved "
+                "pack.</p>")
+    adopted = approval["scenario"]
+    plan = ("the plan as proposed" if adopted == "Baseline"
+            else f"the scenario {html.escape(adopted)}")
+    return ('<p class="sop-status approved"><strong>Approved by '
+            f'{html.escape(approval["approved_by"])} on {html.escape(approval["approved_on"])}'
+            f"</strong>: {plan} is the plan of record. These pages show the proposal as "
+            'reviewed; the decisions taken and the approved plan are on the '
+            '<a href="approval.html">Approval</a> page.</p>')
 
 
 def neighbour_cycles(reports_dir: Path, cycle: str) -> tuple[str | None, str | None]:
@@ -114,9 +139,8 @@ def write_cycle_index(folder: Path, manifest: dict, pages: list[tuple[str, str]]
         f"{html.escape(title)}</a></td><td>{step['seconds']:.1f} s</td></tr>"
         for (href, title), step in zip(pages, manifest["steps"]))
     content = (f"<h1>{html.escape(manifest['company'])}: S&amp;OP pack "
-               f"{html.escape(manifest['cycle'])}</h1>"
-               f"<p>Status: {html.escape(manifest['status'])}. Finished "
-               f"{html.escape(manifest['finished'])}.</p>"
+               f"{html.escape(manifest['cycle'])}</h1>{status_line(manifest)}"
+               f"<p>Run finished {html.escape(manifest['finished'])}.</p>"
                f"<table><tr><th>Page</th><th>Run time</th></tr>{rows}</table>"
                f'<p><a href="sop_{html.escape(manifest["cycle"])}.xlsx">The pack in Excel</a>: '
                "KPIs, decisions and a sheet per family. "

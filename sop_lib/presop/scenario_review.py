@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sop_lib.core.errors import SopError
 from sop_lib.presop.scenarios import (
     BASELINE,
     RECOMMENDATION_RULE,
+    ScenarioResult,
     changes_table,
     compare_scenarios,
     load_scenarios,
@@ -36,7 +38,7 @@ def compare_cycle_scenarios(run: PlanningCycle, demand: pd.DataFrame,
     the baseline)."""
     company = run.company
     scenarios = load_scenarios(company, cycle=run.cycle, horizon=run.horizon)
-    options = {"plan_of_record": run.plan_of_record()}
+    options = _plan_options(run)
     baseline = run_scenario(company, demand, consensus, BASELINE, plan_options=options)
     results = [run_scenario(company, demand, consensus, s, plan_options=options)
                for s in scenarios]
@@ -50,3 +52,19 @@ def compare_cycle_scenarios(run: PlanningCycle, demand: pd.DataFrame,
                                      "others": [chosen.others.strip()],
                                      "rule": [RECOMMENDATION_RULE]}),
         chosen_money=money)
+
+
+def adopted_plan(run: PlanningCycle, demand: pd.DataFrame, consensus: pd.DataFrame,
+                 name: str) -> ScenarioResult:
+    """The plan of the scenario leadership adopted (`name`, or the Baseline), planned exactly as
+    the cycle's scenario comparison planned it, so its figures are the comparison's."""
+    scenarios = [BASELINE, *load_scenarios(run.company, cycle=run.cycle, horizon=run.horizon)]
+    chosen = next((s for s in scenarios if s.name == name), None)
+    if chosen is None:
+        raise SopError(f"the adopted scenario {name!r} is not among the cycle's scenarios ("
+                       + ", ".join(s.name for s in scenarios) + ")")
+    return run_scenario(run.company, demand, consensus, chosen, plan_options=_plan_options(run))
+
+
+def _plan_options(run: PlanningCycle) -> dict:
+    return {"plan_of_record": run.plan_of_record()}

@@ -2,7 +2,8 @@
 
 A run works in a staging folder and publishes `reports/<cycle>` in one rename, only when every
 step succeeded; a failed run keeps its pages, log and manifest in `reports/.failed/<cycle>` and
-leaves the last good pack as it was. One run per cycle at a time (`lock.cycle_lock`).
+leaves the last good pack as it was. One run per cycle at a time (`lock.cycle_lock`). A pack it
+replaces is kept in the new one under `.replaced/`; an approved pack only with `replace_approved`.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pyarrow
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from sop_lib.core.errors import RunError
+from sop_lib.core.errors import ApprovedPackError, RunError
 from sop_lib.data.validation import load_company
 from sop_lib.pack.excel import write_excel_pack
 from sop_lib.pack.plan_of_record import write_plan_of_record
@@ -27,6 +28,7 @@ from sop_lib.pack.report import (
     nav_bar,
     neighbour_cycles,
     render_notebook,
+    status_line,
     write_cycle_index,
     write_reports_index,
 )
@@ -34,11 +36,19 @@ from sop_lib.presop.scenarios import load_scenarios, scenario_files
 from sop_lib.run.kernels import KERNEL_NAME, KernelsAhead
 from sop_lib.run.parameters import check_parameters
 from sop_lib.run.steps import STEPS
-from sop_lib.store.archive import replace_folder
+from sop_lib.store.archive import (
+    MANIFEST_FILE,
+    REPLACED,
+    is_published,
+    keep_replaced,
+    replace_folder,
+)
 from sop_lib.store.artifacts import ArtifactStore
 from sop_lib.store.lock import cycle_lock
 from sop_lib.store.manifest import (
+    approval,
     input_hashes,
+    manifest_changes,
     now,
     package_versions,
     read_manifest,
@@ -63,11 +73,13 @@ class RunResult:
 
 def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
               horizon: int = 0, resume: bool = False, cell_timeout: int = CELL_TIMEOUT,
+              replace_approved: bool = False,
               progress: Callable[[str], None] = print) -> RunResult:
     """Run the monthly cycle and publish `reports_dir/<cycle>` only when every step succeeded.
 
     Raises ParameterError or DataError before anything runs, LockedError when another run of
-    the cycle is in progress, RunError when a step fails. With `resume`, a failed run of the
+    the cycle is in progress, ApprovedPackError when the cycle's pack is approved (unless
+    `replace_approved`), RunError when a step fails. With `resume`, a failed run of the
     same cycle with the same inputs, parameters and packages restarts at its failed step.
     """
     params = check_parameters(cycle=cycle, data_dir=str(data_dir), horizon=horizon)
@@ -80,7 +92,8 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
     reports_dir.mkdir(parents=True, exist_ok=True)
     with cycle_lock(reports_dir, label, report=progress):
         run = _Run(label=label, reports_dir=reports_dir, data_dir=params.data_dir.resolve(),
-                   horizon=horizon, cell_timeout=cell_timeout, progress=progress)
+                   horizon=horizon, cell_timeout=cell_timeout, progress=progress,
+                   replace_approved=replace_approved)
         run.log(f"Cycle {label} of {manifest['company']}")
         for warning in warnings:
             run.log(f"  {warning}")
@@ -120,6 +133,7 @@ class _Run:
     horizon: int
     cell_timeout: int
     progress: Callable[[str], None]
+    replace_approved: bool = False
     manifest: dict = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
 
@@ -135,12 +149,18 @@ class _Run:
     def failed(self) -> Path:
         return self.reports_dir / ".failed" / self.label
 
+    @property
+    def target(self) -> Path:
+        return self.reports_dir / self.label
+
     def log(self, line: str) -> None:
         self.progress(line)
         self.lines.append(line)
 
     def execute(self, resume: bool) -> RunResult:
         _clear_leftovers(self.reports_dir, self.label, self.log)
+        if not self.replace_approved:
+            _refuse_approved(self.target)
         cycles = neighbour_cycles(self.reports_dir, self.label)
         done = self._resume() if resume else set()
         if not done:
@@ -198,7 +218,8 @@ class _Run:
                     execution_timeout=self.cell_timeout, km=kernel.manager,
                     request_save_on_cell_execute=False)  # saved at the end, failed or not
             render_notebook(executed, page, title=f"{step.title} {self.label}",
-                            nav=nav_bar(PAGES, page.name, cycles=cycles))
+                            nav=nav_bar(PAGES, page.name, cycles=cycles),
+                            status=status_line({"cycle": self.label}))
         except Exception as error:  # every failure of a step ends the run the same way
             seconds = time.perf_counter() - started
             self.manifest["steps"].append({"step": step.name, "notebook": step.notebook,
@@ -229,14 +250,26 @@ class _Run:
             self.manifest.update(status="published", finished=now())
             write_manifest(self.work, self.manifest)
             write_cycle_index(self.work, self.manifest, PAGES, cycles=cycles)
-            self.log(f"Publishing {self.reports_dir / self.label}")
+            if is_published(self.target):
+                self._keep_replaced()
+            self.log(f"Publishing {self.target}")
             self._write_log(self.work)
-            return replace_folder(self.work, self.reports_dir / self.label)
+            return replace_folder(self.work, self.target)
         except Exception as error:
             reason = _explain(error, self.cell_timeout)
             self._keep_failed(None, None, None, cycles, reason)
             raise RunError(f"publishing failed: {reason}\nNothing was published; the last good "
                            f"pack is unchanged. The run log: {self.failed / 'run.log'}") from error
+
+    def _keep_replaced(self) -> None:
+        """Say what changed since the cycle's published pack, and keep that pack in the new one."""
+        old = read_manifest(self.target / MANIFEST_FILE)
+        kind = "approved" if approval(old) is not None else "published"
+        changes = "; ".join(manifest_changes(old, self.manifest))
+        self.log(f"Replacing the {kind} pack of {self.label} (run {old.get('started', '?')}): "
+                 f"{changes or 'nothing in the inputs or parameters changed'}")
+        kept = keep_replaced(self.target, self.work)
+        self.log(f"The replaced pack is kept under {self.target / REPLACED / kept.name}")
 
     def _keep_failed(self, executed, page, step, cycles, reason: str) -> None:
         """Move the staging folder to .failed/<cycle> with the failed page, manifest and log."""
@@ -273,6 +306,19 @@ def _explain(error: BaseException, cell_timeout: int) -> str:
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return f"no space left on the disk ({error.filename or 'while writing'})"
     return f"{type(error).__name__}: {error}"
+
+
+def _refuse_approved(pack: Path) -> None:
+    """Raise ApprovedPackError when `pack` is a pack leadership approved."""
+    granted = approval(read_manifest(pack / MANIFEST_FILE)) if is_published(pack) else None
+    if granted is None:
+        return
+    raise ApprovedPackError(
+        f"the pack of {pack.name} ({pack}) is approved: approved by "
+        f"{granted.get('approved_by', '?')} on {granted.get('approved_on', '?')}, scenario "
+        f"{granted.get('scenario', '?')}. Nothing ran. To replace it, run again with "
+        f"--replace-approved; the approved pack is then kept under "
+        f"{pack / REPLACED}/<timestamp>/.")
 
 
 def _clear_leftovers(reports_dir: Path, label: str, log: Callable[[str], None]) -> None:

@@ -10,12 +10,15 @@ cycle. A published pack (written by `sop run`) also has `manifest.json` and
 `artifacts/consensus.parquet`; a backfilled cycle (written by `sop backfill`) has only the
 statistical forecast plus `backfill.json` saying how it was made, and no manifest, so the
 reports index does not list it as a pack. A later real run of that cycle replaces the folder.
+A published pack that a run replaces is kept inside the new pack, under
+`reports/<YYYY-MM>/.replaced/<UTC time stamp>/`, with the packs it had replaced itself.
 """
 from __future__ import annotations
 
 import os
 import shutil
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +31,7 @@ FORECAST_FILE = "forecast.parquet"
 CONSENSUS_FILE = "consensus.parquet"
 MANIFEST_FILE = "manifest.json"
 BACKFILL_FILE = "backfill.json"
+REPLACED = ".replaced"
 
 ARCHIVE_DTYPES = {"cycle": pd.PeriodDtype("M"), "lag": "int64", "sku": str, "family": str,
                   "month": pd.PeriodDtype("M"), "statistical": float, "consensus": float}
@@ -72,6 +76,30 @@ def replace_folder(work: Path, target: Path) -> Path:
         raise
     shutil.rmtree(previous, ignore_errors=True)
     return target
+
+
+def keep_replaced(pack: Path, work: Path) -> Path:
+    """Before `work` replaces the published `pack`: keep the pack under
+    work/.replaced/<YYYYMMDDTHHMMSSZ>/ (returned) and carry its own .replaced folders over.
+
+    The pack is left untouched. Files are hard-linked where the file system allows (the swap
+    then removes the pack's own links), else copied. A `.replaced` already in `work` (a resumed
+    run's) is rebuilt."""
+    history = work / REPLACED
+    shutil.rmtree(history, ignore_errors=True)
+    if (pack / REPLACED).is_dir():
+        shutil.copytree(pack / REPLACED, history, copy_function=_link_or_copy)
+    kept = history / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    shutil.copytree(pack, kept, ignore=shutil.ignore_patterns(REPLACED),
+                    copy_function=_link_or_copy)
+    return kept
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def published_artifact(reports_dir: Path | str, cycle: pd.Period, name: str,

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from sop_lib.core.months import month_label
 from sop_lib.data.company import Company
-from sop_lib.store.archive import published_artifact
+from sop_lib.store.archive import MANIFEST_FILE, cycle_folder, published_artifact
+from sop_lib.store.manifest import approval, read_manifest
 
 RECORD_COLUMNS = ["family", "month", "production"]
 
@@ -23,6 +25,13 @@ class PlanningCycle:
     archive_dir: Path
 
     def plan_of_record(self) -> pd.DataFrame | None:
-        """Last cycle's published production plan (family, month, production), or None when
-        the archive has no published pack for it."""
-        return published_artifact(self.archive_dir, self.cycle - 1, "plan", RECORD_COLUMNS)
+        """Last cycle's published production plan (family, month, production, with its `cycle`
+        and `record`: "approved" or "proposed, never approved"), or None when the archive has
+        no published pack for it. An approved pack's plan is the plan leadership adopted."""
+        previous = self.cycle - 1
+        plan = published_artifact(self.archive_dir, previous, "plan", RECORD_COLUMNS)
+        if plan is None:
+            return None
+        manifest = read_manifest(cycle_folder(self.archive_dir, previous) / MANIFEST_FILE)
+        record = "approved" if approval(manifest) else "proposed, never approved"
+        return plan.assign(cycle=month_label(previous), record=record)

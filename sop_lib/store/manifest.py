@@ -47,3 +47,30 @@ def write_manifest(folder: Path, manifest: dict) -> Path:
 
 def read_manifest(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def approval(manifest: dict) -> dict | None:
+    """The approval (approved_by, approved_on, scenario) of an approved pack, else None."""
+    return manifest.get("approval", {}) if manifest.get("status") == "approved" else None
+
+
+def manifest_changes(old: dict, new: dict) -> list[str]:
+    """What differs between two runs' inputs and parameters, one phrase per kind of change
+    ("changed inputs: items.csv", "changed parameters: horizon 18 -> 12"); empty when none."""
+    old_inputs, new_inputs = old.get("inputs", {}), new.get("inputs", {})
+    phrases = {
+        "changed inputs": [name for name in new_inputs
+                           if name in old_inputs and new_inputs[name] != old_inputs[name]],
+        "new inputs": [name for name in new_inputs if name not in old_inputs],
+        "removed inputs": [name for name in old_inputs if name not in new_inputs],
+        "changed parameters": _changed_parameters(old.get("parameters", {}),
+                                                  new.get("parameters", {})),
+    }
+    return [f"{kind}: {', '.join(names)}" for kind, names in phrases.items() if names]
+
+
+def _changed_parameters(old: dict, new: dict) -> list[str]:
+    """Each parameter whose value differs, as "name old -> new"."""
+    keys = [*new, *(key for key in old if key not in new)]
+    return [f"{key} {old.get(key, '(none)')} -> {new.get(key, '(none)')}"
+            for key in keys if old.get(key) != new.get(key)]

@@ -12,6 +12,7 @@ from sop_lib.pack.report import (
     neighbour_cycles,
     page,
     render_notebook,
+    status_line,
     write_cycle_index,
     write_reports_index,
 )
@@ -138,7 +139,7 @@ def test_the_cycle_index_lists_each_page_with_its_run_time(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "<title>S&amp;OP 2026-03</title>" in text
     assert "<h1>Garden &amp; Co: S&amp;OP pack 2026-03</h1>" in text
-    assert "Status: complete. Finished 2026-03-04 07:12." in text
+    assert "Proposed, not yet approved." in text and "Run finished 2026-03-04 07:12." in text
     assert ('<a href="01_demand_review.html">Demand review</a></td><td>12.3 s</td>' in text)
     assert ('<a href="02_supply_review.html">Supply review</a></td><td>0.1 s</td>' in text)
     assert 'href="sop_2026-03.xlsx"' in text and 'href="run.log"' in text
@@ -183,3 +184,29 @@ def test_the_reports_index_escapes_and_tolerates_a_sparse_manifest(tmp_path):
     text = write_reports_index(tmp_path).read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td></td><td></td>" in text
+
+
+# --- status_line ---------------------------------------------------------------------------
+
+def test_a_proposed_pack_says_how_to_approve_it():
+    line = status_line({"cycle": "2026-03"})
+    assert "Proposed, not yet approved." in line
+    assert "decisions/2026-03.yaml" in line and "sop approve --cycle 2026-03" in line
+
+
+def test_an_approved_pack_names_who_approved_which_plan_escaped():
+    approval = {"approved_by": "<b>Jo</b>", "approved_on": "2026-03-12", "scenario": "Extra shift"}
+    line = status_line({"cycle": "2026-03", "approval": approval})
+    assert "Approved by &lt;b&gt;Jo&lt;/b&gt; on 2026-03-12" in line
+    assert "the scenario Extra shift is the plan of record" in line
+    baseline = status_line({"cycle": "2026-03", "approval": {**approval, "scenario": "Baseline"}})
+    assert "the plan as proposed is the plan of record" in baseline
+
+
+def test_a_page_shows_its_status_line_above_the_notebook(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Demand")])
+    nbformat.write(notebook, tmp_path / "n.ipynb")
+    render_notebook(tmp_path / "n.ipynb", tmp_path / "n.html", title="t", nav="",
+                    status=status_line({"cycle": "2026-03"}))
+    text = (tmp_path / "n.html").read_text(encoding="utf-8")
+    assert text.index("Proposed, not yet approved") < text.index(">Demand<")

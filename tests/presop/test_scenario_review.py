@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from sop_lib.core.errors import DataError
-from sop_lib.presop.scenario_review import CycleScenarios, compare_cycle_scenarios
+from sop_lib.core.errors import DataError, SopError
+from sop_lib.presop.scenario_review import CycleScenarios, adopted_plan, compare_cycle_scenarios
 from sop_lib.presop.scenarios import RECOMMENDATION_RULE, recommend
 from sop_lib.store.cycle import PlanningCycle
 from tests.scenario_builders import CYCLE, MONTHS, demand_frames, small_company, write_scenario
@@ -104,3 +104,20 @@ def test_a_scenario_file_the_run_cannot_read_is_refused_naming_it(tmp_path):
                                          "percent: 10}\n")
     with pytest.raises(DataError, match="bad.yaml"):
         review(tmp_path)
+
+
+def test_the_adopted_plan_has_the_figures_the_comparison_gave_it(tmp_path):
+    write_scenario(tmp_path, "no-overtime.yaml", NO_OVERTIME)
+    company = small_company(r1=(100.0, 80.0), folder=tmp_path)
+    demand, consensus = demand_frames({"A1": 100.0, "A2": 50.0, "B1": 10.0})
+    run = PlanningCycle(company, CYCLE, 12, tmp_path / "archive")
+    compared = compare_cycle_scenarios(run, demand, consensus).comparison.set_index("scenario")
+    for name in ("Baseline", "No overtime"):
+        adopted = adopted_plan(run, demand, consensus, name)
+        assert adopted.scenario.name == name
+        assert adopted.money["revenue"].sum() == pytest.approx(compared.loc[name, "revenue"])
+        assert adopted.plan["overtime_hours"].sum() == pytest.approx(
+            compared.loc[name, "overtime_hours"])
+    with pytest.raises(SopError, match="'Extra shift' is not among the cycle's scenarios "
+                                       r"\(Baseline, No overtime\)"):
+        adopted_plan(run, demand, consensus, "Extra shift")

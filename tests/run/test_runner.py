@@ -176,3 +176,67 @@ def test_every_page_renders_in_a_real_browser(published, tmp_path):
                        check=True, capture_output=True, timeout=120)
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", page
         assert shot.stat().st_size > 20_000, f"{page.name} rendered (almost) blank"
+
+
+# --- replacing a published pack -----------------------------------------------------------
+
+def _own_files(pack: Path) -> dict[str, str]:
+    return {k: v for k, v in _tree_digest(pack).items() if not k.startswith(".replaced/")}
+
+
+def _history(pack: Path) -> dict[str, str]:
+    """The files of the packs kept under pack/.replaced, by path below it."""
+    return _tree_digest(pack / ".replaced") if (pack / ".replaced").exists() else {}
+
+
+def _assert_kept(pack: Path, own: dict, history: dict) -> None:
+    """The replaced pack (its files `own`) is byte for byte under pack/.replaced/<a new time
+    stamp>/, beside the replaced packs it had kept (`history`)."""
+    earlier = {key.split("/")[0] for key in history}
+    (stamp,) = {p.name for p in (pack / ".replaced").iterdir()} - earlier
+    assert all(stamp > name for name in earlier), "time stamps sort oldest first"
+    assert _tree_digest(pack / ".replaced" / stamp) == own
+    assert {k: v for k, v in _history(pack).items() if not k.startswith(stamp)} == history
+
+
+def test_a_second_run_keeps_the_replaced_pack_and_says_what_changed(published):
+    data, reports, cycle = published
+    own, history = _own_files(cycle), _history(cycle)
+    started = json.loads((cycle / "manifest.json").read_text())["started"]
+    overrides = pd.read_csv(data / "overrides.csv")
+    overrides.loc[0, "value"] += 5
+    overrides.to_csv(data / "overrides.csv", index=False)
+    said = []
+    runner.run_cycle(data_dir=data, reports_dir=reports, cycle=cycle.name, progress=said.append)
+    line = (f"Replacing the published pack of {cycle.name} (run {started}): "
+            "changed inputs: overrides.csv")
+    assert line in said and line in (cycle / "run.log").read_text().splitlines()
+    _assert_kept(cycle, own, history)
+    assert json.loads((cycle / "manifest.json").read_text())["inputs"]["overrides.csv"] == (
+        file_sha256(data / "overrides.csv"))
+    listing = (reports / "index.html").read_text()
+    assert listing.count(f'href="{cycle.name}/index.html"') == 1 and ".replaced" not in listing
+
+
+def test_an_approved_pack_is_replaced_only_when_asked(published, capsys):
+    data, reports, cycle = published
+    manifest = json.loads((cycle / "manifest.json").read_text())
+    manifest.update(status="approved", approval={"approved_by": "A. Chen (CEO)",
+                                                 "approved_on": "2026-12-07",
+                                                 "scenario": "grills-promotion"})
+    (cycle / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    before, own, history = _tree_digest(cycle), _own_files(cycle), _history(cycle)
+    run = ["run", "--data", str(data), "--out", str(reports), "--cycle", cycle.name]
+    assert main(run) == 3
+    captured = capsys.readouterr()
+    assert (f"the pack of {cycle.name} ({cycle}) is approved: approved by A. Chen (CEO) on "
+            "2026-12-07, scenario grills-promotion. Nothing ran. To replace it, run again with "
+            "--replace-approved; the approved pack is then kept under "
+            f"{cycle / '.replaced'}/<timestamp>/.") in captured.err
+    assert "[1/5]" not in captured.out
+    assert _tree_digest(cycle) == before
+    assert main([*run, "--replace-approved"]) == 0
+    assert (f"Replacing the approved pack of {cycle.name} (run {manifest['started']}): nothing "
+            "in the inputs or parameters changed") in capsys.readouterr().out
+    _assert_kept(cycle, own, history)
+    assert json.loads((cycle / "manifest.json").read_text())["status"] == "published"

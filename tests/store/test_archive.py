@@ -1,5 +1,12 @@
-"""The plan archive: lag arithmetic, which folders are archived cycles, loading them back."""
+"""The plan archive: lag arithmetic, which folders are archived cycles, loading them back,
+replacing a pack and keeping the replaced one."""
+import errno
+import hashlib
 import math
+import os
+import re
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,6 +20,7 @@ from sop_lib.store.archive import (
     forecast_lag,
     forecast_month,
     is_published,
+    keep_replaced,
     load_archive,
     replace_folder,
 )
@@ -167,6 +175,79 @@ def test_replace_folder_swaps_the_new_folder_in(tmp_path):
     assert replace_folder(new, old) == old
     assert [p.name for p in old.iterdir()] == ["fresh.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01"]
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _pack_with_history(reports: Path) -> Path:
+    """A published 2025-01 pack that had already replaced two packs (with their forecasts)."""
+    write_cycle(reports, "2025-01", consensus_factor=1.1, published=True)
+    pack = reports / "2025-01"
+    for stamp in ("20250105T060000Z", "20250110T060000Z"):
+        shutil.copytree(pack / "artifacts", pack / ".replaced" / stamp / "artifacts")
+        (pack / ".replaced" / stamp / "manifest.json").write_text(f'{{"run": "{stamp}"}}')
+    return pack
+
+
+def test_keep_replaced_keeps_the_pack_and_carries_its_history_over(tmp_path):
+    pack = _pack_with_history(tmp_path)
+    before = _digest(pack)
+    work = tmp_path / "work"
+    (work / "artifacts").mkdir(parents=True)
+    kept = keep_replaced(pack, work)
+    assert kept.parent == work / ".replaced"
+    assert re.fullmatch(r"\d{8}T\d{6}Z", kept.name)
+    assert sorted(p.name for p in kept.parent.iterdir()) == [
+        "20250105T060000Z", "20250110T060000Z", kept.name]
+    assert _digest(pack) == before, "the replaced pack is untouched until the swap"
+    assert _digest(kept) == {k: v for k, v in before.items() if not k.startswith(".replaced")}
+    carried = {k: v for k, v in _digest(work / ".replaced").items()
+               if not k.startswith(kept.name)}
+    assert carried == {k.removeprefix(".replaced/"): v for k, v in before.items()
+                       if k.startswith(".replaced")}
+
+
+def test_the_kept_pack_outlives_the_swap(tmp_path):
+    pack = _pack_with_history(tmp_path)
+    before = _digest(pack)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "manifest.json").write_text("{}")
+    kept = keep_replaced(pack, work)
+    replace_folder(work, pack)
+    assert _digest(pack / ".replaced" / kept.name) == {
+        k: v for k, v in before.items() if not k.startswith(".replaced")}
+    assert len(list((pack / ".replaced").iterdir())) == 3
+
+
+def test_without_hard_links_the_pack_is_copied(tmp_path, monkeypatch):
+    pack = _pack_with_history(tmp_path)
+
+    def no_links(source, target):
+        raise OSError(errno.EPERM, "hard links not supported", source)
+
+    monkeypatch.setattr(os, "link", no_links)
+    kept = keep_replaced(pack, tmp_path / "work")
+    forecast = Path("artifacts") / "forecast.parquet"
+    assert (kept / forecast).read_bytes() == (pack / forecast).read_bytes()
+    assert (kept / forecast).stat().st_ino != (pack / forecast).stat().st_ino
+
+
+def test_a_resumed_runs_replaced_folder_is_rebuilt(tmp_path):
+    write_cycle(tmp_path, "2025-01", published=True)
+    work = tmp_path / "work"
+    (work / ".replaced" / "19990101T000000Z").mkdir(parents=True)
+    kept = keep_replaced(tmp_path / "2025-01", work)
+    assert [p.name for p in (work / ".replaced").iterdir()] == [kept.name]
+
+
+def test_replaced_packs_are_no_cycles_of_the_archive(tmp_path):
+    _pack_with_history(tmp_path)
+    assert archived_cycles(tmp_path) == [M("2025-01")]
+    assert load_archive(tmp_path, lags=[1])["cycle"].unique().tolist() == [M("2025-01")]
 
 
 def test_an_unreadable_archived_forecast_names_the_file(tmp_path):

@@ -1,5 +1,5 @@
-"""Tests of sop_lib.store.manifest: input file hashes, package versions, the UTC time stamp
-and writing and reading the run manifest."""
+"""Tests of sop_lib.store.manifest: input file hashes, package versions, the UTC time stamp,
+writing and reading the run manifest, its approval and what changed between two runs."""
 from __future__ import annotations
 
 import datetime
@@ -15,8 +15,10 @@ import pytest
 
 from sop_lib.store import manifest
 from sop_lib.store.manifest import (
+    approval,
     file_sha256,
     input_hashes,
+    manifest_changes,
     now,
     package_versions,
     read_manifest,
@@ -110,3 +112,45 @@ def test_writing_again_replaces_the_manifest(tmp_path):
     write_manifest(tmp_path, {"status": "running"})
     write_manifest(tmp_path, {"status": "failed"})
     assert read_manifest(tmp_path / "manifest.json") == {"status": "failed"}
+
+
+def test_only_an_approved_manifest_has_an_approval():
+    granted = {"approved_by": "A. Chen (CEO)", "approved_on": "2026-12-07", "scenario": "baseline"}
+    assert approval({"status": "approved", "approval": granted}) == granted
+    assert approval({"status": "approved"}) == {}
+    assert approval({"status": "published", "approval": granted}) is None
+    assert approval({}) is None
+
+
+def _run(inputs: dict, **parameters) -> dict:
+    return {"inputs": inputs, "parameters": {"cycle": "2026-11", "horizon": 18, **parameters}}
+
+
+def test_nothing_changed_between_two_identical_runs():
+    assert manifest_changes(_run({"items.csv": "a"}), _run({"items.csv": "a"})) == []
+
+
+def test_changed_new_and_removed_inputs_are_named_in_order():
+    old = _run({"items.csv": "a", "overrides.csv": "b", "old.yaml": "c", "plan.csv": "d"})
+    new = _run({"items.csv": "A", "overrides.csv": "B", "new.yaml": "e", "plan.csv": "d"})
+    assert manifest_changes(old, new) == ["changed inputs: items.csv, overrides.csv",
+                                          "new inputs: new.yaml", "removed inputs: old.yaml"]
+
+
+def test_a_changed_parameter_shows_its_old_and_new_value():
+    old = _run({"items.csv": "a"}, data_dir="/srv/a")
+    new = _run({"items.csv": "A"}, horizon=12, data_dir="/srv/a")
+    assert manifest_changes(old, new) == ["changed inputs: items.csv",
+                                          "changed parameters: horizon 18 -> 12"]
+
+
+def test_a_parameter_only_one_run_has_is_a_change():
+    old, new = _run({}, workers=4), _run({}, scheduler="tcp://s:8786")
+    assert manifest_changes(old, new) == [
+        "changed parameters: scheduler (none) -> tcp://s:8786, workers 4 -> (none)"]
+
+
+def test_a_manifest_without_inputs_or_parameters_compares_as_empty():
+    assert manifest_changes({}, _run({"items.csv": "a"})) == [
+        "new inputs: items.csv", "changed parameters: cycle (none) -> 2026-11, "
+        "horizon (none) -> 18"]
