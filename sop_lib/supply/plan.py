@@ -182,7 +182,9 @@ def _fence(inputs: PlanInputs, record: pd.DataFrame | None,
     column = "cycle_used" if "cycle_used" in rows.columns else "cycle"
     cycles = sorted({month_label(pd.Period(c, "M"))
                      for c in rows.get(column, pd.Series(dtype=object)).dropna()})
-    source = f" of cycle {', '.join(cycles)}" if cycles else ""
+    records = sorted(set(rows.get("record", pd.Series(dtype=object)).dropna()))
+    source = (f" of cycle {', '.join(cycles)}" if cycles else "") + (
+        f" ({', '.join(records)})" if records else "")
     notes = [f"{span_label(fence[0], fence[-1])} keep the production of the plan of "
              f"record{source} (time fence of {len(fence)} months)."]
     for family, row in wide.iterrows():
