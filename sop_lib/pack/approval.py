@@ -40,7 +40,7 @@ def write_approval_page(folder: Path, *, manifest: dict, adopted: pd.DataFrame,
         "<h2>Decisions taken</h2>",
         _or_sentence(taken[TAKEN_COLUMNS], currency, "The agenda had no item."),
         "<h2>Actions</h2>",
-        _or_sentence(actions[ACTION_COLUMNS], currency, "No action was recorded."),
+        _or_sentence(_numbered(actions[ACTION_COLUMNS]), currency, "No action was recorded."),
     ]
     if notes.strip():
         parts += ["<h2>Notes</h2>", f"<p>{html.escape(notes).replace(chr(10), '<br>')}</p>"]
@@ -48,6 +48,11 @@ def write_approval_page(folder: Path, *, manifest: dict, adopted: pd.DataFrame,
     path.write_text(page(f"Approval {manifest['cycle']}", nav, "".join(parts)),
                     encoding="utf-8")
     return path
+
+
+def _numbered(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions with the agenda item they answer as its number ("" for none), not a quantity."""
+    return actions.assign(item=actions["item"].astype("string").fillna(""))
 
 
 def _or_sentence(frame: pd.DataFrame, currency: str, empty: str) -> str:

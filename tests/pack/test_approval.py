@@ -40,6 +40,7 @@ def test_decisions_actions_and_notes_are_shown_escaped(tmp_path):
     text = write(tmp_path)
     assert "&lt;script&gt;x&lt;/script&gt;" in text and "<script>x" not in text
     assert "not decided" in text and "Sales" in text and "2026-12" in text
+    assert ">2<" in text and "2.00" not in text  # the agenda item an action answers
     assert "Line 1<br>Line 2" in text
 
 
