@@ -1,13 +1,15 @@
 """Interactive exploration for analysts in JupyterLab: widgets over a notebook's workbook.
 
-    from sop_lib.interactive import Explorer, OverrideEditor, ScenarioPanel
-    Explorer(wb).widget        # a family or SKU: history, forecast and band, method, accuracy
-    OverrideEditor(wb).widget  # an override's effect on the consensus; saved to overrides.csv
-    ScenarioPanel(wb).widget   # a what-if re-planned against the baseline; saved as YAML
+    from sop_lib.interactive import DecisionRecorder, Explorer, OverrideEditor, ScenarioPanel
+    Explorer(wb).widget          # a family or SKU: history, forecast and band, method, accuracy
+    OverrideEditor(wb).widget    # an override's effect on the consensus; saved to overrides.csv
+    ScenarioPanel(wb).widget     # a what-if re-planned against the baseline; saved as YAML
+    DecisionRecorder(wb).widget  # the meeting's decisions; saved as decisions/<cycle>.yaml
 
 Nothing is read or computed until a widget is built or a method is called. What the widgets
 show goes into ipywidgets Output widgets (see `common.show`); data shown as text is escaped.
 """
+from sop_lib.interactive.decision_recorder import DecisionRecorder
 from sop_lib.interactive.explorer import Explorer
 from sop_lib.interactive.override_editor import (
     NewOverride,
@@ -26,7 +28,7 @@ from sop_lib.interactive.scenario_panel import (
 )
 
 __all__ = [
-    "Explorer", "NewOverride", "OverrideEditor", "ScenarioPanel", "appended_bytes",
-    "checked_overrides", "override_effect", "overrides_file", "save_overrides", "save_scenario",
-    "scenario_path", "scenario_yaml",
+    "DecisionRecorder", "Explorer", "NewOverride", "OverrideEditor", "ScenarioPanel",
+    "appended_bytes", "checked_overrides", "override_effect", "overrides_file", "save_overrides",
+    "save_scenario", "scenario_path", "scenario_yaml",
 ]
