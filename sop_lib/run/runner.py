@@ -243,7 +243,8 @@ class _Run:
             write_plan_of_record(self.work / "plan_of_record", artifacts["plan"],
                                  artifacts["consensus"], artifacts["money"])
             write_excel_pack(self.work / f"sop_{self.label}.xlsx",
-                             title=f"{self.manifest['company']}: S&OP {self.label}",
+                             title=(f"{self.manifest['company']}: S&OP {self.label}, proposed, "
+                                    "not yet approved"),
                              kpis=artifacts["kpis"], decisions=artifacts["decisions"],
                              sheets=artifacts["family_sheets"],
                              currency=self.manifest["currency"])

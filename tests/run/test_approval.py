@@ -7,6 +7,7 @@ import shutil
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from openpyxl import load_workbook
 
 from sop_lib.core.errors import DataError, RunError
 from sop_lib.data.decisions import decisions_path
@@ -89,6 +90,10 @@ def test_the_pages_stay_the_reviewed_proposal_with_the_approval_on_top(approved)
         text = (pack / page).read_text(encoding="utf-8")
         assert "Approved by Jane Smith, VP S&amp;OP on 2026-11-12" in text
         assert "Proposed, not yet approved" in (before / page).read_text(encoding="utf-8")
+    proposed_title = load_workbook(before / f"sop_{CYCLE}.xlsx")["KPIs"]["A1"].value
+    approved_title = load_workbook(pack / f"sop_{CYCLE}.xlsx")["KPIs"]["A1"].value
+    assert proposed_title.endswith("S&OP 2026-11, proposed, not yet approved")
+    assert approved_title.endswith("approved by Jane Smith, VP S&OP on 2026-11-12")
     kpis = ArtifactStore(pack / "artifacts").read("kpis")
     pdt.assert_frame_equal(kpis, ArtifactStore(before / "artifacts").read("kpis"))
     approval = (pack / "approval.html").read_text(encoding="utf-8")
