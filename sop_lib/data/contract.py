@@ -184,12 +184,20 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "business_plan",
-        "The annual business plan per family and month, in units and revenue.",
+        "The annual business plan per family and month, in units and revenue, and optionally "
+        "the budget of cost of goods and of inventory: where given, the pack shows margin and "
+        "inventory value against it beside revenue (an absent column or an empty cell is no "
+        "budget for that figure and month).",
         (
             Column("family", TEXT, "Family code (defined in families)."),
             Column("month", MONTH, "Calendar month."),
             Column("units", NUMBER, "Planned units sold.", "units", minimum=0),
             Column("revenue", NUMBER, "Planned revenue.", "currency", minimum=0),
+            Column("cost_of_goods", NUMBER, "Budgeted cost of goods sold of the month's planned "
+                   "sales; the budget margin is revenue - cost_of_goods.", "currency",
+                   required=False, minimum=0),
+            Column("inventory_value", NUMBER, "Budgeted month-end inventory value at standard "
+                   "cost.", "currency", required=False, minimum=0),
         ),
         key=("family", "month"),
         references={"family": "families"},

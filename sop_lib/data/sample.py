@@ -113,6 +113,8 @@ _OVERRIDES = (
     ("sku", "top", "percent", 25, "A. Romero (Sales)", "Spring promotion", 5),
 )
 
+_DAYS_PER_MONTH = 30.4  # as the supply plan's targets count a month
+
 _FLOAT_FORMATS = {"families": "%g", "items": "%.2f", "bill_of_resources": "%.3f",
                   "business_plan": "%.2f"}
 
@@ -148,6 +150,7 @@ def sample_tables(*, seed: int = 7, skus: int = 120, months: int = 48,
     profile = _calendar_profile(fam_bookings, grid[history])
     recent = fam_bookings.iloc[:, -12:].sum(axis=1)
     prices = _family_prices(items, bookings[:, history][:, -12:])
+    costs = _family_prices(items, bookings[:, history][:, -12:], column="standard_cost")
     bill = _bill_of_resources(rng, fams)
     short = _short_family(fams, recent * prices)
     return {
@@ -160,7 +163,8 @@ def sample_tables(*, seed: int = 7, skus: int = 120, months: int = 48,
         "production_history": _production(shipments, on_hand, items, grid, history),
         "resources": _resources(rng, bill, profile),
         "bill_of_resources": bill,
-        "business_plan": _business_plan(rng, profile, recent, prices, short, last),
+        "business_plan": _business_plan(rng, profile, recent, prices, short, last,
+                                        costs=costs, fams=fams),
         "overrides": _overrides(items, fams, recent, short, bookings[:, history], last),
     }
 
@@ -345,11 +349,13 @@ def _calendar_profile(family_months: pd.DataFrame, months: pd.PeriodIndex) -> pd
     return recent.T.groupby(months[-recent.shape[1]:].month).mean().T
 
 
-def _family_prices(items: pd.DataFrame, recent_bookings: np.ndarray) -> pd.Series:
-    """Average unit price per family, weighted by the units booked (to the cent)."""
+def _family_prices(items: pd.DataFrame, recent_bookings: np.ndarray, *,
+                   column: str = "unit_price") -> pd.Series:
+    """Average unit price (or the items' other `column`, e.g. standard_cost) per family,
+    weighted by the units booked (to the cent)."""
     units = recent_bookings.sum(axis=1)
     weights = np.where(units > 0, units, 1) * 1.0
-    price = pd.DataFrame({"family": items["family"], "money": items["unit_price"] * weights,
+    price = pd.DataFrame({"family": items["family"], "money": items[column] * weights,
                           "units": weights}).groupby("family", sort=False).sum()
     return (price["money"] / price["units"]).round(2)
 
@@ -455,9 +461,12 @@ def _plan_months(last: pd.Period) -> pd.PeriodIndex:
 
 
 def _business_plan(rng, profile: pd.DataFrame, recent: pd.Series, prices: pd.Series, short: str,
-                   last: pd.Period) -> pd.DataFrame:
+                   last: pd.Period, *, costs: pd.Series, fams: pd.DataFrame) -> pd.DataFrame:
     """Units per family and month: the seasonal profile at the recent level, times about 1
-    (1.15 for the family whose plan is out of reach); revenue at the family's average price."""
+    (1.15 for the family whose plan is out of reach); revenue at the family's average price,
+    cost of goods at its average standard cost (both weighted by the recent bookings); the
+    inventory budget of an MTS family is its target days of the next month's cost of goods
+    (the month's own in the last month), an MTO family's is 0 (it holds no planned stock)."""
     factor = pd.Series(rng.uniform(0.97, 1.03, len(profile)), index=profile.index)
     factor[short] = _PLAN_SHORTFALL
     scale = recent / profile.sum(axis=1).replace(0, 1) * factor
@@ -467,6 +476,12 @@ def _business_plan(rng, profile: pd.DataFrame, recent: pd.Series, prices: pd.Ser
     frame = plan.stack().rename_axis(["family", "month"]).rename("units").reset_index()
     frame["units"] = frame["units"].astype(np.int64)
     frame["revenue"] = np.round(frame["units"] * frame["family"].map(prices), 2)
+    frame["cost_of_goods"] = np.round(frame["units"] * frame["family"].map(costs), 2)
+    following = frame.groupby("family", sort=False)["cost_of_goods"].shift(-1).fillna(
+        frame["cost_of_goods"])
+    target = fams.set_index("family")
+    days = frame["family"].map(target["target"].where(target["strategy"] == "MTS", 0))
+    frame["inventory_value"] = np.round(days * following / _DAYS_PER_MONTH, 2)
     return frame
 
 

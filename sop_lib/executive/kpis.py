@@ -16,6 +16,10 @@ exactly on a threshold gets the better colour. The bands are the company's `stat
   `position_amber`, red beyond;
 - revenue against the business plan: green down to `revenue_green_gap` below plan (any amount
   above plan is green), amber down to `revenue_amber_gap` below, red further below;
+- when the business plan gives a budget (its optional cost_of_goods and inventory_value
+  columns; without one these rows are not shown at all): margin against the budget margin with
+  the revenue bands, and inventory value at the end of the plan's first month against the
+  inventory budget with the position bands;
 - capacity is judged on the planned load (the published plan, after it builds ahead and works
   overtime): peak utilisation is green when every resource-month fits its regular hours, amber
   when some need overtime, red when any is loaded beyond regular plus overtime hours;
@@ -106,7 +110,10 @@ def headline_kpis(company, plan: pd.DataFrame, load: pd.DataFrame, money: pd.Dat
     days of supply and weeks of backlog are the positions at the end of the plan's first month
     (days and weeks are averages over families weighted by that month's demand at cost);
     accuracy and bias come from the demand review's `accuracy_headline` (lag 1, SKU and family
-    level); the fiscal year is the outlook's Total row. `load` is the planned load,
+    level); the fiscal year is the outlook's Total row. When the business plan gives a budget
+    (`money` has plan_margin or plan_inventory_value), "Margin <window> vs budget" follows the
+    revenue and "Inventory value, end of <month>, vs budget" the inventory value: the same
+    figures against the budget. `load` is the planned load,
     `required_load` (optional) the unconstrained one, quoted as the pressure behind it.
     """
     currency, bands = company.config.currency, company.config.status_bands
@@ -116,11 +123,13 @@ def headline_kpis(company, plan: pd.DataFrame, load: pd.DataFrame, money: pd.Dat
         _service_kpi(company, balance(plan, money), months, span),
         *_forecast_kpis(accuracy, bands),
         _inventory_value_kpi(plan, money, currency, bands),
+        *_inventory_budget_kpi(plan, money, currency, bands),
         _position_kpi(company, plan, money, "MTS"),
         _position_kpi(company, plan, money, "MTO"),
         _revenue_kpi(f"Revenue {span}", window["revenue"].sum(),
                      window["plan_revenue"].sum(min_count=1), currency, bands,
                      _no_plan_note(window)),
+        *_margin_kpi(window, span, currency, bands),
         _fiscal_year_kpi(outlook, currency, bands),
         *_capacity_kpis(first_months(load, months), span,
                         None if required_load is None else first_months(required_load, months)),
@@ -225,12 +234,11 @@ def _service_kpi(company, rows: pd.DataFrame, months: int, span: str) -> tuple:
     targets = window["family"].map(company.families.set_index("family")["service_target"])
     target = _weighted(targets, window["demand"])
     late = window[window["shortfall"] > UNIT_TOLERANCE]
-    detail = (f" {late['shortfall'].sum():,.0f} units of customer orders ship late "
+    detail = (f" {late['shortfall'].sum():,.0f} units ship late "
               f"({', '.join(sorted(late['family'].unique()))})." if len(late) else "")
     return ("Customer service (projected)", value, target, "share",
             service_status(value, target, company.config.status_bands),
-            (f"Share of what is due in {span} that the plan ships on time; target weighted by "
-             f"demand.{detail}"))
+            f"Share of what is due in {span} shipped on time; target weighted by demand.{detail}")
 
 
 def _forecast_kpis(accuracy: pd.DataFrame, bands) -> list[tuple]:
@@ -285,6 +293,50 @@ def _inventory_value_kpi(plan: pd.DataFrame, money: pd.DataFrame, currency: str,
              f"{format_money(target, currency)} at target)."))
 
 
+def _inventory_budget_kpi(plan: pd.DataFrame, money: pd.DataFrame, currency: str,
+                          bands) -> list[tuple]:
+    """The inventory value at the end of the plan's first month against the business plan's
+    inventory budget (none without a budget)."""
+    if "plan_inventory_value" not in money.columns:
+        return []
+    month = position_month(plan)
+    rows = money[money["month"] == month]
+    value, budget = rows["inventory_value"].sum(), rows["plan_inventory_value"].sum(min_count=1)
+    versus = ("no budget for the month" if _missing(budget)
+              else f"{format_money(value, currency)} vs {format_money(budget, currency)} "
+                   "budgeted")
+    return [(f"Inventory value, end of {month_label(month)}, vs budget", value, budget,
+             currency, position_status(value, budget, bands),
+             f"Finished goods at standard cost against the business plan's inventory budget "
+             f"({versus}). {_no_budget_note(rows, 'plan_inventory_value')}".strip())]
+
+
+def _margin_kpi(window: pd.DataFrame, span: str, currency: str, bands) -> list[tuple]:
+    """Margin over the window against the business plan's budget margin (none without a cost
+    of goods budget)."""
+    if "plan_margin" not in window.columns:
+        return []
+    value, budget = window["margin"].sum(), window["plan_margin"].sum(min_count=1)
+    gap_pct = _gap_pct(value, budget) if _missing(budget) or budget > 0 else math.nan
+    if _missing(budget):
+        said = "no budget"
+    elif _missing(gap_pct):
+        said = "the budget margin is not positive"
+    else:
+        said = f"margin {abs(gap_pct):.1%} {'below' if gap_pct < 0 else 'above'} budget"
+    return [(f"Margin {span} vs budget", value, budget, currency,
+             revenue_status(gap_pct, bands),
+             "Revenue - cost of goods at standard cost, against the business plan's revenue - "
+             "its cost of goods. " + _no_budget_note(window, "plan_margin")
+             + said.capitalize() + ".")]
+
+
+def _no_budget_note(rows: pd.DataFrame, column: str) -> str:
+    """Which families have no budget in `column` in `rows` (they add to the value only)."""
+    missing = sorted(set(rows.loc[rows[column].isna(), "family"]))
+    return f"No budget for {', '.join(missing)}. " if missing else ""
+
+
 def _position_kpi(company, plan: pd.DataFrame, money: pd.DataFrame, strategy: str) -> tuple:
     column, target_column, words = _POSITION[strategy]
     month = position_month(plan)
@@ -328,8 +380,9 @@ def _fiscal_year_kpi(outlook: pd.DataFrame, currency: str, bands) -> tuple:
 def _capacity_kpis(load: pd.DataFrame, span: str,
                    required: pd.DataFrame | None = None) -> list[tuple]:
     """Peak utilisation and overloaded resource-months of the planned load (the plan that is
-    published, after building ahead and overtime); the required load, when given, is named in
-    the comments as the pressure behind them."""
+    published, after building ahead and overtime); the required load, when given, is the
+    overload row's comment, the pressure behind them (in one line: the window is the peak row's,
+    so that the KPIs fit the first printed page)."""
     overloads = int((load["status"] == OVERLOAD).sum())
     pressure = _pressure_text(required)
     if load.empty:
@@ -344,8 +397,8 @@ def _capacity_kpis(load: pd.DataFrame, span: str,
          "share", load_status(load["status"]), where),
         ("Overloaded resource-months (planned)", overloads, 0, "count",
          overload_status(overloads),
-         f"Months the plan loads a resource beyond its regular plus overtime hours, {span}."
-         + (" " + pressure if pressure else "")),
+         pressure or f"Months the plan loads a resource beyond its regular plus overtime "
+                     f"hours, {span}."),
     ]
 
 
@@ -372,7 +425,7 @@ def _pressure_text(required: pd.DataFrame | None) -> str:
     count = int((required["status"] == OVERLOAD).sum())
     over = (f"; {count} resource-month{'s' if count != 1 else ''} of it beyond regular plus "
             "overtime hours" if count else "")
-    return (f"Required load, before the plan builds ahead or works overtime, peaks at "
+    return (f"Required load, before building ahead and overtime, peaks at "
             f"{top['utilisation']:.0%} ({top['resource']}, {month_label(top['month'])}){over}.")
 
 

@@ -11,12 +11,15 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from sop_lib.core.status import AMBER, FILLS, GREEN, RED
+from sop_lib.data.decisions import DONE, OVERDUE
 from sop_lib.pack.formatting import ColumnFormat, formats_of
 from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
 
-# A capacity month's status (ok, overtime, overload) shows like green, amber and red.
+# A capacity month's status (ok, overtime, overload) shows like green, amber and red; an action
+# done like green, overdue like red (an open action, not yet due, is not coloured).
 STATUS_COLOURS = {status: f"#{FILLS[light]}" for status, light in (
-    (GREEN, GREEN), (AMBER, AMBER), (RED, RED), (OK, GREEN), (OVERTIME, AMBER), (OVERLOAD, RED))}
+    (GREEN, GREEN), (AMBER, AMBER), (RED, RED), (OK, GREEN), (OVERTIME, AMBER), (OVERLOAD, RED),
+    (DONE, GREEN), (OVERDUE, RED))}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 

@@ -151,6 +151,7 @@ NAMES = {
     **dict.fromkeys(("lag", "months", "rank", "skus", "active", "new", "phase_out", "inactive",
                      "families_below_target"), "count"),
     **dict.fromkeys(("cv", "adi", "cv2"), "ratio"),
+    **dict.fromkeys(("ramp", "family_ramp"), "share"),  # a launch's bookings over forecast
     "tracking_signal": "signal",
     **dict.fromkeys(("previous", "current", "recommended_scenario"), MEASURE),
     **dict.fromkeys(("new_actuals", "statistical_refresh", "overrides", "constraints",

@@ -24,7 +24,14 @@ question to decide and the options, their figures included. The triggers, by are
   months that have a business plan row. A family off plan on both in the same direction gets one
   item, "Revenue below/above plan", whose impact is the gap over the union of their months, so
   no month's gap is counted twice. A gap partly in the actuals says so: only the plan months
-  ahead can make it up.
+  ahead can make it up;
+- finance, "Next 12 months margin below budget" (only when the business plan gives a cost of
+  goods budget): a family's margin below its budget margin (revenue - cost of goods of the
+  business plan) by more than `plan_gap` of it, over the plan's first 12 months, compared over
+  the months that have a budget margin. A family that also has a "below plan" revenue item
+  already counts the margin its lost revenue takes with it (the revenue gap of those months at
+  the budget margin rate): its margin item counts only the rest, the shortfall of cost and mix,
+  and comes only when that rest is itself beyond `plan_gap`.
 
 Impact: the value of the units at stake, in the company currency, always units x the family's
 price (or standard cost for stock) from the money view, so kinds rank on one scale:
@@ -36,7 +43,8 @@ price (or standard cost for stock) from the money view, so kinds rank on one sca
   of the hours short to the load); a forecast bias at its
   run-rate, the average monthly error over the window times the family's plan months in the next
   12, at the family's average price over those months;
-- a business plan gap is the revenue gap itself;
+- a business plan gap is the revenue gap itself, a margin below budget the margin gap (less the
+  part a revenue item of the family already counts, see above);
 - stock held beyond need is valued at standard cost: inventory above target at its peak excess.
 Impacts are rounded to cents. Rows touching the decision window (the plan's first 12 months;
 demand items always do, as they correct the forecast for it: `acts_on_next_12_months`) rank
@@ -96,6 +104,7 @@ OVERLOAD_DECISION = "Add a shift or outsource, build ahead, or accept late deliv
 BELOW_PLAN_DECISION = "Accept the gap, push demand, or revise the plan?"
 ABOVE_PLAN_DECISION = "Raise the plan, or check that supply can deliver the upside?"
 CAPPED_GAP_DECISION = "Make more first, or accept the gap and revise the plan?"
+MARGIN_DECISION = "Recover the margin (price, mix, cost), or accept it and revise the budget?"
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,8 @@ class Tolerances:
 
     cumulative_error: share of the bookings the summed forecast error may reach;
     cumulative_error_min_months: fewest months that error is judged on; inventory, backlog:
-    share above target; plan_gap: share of the business plan revenue may miss or beat.
+    share above target; plan_gap: share of the business plan revenue may miss or beat (and
+    of the budget margin margin may miss).
     """
 
     cumulative_error: float = CUMULATIVE_ERROR_TOLERANCE
@@ -158,9 +168,10 @@ def exception_agenda(company: Company, *, plan: pd.DataFrame, load: pd.DataFrame
                     + _excess_items(ctx, "MTO", tolerances.backlog))
     demand_items = (_tracking_items(ctx, alerts)
                     + _cumulative_items(ctx, cumulative_errors, tracked, tolerances))
+    gaps = _plan_gap_items(ctx, outlook, tolerances.plan_gap)
     items = (demand_items + _merged_by_family(ctx, supply_items) + _overload_items(ctx)
-             + _linked_to_forecast(ctx, _plan_gap_items(ctx, outlook, tolerances.plan_gap),
-                                   demand_items))
+             + _linked_to_forecast(ctx, gaps, demand_items)
+             + _margin_items(ctx, gaps, tolerances.plan_gap))
     return _ranked(ctx, items)
 
 
@@ -219,7 +230,8 @@ def cumulative_forecast_errors(accuracy: pd.DataFrame, *, lag: int = 1) -> pd.Da
 
 def _context(company: Company, plan: pd.DataFrame, load: pd.DataFrame,
              money: pd.DataFrame) -> _Context:
-    priced = money[KEY + ["unit_price", "unit_cost", "revenue", "plan_revenue"]]
+    priced = money[KEY + ["unit_price", "unit_cost", "revenue", "plan_revenue"]
+                   + [c for c in ("margin", "plan_margin") if c in money.columns]]
     rows = plan.merge(priced, on=KEY, how="left").sort_values(KEY, ignore_index=True)
     return _Context(company=company, rows=rows, load=load,
                     window=pd.period_range(rows["month"].min(), periods=WINDOW_MONTHS, freq="M"),
@@ -738,6 +750,66 @@ def _both_gaps(ctx: _Context, fiscal: dict, next_months: dict) -> dict:
         f"months {span_label(ahead.min(), ahead.max())} would have to make up "
         + " and ".join(parts) + ".",
         abs(gap), _gap_decision(ctx, family, covered, gap), options)
+
+
+def _margin_items(ctx: _Context, revenue_items: list[dict], tolerance: float) -> list[dict]:
+    """Margin below the budget margin over the next 12 months (only with a cost of goods
+    budget); the part of it a family's "below plan" revenue item already counts is left out."""
+    if "plan_margin" not in ctx.rows.columns:
+        return []
+    rows = ctx.rows[ctx.rows["month"].isin(ctx.window) & ctx.rows["plan_margin"].notna()]
+    below = {i["family"]: i for i in revenue_items if "below" in i["topic"]}
+    items = []
+    for family, compared in rows.groupby("family", sort=True):
+        margin, budget = compared["margin"].sum(skipna=False), compared["plan_margin"].sum()
+        gap = margin - budget
+        revenue_item = below.get(family)
+        counted = 0.0
+        if revenue_item is not None:
+            shared = compared[(compared["month"] >= revenue_item["first"])
+                              & (compared["month"] <= revenue_item["last"])]
+            revenue_gap = float((shared["revenue"] - shared["plan_revenue"]).sum())
+            rate = budget / compared["plan_revenue"].sum() if compared["plan_revenue"].sum() else 0
+            counted = min(revenue_gap, 0.0) * rate
+        shortfall = counted - gap
+        if not (budget > 0 and shortfall > tolerance * budget):
+            continue
+        items.append(_margin_item(ctx, family, compared, margin=margin, budget=budget,
+                                  counted=counted, shortfall=shortfall,
+                                  revenue_topic=None if revenue_item is None
+                                  else revenue_item["topic"]))
+    return items
+
+
+def _margin_item(ctx: _Context, family: str, compared: pd.DataFrame, *, margin: float,
+                 budget: float, counted: float, shortfall: float,
+                 revenue_topic: str | None) -> dict:
+    """A margin below budget over the `compared` plan months, its impact the `shortfall` (the
+    margin gap less the part, `counted`, a revenue item already counts)."""
+    first, last = compared["month"].min(), compared["month"].max()
+    gap = margin - budget
+    revenue, plan_revenue = compared["revenue"].sum(), compared["plan_revenue"].sum()
+    rate = margin / revenue if revenue else float("nan")
+    plan_rate = budget / plan_revenue if plan_revenue else float("nan")
+    covered = (f" ({len(compared)} of the next {WINDOW_MONTHS} months have a budget)"
+               if len(compared) < WINDOW_MONTHS else "")
+    issue = (f"Margin of {family} over {span_label(first, last)} is planned at "
+             f"{ctx.money(margin)}{covered}, {abs(gap) / budget:.1%} below the budget margin of "
+             f"{ctx.money(budget)} (margin rate {_share(rate)} against {_share(plan_rate)}).")
+    if counted < 0:
+        issue += (f" {ctx.money(-counted)} of the gap follows from revenue below plan, counted "
+                  f"by the item {revenue_topic} of {family}; the rest, "
+                  f"{ctx.money(shortfall)}, is cost and mix.")
+    options = [f"recover the margin through price, mix or cost: {ctx.money(shortfall)} over "
+               f"{span_label(first, last)}, a margin rate of {_share(plan_rate)} instead of "
+               f"{_share(rate)}",
+               f"accept the gap and revise the budget margin to {ctx.money(margin)}"]
+    return _item("finance", family, f"Next {WINDOW_MONTHS} months margin below budget",
+                 compared["month"], issue, shortfall, MARGIN_DECISION, options)
+
+
+def _share(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.1%}"
 
 
 def _capped_rows(ctx: _Context, family: str, covered) -> pd.DataFrame:

@@ -4,6 +4,14 @@ Every money figure is units x a price: revenue = shipments x the family's unit p
 = shipments x its unit cost, inventory value = inventory units x unit cost. A family's price and
 cost in a month are the averages of its SKUs' prices and standard costs weighted by the SKUs'
 consensus units (the consensus mix).
+
+The business plan may carry a budget beside its units and revenue (optional columns of the data
+contract): `cost_of_goods`, whence the budget margin (plan_margin = revenue - cost_of_goods of the
+plan), and `inventory_value`, the budgeted month-end inventory. Where a budget is given, the
+tables gain its columns (plan_margin and margin_gap, plan_inventory_value and
+inventory_value_gap, and their counterparts over a window), named and windowed as the revenue
+against the business plan; where the business plan gives none, they show exactly what they show
+without it: no budget column at all.
 """
 from __future__ import annotations
 
@@ -18,6 +26,27 @@ from sop_lib.core.words import span_label
 OUTLOOK_COLUMNS = ["family", "fiscal_year", "months", "actual_revenue", "outlook_revenue",
                    "forecast_revenue", "plan_revenue", "gap", "gap_pct", "actual_cogs",
                    "outlook_cogs", "forecast_cogs", "forecast_margin", "forecast_margin_pct"]
+OUTLOOK_MARGIN_COLUMNS = ["plan_margin", "margin_gap", "margin_gap_pct"]
+COGS_BUDGET, INVENTORY_BUDGET = "cost_of_goods", "inventory_value"
+
+
+def has_budget(business_plan: pd.DataFrame, column: str) -> bool:
+    """Whether the business plan gives a budget in `column` (`COGS_BUDGET` or
+    `INVENTORY_BUDGET`) for at least one family-month: an absent column or empty cells give
+    none."""
+    return column in business_plan.columns and bool(business_plan[column].notna().any())
+
+
+def plan_budgets(business_plan: pd.DataFrame) -> pd.DataFrame:
+    """The business plan's budgets per family and month: `family, month` and, for each budget
+    it gives, plan_margin (revenue - cost_of_goods; NaN where the cost is not given) and
+    plan_inventory_value."""
+    budgets = business_plan[KEY].copy()
+    if has_budget(business_plan, COGS_BUDGET):
+        budgets["plan_margin"] = business_plan["revenue"] - business_plan[COGS_BUDGET]
+    if has_budget(business_plan, INVENTORY_BUDGET):
+        budgets["plan_inventory_value"] = business_plan[INVENTORY_BUDGET]
+    return budgets
 
 
 def family_prices(company, consensus: pd.DataFrame) -> pd.DataFrame:
@@ -56,6 +85,10 @@ def money_view(company, plan: pd.DataFrame, consensus: pd.DataFrame) -> pd.DataF
     inventory: their inventory_units and inventory_value are 0. plan_units and plan_revenue come
     from the business plan (NaN where it has no row, and so are the gaps); revenue_gap =
     revenue - plan_revenue and units_gap = units - plan_units.
+    When the business plan gives a cost of goods budget, `plan_margin, margin_gap` follow
+    (margin_gap = margin - plan_margin); when it gives an inventory budget,
+    `plan_inventory_value, inventory_value_gap` (inventory_value - plan_inventory_value); NaN in
+    the months without that budget.
     """
     prices = family_prices(company, consensus)
     view = plan[["family", "strategy", "month", "shipments", "inventory"]].merge(
@@ -69,7 +102,7 @@ def money_view(company, plan: pd.DataFrame, consensus: pd.DataFrame) -> pd.DataF
     revenue = units * view["unit_price"]
     cogs = units * view["unit_cost"]
     margin = revenue - cogs
-    return pd.DataFrame({
+    columns = {
         "family": view["family"], "strategy": view["strategy"], "month": view["month"],
         "units": units, "unit_price": view["unit_price"], "unit_cost": view["unit_cost"],
         "revenue": revenue, "cogs": cogs, "margin": margin,
@@ -77,7 +110,17 @@ def money_view(company, plan: pd.DataFrame, consensus: pd.DataFrame) -> pd.DataF
         "inventory_units": inventory, "inventory_value": inventory * view["unit_cost"],
         "plan_units": view["plan_units"], "plan_revenue": view["plan_revenue"],
         "revenue_gap": revenue - view["plan_revenue"], "units_gap": units - view["plan_units"],
-    }).sort_values(KEY, ignore_index=True)
+    }
+    budgets = view[KEY].merge(plan_budgets(company.business_plan), on=KEY, how="left",
+                              validate="one_to_one")
+    if "plan_margin" in budgets.columns:
+        columns["plan_margin"] = budgets["plan_margin"]
+        columns["margin_gap"] = margin - budgets["plan_margin"]
+    if "plan_inventory_value" in budgets.columns:
+        columns["plan_inventory_value"] = budgets["plan_inventory_value"]
+        columns["inventory_value_gap"] = columns["inventory_value"] - budgets[
+            "plan_inventory_value"]
+    return pd.DataFrame(columns).sort_values(KEY, ignore_index=True)
 
 
 def fiscal_year(month: pd.Period, *, start_month: int = 1) -> tuple[str, pd.PeriodIndex]:
@@ -103,10 +146,13 @@ def fiscal_year_outlook(company, money: pd.DataFrame) -> pd.DataFrame:
     forecast = actual + outlook; forecast_margin = forecast_revenue - forecast_cogs and
     forecast_margin_pct its share of forecast_revenue (NaN when that is 0). plan_revenue is the
     business plan over the whole fiscal year (NaN for a family without any plan row in it; the
-    Total adds the plans that exist). The business plan holds units and revenue but no cost, so
-    margin has no plan to compare with: only revenue has a gap. Months between the last closed
-    month and the cycle (when the cycle is planned more than one month after the close) have
-    neither actuals nor plan.
+    Total adds the plans that exist). When the business plan gives a cost of goods budget,
+    `plan_margin, margin_gap, margin_gap_pct` follow: plan_margin is the budget margin (revenue -
+    cost_of_goods) of the fiscal year's plan rows that give a cost (NaN for a family with none),
+    margin_gap = forecast_margin - plan_margin, margin_gap_pct its share of plan_margin (NaN
+    unless plan_margin > 0); without that budget margin has no plan to compare with and only
+    revenue has a gap. Months between the last closed month and the cycle (when the cycle is
+    planned more than one month after the close) have neither actuals nor plan.
     """
     label, months = fiscal_year(money["month"].min(),
                                 start_month=company.config.fiscal_year_start_month)
@@ -122,10 +168,16 @@ def fiscal_year_outlook(company, money: pd.DataFrame) -> pd.DataFrame:
         columns={"revenue": "outlook_revenue", "cogs": "outlook_cogs"})
     plan_rows = company.business_plan[company.business_plan["month"].isin(months)]
     plan = plan_rows.groupby("family")["revenue"].sum()
+    budgets = plan_budgets(company.business_plan)
+    budgets = budgets[budgets["month"].isin(months)]
     families = sorted(set(money["family"]) | set(actual.index) | set(plan.index))
     table = pd.concat([actual.reindex(families, fill_value=0.0),
                        outlook.reindex(families, fill_value=0.0)], axis=1)
     table["plan_revenue"] = plan.reindex(families)
+    margin_budget = "plan_margin" in budgets.columns
+    if margin_budget:
+        table["plan_margin"] = budgets.groupby("family")["plan_margin"].sum(
+            min_count=1).reindex(families)
     table.loc[TOTAL] = table.sum(min_count=1)
     table["forecast_revenue"] = table["actual_revenue"] + table["outlook_revenue"]
     table["gap"] = table["forecast_revenue"] - table["plan_revenue"]
@@ -134,10 +186,14 @@ def fiscal_year_outlook(company, money: pd.DataFrame) -> pd.DataFrame:
     table["forecast_margin"] = table["forecast_revenue"] - table["forecast_cogs"]
     table["forecast_margin_pct"] = table["forecast_margin"] / table["forecast_revenue"].where(
         table["forecast_revenue"] != 0)
+    if margin_budget:
+        table["margin_gap"] = table["forecast_margin"] - table["plan_margin"]
+        table["margin_gap_pct"] = table["margin_gap"] / table["plan_margin"].where(
+            table["plan_margin"] > 0)
     table = table.rename_axis("family").reset_index()
     table.insert(1, "fiscal_year", label)
     table.insert(2, "months", span_label(months[0], months[-1]))
-    return table[OUTLOOK_COLUMNS]
+    return table[OUTLOOK_COLUMNS + (OUTLOOK_MARGIN_COLUMNS if margin_budget else [])]
 
 
 def money_by_family(money: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
@@ -147,25 +203,55 @@ def money_by_family(money: pd.DataFrame, *, months: int = 12) -> pd.DataFrame:
     plan_revenue, revenue_gap, revenue_gap_pct`: flows are summed over the months; inventory, a
     stock, is its average month-end value (the Total adds the families' averages);
     plan_revenue sums the business plan's rows (NaN without any), and the gaps compare the
-    revenue of the months that have one.
+    revenue of the months that have one. With a cost of goods budget in `money` (its
+    plan_margin column), `plan_margin, margin_gap, margin_gap_pct` follow, compared the same way
+    over the months that have a budget margin; with an inventory budget (plan_inventory_value),
+    `average_plan_inventory_value, average_inventory_value_gap`: the budget's average over the
+    months that give it, and the average inventory value of those months minus it (the Total
+    adds the families' averages).
     """
     start = money["month"].min()
     window = money[money["month"] < start + months]
+    margin_budget = "plan_margin" in window.columns
+    inventory_budget = "plan_inventory_value" in window.columns
     planned = window.assign(planned_revenue=window["revenue"].where(window["plan_revenue"].notna()))
+    sums = {"plan_revenue": ("plan_revenue", _sum_or_nan),
+            "planned_revenue": ("planned_revenue", "sum")}
+    if margin_budget:
+        planned["planned_margin"] = planned["margin"].where(planned["plan_margin"].notna())
+        sums |= {"plan_margin": ("plan_margin", _sum_or_nan),
+                 "planned_margin": ("planned_margin", "sum")}
+    if inventory_budget:
+        planned["budgeted_inventory_value"] = planned["inventory_value"].where(
+            planned["plan_inventory_value"].notna())
+        sums |= {"average_plan_inventory_value": ("plan_inventory_value", "mean"),
+                 "budgeted_inventory_value": ("budgeted_inventory_value", "mean")}
     table = planned.groupby("family").agg(
         revenue=("revenue", "sum"), cogs=("cogs", "sum"), margin=("margin", "sum"),
-        average_inventory_value=("inventory_value", "mean"),
-        plan_revenue=("plan_revenue", lambda v: v.sum(min_count=1)),
-        planned_revenue=("planned_revenue", "sum"))
+        average_inventory_value=("inventory_value", "mean"), **sums)
     table.loc[TOTAL] = table.sum(min_count=1)
     table["margin_pct"] = table["margin"] / table["revenue"].where(table["revenue"] != 0)
     table["revenue_gap"] = table["planned_revenue"] - table["plan_revenue"]
     table["revenue_gap_pct"] = table["revenue_gap"] / table["plan_revenue"].where(
         table["plan_revenue"] != 0)
+    columns = ["family", "months", "revenue", "cogs", "margin", "margin_pct",
+               "average_inventory_value", "plan_revenue", "revenue_gap", "revenue_gap_pct"]
+    if margin_budget:
+        table["margin_gap"] = table["planned_margin"] - table["plan_margin"]
+        table["margin_gap_pct"] = table["margin_gap"] / table["plan_margin"].where(
+            table["plan_margin"] > 0)
+        columns += ["plan_margin", "margin_gap", "margin_gap_pct"]
+    if inventory_budget:
+        table["average_inventory_value_gap"] = (table["budgeted_inventory_value"]
+                                                - table["average_plan_inventory_value"])
+        columns += ["average_plan_inventory_value", "average_inventory_value_gap"]
     table.insert(0, "months", span_label(window["month"].min(), window["month"].max()))
-    return table.rename_axis("family").reset_index()[
-        ["family", "months", "revenue", "cogs", "margin", "margin_pct", "average_inventory_value",
-         "plan_revenue", "revenue_gap", "revenue_gap_pct"]]
+    return table.rename_axis("family").reset_index()[columns]
+
+
+def _sum_or_nan(values: pd.Series) -> float:
+    """The sum, NaN when no value is given."""
+    return values.sum(min_count=1)
 
 
 def _require_prices(view: pd.DataFrame) -> None:

@@ -4,6 +4,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from sop_lib.core.status import AMBER, FILLS, GREEN, NOT_AVAILABLE, RED
+from sop_lib.data.decisions import DONE, OPEN, OVERDUE
 from sop_lib.pack.display import STATUS_COLOURS
 from sop_lib.pack.excel import write_excel_pack
 from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
@@ -18,8 +19,10 @@ def test_every_light_has_its_own_fill_and_n_a_has_none():
 def test_a_page_shows_each_status_and_capacity_month_in_the_fill_of_its_light():
     assert {status: STATUS_COLOURS[status] for status in FILLS} == {
         status: f"#{fill}" for status, fill in FILLS.items()}
-    for month, light in ((OK, GREEN), (OVERTIME, AMBER), (OVERLOAD, RED)):
+    for month, light in ((OK, GREEN), (OVERTIME, AMBER), (OVERLOAD, RED), (DONE, GREEN),
+                         (OVERDUE, RED)):
         assert STATUS_COLOURS[month] == STATUS_COLOURS[light]
+    assert OPEN not in STATUS_COLOURS  # an action not yet due is not coloured
 
 
 def test_the_excel_pack_fills_a_status_cell_as_the_page_does(tmp_path):

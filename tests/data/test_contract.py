@@ -70,3 +70,13 @@ def test_month_columns_are_the_ones_the_company_convention_names():
 def test_documented_month_forms_are_read(form, text):
     assert f"`{form}`" in contract.markdown()
     assert parse_month(text) == pd.Period("2024-03", freq="M")
+
+
+def test_the_business_plan_budget_columns_are_optional_money_of_at_least_zero():
+    plan = TABLES_BY_NAME["business_plan"]
+    for name in ("cost_of_goods", "inventory_value"):
+        column = plan.column(name)
+        assert (column.kind, column.unit, column.required, column.minimum) == (
+            contract.NUMBER, "currency", False, 0)
+        assert f"| `{name}` | number | currency | no | >= 0 |" in contract.markdown()
+    assert "no budget" in plan.description

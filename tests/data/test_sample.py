@@ -277,6 +277,31 @@ def test_business_plan_covers_fiscal_years_and_one_family_falls_short(default):
     assert ((ratio > 0.9) & (ratio < 1.1)).sum() >= 4
 
 
+def test_business_plan_budgets_cost_of_goods_at_standard_cost_and_stock_at_target_days(folder):
+    plan = read(folder, "business_plan")
+    families = read(folder, "families").set_index("family")
+    items = read(folder, "items")
+    assert plan[["cost_of_goods", "inventory_value"]].notna().all().all()
+    # cost of goods: the plan's units at one average standard cost per family, within the
+    # range of its SKUs' costs, and the budget margin rate that of cost to price
+    sold = plan[plan["units"] > 0].assign(cost=lambda f: f["cost_of_goods"] / f["units"])
+    assert (sold.groupby("family")["cost"].agg(np.ptp) < 0.01).all()
+    costs = items.groupby("family")["standard_cost"].agg(["min", "max"])
+    unit_cost = sold.groupby("family")["cost"].mean()
+    assert unit_cost.between(costs["min"] - 0.01, costs["max"] + 0.01).all()
+    assert (sold["cost_of_goods"] / sold["revenue"]).between(0.549, 0.751).all()
+    # inventory: an MTS family's target days of the next month's cost of goods, MTO none
+    for family, rows in plan.groupby("family"):
+        rows = rows.sort_values("month")
+        if families.loc[family, "strategy"] == "MTO":
+            assert rows["inventory_value"].eq(0).all()
+            continue
+        following = rows["cost_of_goods"].shift(-1).fillna(rows["cost_of_goods"])
+        days = families.loc[family, "inventory_target_days"]
+        assert rows["inventory_value"].to_numpy() == pytest.approx(
+            (days * following / 30.4).to_numpy(), abs=0.006)
+
+
 def test_overrides_with_owners_and_reasons_in_the_first_months(folder):
     overrides = read(folder, "overrides")
     assert 5 <= len(overrides) <= 8

@@ -231,6 +231,40 @@ def test_extra_columns_and_absent_optional_columns(tmp_path):
     assert company.items["end_of_life"].isna().all()
 
 
+def with_budget(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The business plan with the optional budget columns: cost of goods 60% of revenue, an
+    inventory budget of 500, both left empty in the last row."""
+    plan = tables["business_plan"].copy()
+    plan["cost_of_goods"] = [f"{0.6 * float(v):g}" for v in plan["revenue"]]
+    plan["inventory_value"] = "500"
+    plan.iloc[-1, plan.columns.get_indexer(["cost_of_goods", "inventory_value"])] = ""
+    return {**tables, "business_plan": plan}
+
+
+def test_the_business_plan_budget_columns_are_optional_and_read_as_numbers(tmp_path):
+    without = load_company(write_company(tmp_path / "bare"))
+    assert without.business_plan[["cost_of_goods", "inventory_value"]].isna().all().all()
+    company, problems = check_company(write_company(tmp_path / "acme",
+                                                    with_budget(valid_tables())))
+    assert problems == []
+    plan = company.business_plan.set_index(["family", "month"])
+    empty = ("F_ORDER", pd.Period(PLAN[-1], "M"))                    # the last row written
+    given = plan.drop(empty)
+    assert given["cost_of_goods"].to_numpy() == pytest.approx(0.6 * given["revenue"].to_numpy())
+    assert given["inventory_value"].eq(500).all()
+    assert plan.loc[empty, ["cost_of_goods", "inventory_value"]].isna().all()  # no budget
+
+
+@pytest.mark.parametrize("column", ["cost_of_goods", "inventory_value"])
+def test_a_negative_budget_is_refused_with_file_row_and_column(tmp_path, column):
+    tables = with_budget(valid_tables())
+    tables["business_plan"].loc[4, column] = "-1"
+    company, problems = check_company(write_company(tmp_path / "acme", tables))
+    assert company is None
+    assert where(errors(problems)) == [("business_plan.csv", 6, column, "-1")]
+    assert errors(problems)[0].expected == "expected a number of at least 0"
+
+
 def test_spaces_are_trimmed_with_a_warning(valid_company, tmp_path):
     tables = valid_tables()
     tables["items"].loc[1, "sku"] = " S2 "

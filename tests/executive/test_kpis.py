@@ -125,7 +125,8 @@ def test_headline_kpis_on_a_two_family_case():
     assert service["value"] == pytest.approx(230 / 240)
     assert service["target"] == pytest.approx(226 / 240)
     assert service["status"] == "green"
-    assert service["comment"].endswith("10 units of customer orders ship late (A).")
+    assert service["comment"] == ("Share of what is due in 2026-01 to 2026-02 shipped on time; "
+                                  "target weighted by demand. 10 units ship late (A).")
     sku = kpis.loc["Forecast accuracy, SKU level (1 - WAPE)"]
     assert [sku["value"], sku["target"], sku["status"]] == [0.60, 0.65, "amber"]
     assert sku["comment"] == ("Lag 1, 2025-01 to 2025-12, consensus forecast, each SKU-month's "
@@ -157,6 +158,68 @@ def test_headline_kpis_on_a_two_family_case():
     assert "Required load" not in overloads["comment"]               # none given
 
 
+def budget_money(margin_budget=400.0, inventory_budget=(280.0, 0.0)) -> pd.DataFrame:
+    """The case's money with a budget: plan_margin per family-month (each of the window's four
+    rows `margin_budget`, the month after it 999), and an inventory budget at the end of the
+    first month of A and B (NaN later). Margin in the window: A (100 + 90) x 4, B 2 x 20 x 20."""
+    plan = case_plan()
+    money = case_money(plan)
+    money["margin"] = money["units"] * (money["unit_price"] - money["unit_cost"])
+    first = money["month"] == money["month"].min()
+    later = money["month"] > money["month"].min() + 1
+    money["plan_margin"] = [999.0 if out else margin_budget for out in later]
+    money["plan_inventory_value"] = NAN
+    money.loc[first, "plan_inventory_value"] = list(inventory_budget)
+    return money
+
+
+BUDGET_KPIS = ["Inventory value, end of 2026-01, vs budget", "Margin 2026-01 to 2026-02 vs budget"]
+
+
+def test_budget_kpis_sit_beside_inventory_value_and_revenue_and_leave_the_rest_unchanged():
+    kpis = headline(money=budget_money())
+    names = list(kpis.index)
+    assert names == [*KPI_NAMES[:5], BUDGET_KPIS[0], *KPI_NAMES[5:8], BUDGET_KPIS[1],
+                     *KPI_NAMES[8:]]
+    pd.testing.assert_frame_equal(kpis.drop(BUDGET_KPIS), headline())
+    margin = kpis.loc[BUDGET_KPIS[1]]
+    assert [margin["value"], margin["target"], margin["unit"]] == [1560, 1600, "EUR"]
+    assert margin["status"] == "amber"                               # 2.5% below budget
+    assert margin["comment"].endswith("Margin 2.5% below budget.")
+    inventory = kpis.loc[BUDGET_KPIS[0]]
+    assert [inventory["value"], inventory["target"]] == [300, 280]   # A 50 x 6, budget 280 + 0
+    assert inventory["value"] == kpis.loc["Inventory value, end of 2026-01", "value"]
+    assert inventory["status"] == "green"                            # 7.1% over budget
+    assert "EUR 300 vs EUR 280 budgeted" in inventory["comment"]
+
+
+@pytest.mark.parametrize("budget, status", [
+    (1560 / 1.0, "green"), (1560 / 0.98, "green"), (1560 / 0.95, "amber"), (1560 / 0.9499, "red"),
+    (1400.0, "green")])                                              # above budget
+def test_margin_against_budget_takes_the_revenue_bands(budget, status):
+    kpis = headline(money=budget_money(margin_budget=budget / 4))
+    assert kpis.loc[BUDGET_KPIS[1], "target"] == pytest.approx(budget)
+    assert kpis.loc[BUDGET_KPIS[1], "status"] == status
+
+
+@pytest.mark.parametrize("budget, status", [
+    (300 / 1.10, "green"), (300 / 0.90, "green"), (240.0, "amber"), (239.0, "red"),
+    (400.0, "amber"), (401.0, "red")])                               # 25% under budget, more
+def test_inventory_value_against_budget_takes_the_position_bands(budget, status):
+    kpis = headline(money=budget_money(inventory_budget=(budget, 0.0)))
+    assert kpis.loc[BUDGET_KPIS[0], "status"] == status
+
+
+def test_a_family_without_a_budget_adds_to_the_value_and_is_named():
+    money = budget_money(inventory_budget=(280.0, NAN))
+    money.loc[money["family"] == "B", "plan_margin"] = NAN
+    kpis = headline(money=money)
+    margin = kpis.loc[BUDGET_KPIS[1]]
+    assert [margin["value"], margin["target"]] == [1560, 800]        # B's 800 has no budget
+    assert "No budget for B." in margin["comment"] and margin["status"] == "green"
+    assert kpis.loc[BUDGET_KPIS[0], "comment"].endswith("No budget for B.")
+
+
 def test_positions_are_at_the_end_of_the_plans_first_month():
     plan = case_plan()
     assert position_month(plan) == pd.Period("2026-01", "M")
@@ -185,10 +248,9 @@ def test_the_overload_kpi_quotes_the_required_load_behind_a_plan_that_resolves_i
                                                   overtime=20)))
     overloads = kpis.loc["Overloaded resource-months (planned)"]
     assert [overloads["value"], overloads["status"]] == [0, "green"]
-    assert overloads["comment"] == (
-        "Months the plan loads a resource beyond its regular plus overtime hours, 2026-01 to "
-        "2026-02. Required load, before the plan builds ahead or works overtime, peaks at 150% "
-        "(R1, 2026-02); 2 resource-months of it beyond regular plus overtime hours.")
+    assert overloads["comment"] == (   # the window and the limit are the KPIs' own: one line
+        "Required load, before building ahead and overtime, peaks at 150% (R1, 2026-02); 2 "
+        "resource-months of it beyond regular plus overtime hours.")
     assert kpis.loc["Peak capacity utilisation (planned)", "status"] == "amber"
 
 
@@ -203,8 +265,8 @@ def test_a_real_plan_that_builds_ahead_shows_green_capacity_and_its_pressure():
     overloads = kpis.loc["Overloaded resource-months (planned)"]
     assert [overloads["value"], overloads["status"]] == [0, "green"]
     assert overloads["comment"].endswith(
-        "Required load, before the plan builds ahead or works overtime, peaks at 120% (R1, "
-        "2026-07); 1 resource-month of it beyond regular plus overtime hours.")
+        "Required load, before building ahead and overtime, peaks at 120% (R1, 2026-07); 1 "
+        "resource-month of it beyond regular plus overtime hours.")
     assert kpis.loc["Customer service (projected)", "value"] == pytest.approx(1.0)
 
 

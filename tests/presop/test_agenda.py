@@ -12,6 +12,7 @@ from sop_lib.presop.agenda import (
     CAPPED_DECISION,
     CUMULATIVE_DECISION,
     INVENTORY_DECISION,
+    MARGIN_DECISION,
     OVERLOAD_DECISION,
     SAFETY_STOCK_DECISION,
     STOCKOUT_DECISION,
@@ -822,3 +823,76 @@ def test_a_gap_below_plan_points_first_at_a_forecast_that_runs_below_bookings():
         "months (the forecast item of A) b) push demand: ")
     above = only(result, "Next 12 months above plan")
     assert above["options"].startswith("a) raise the business plan")
+
+
+# --- margin against the budget ------------------------------------------------------------
+
+def margin_agenda(margin_budget: dict, *, plan_revenue=None, gaps=None) -> pd.DataFrame:
+    """The agenda of the quiet 3-month plan (A earns 1,000 revenue and 400 margin a month, B
+    1,000 and 300) with a budget margin per family and month."""
+    plan = frame(quiet_plan(3))
+    money = money_for(plan, plan_revenue)
+    money["margin"] = money["shipments"] * (money["unit_price"] - money["unit_cost"])
+    money["plan_margin"] = money["margin"]
+    for family, budgets in margin_budget.items():
+        money.loc[money["family"] == family, "plan_margin"] = budgets
+    return exception_agenda(COMPANY, plan=plan, load=load_for([90.0] * 3), money=money,
+                            outlook=outlook_for(gaps or {"A": 0.0, "B": 0.0}), accuracy=None)
+
+
+def test_margin_below_budget_beyond_tolerance_is_an_item_worth_the_margin_gap():
+    result = margin_agenda({"A": [450.0] * 3})                       # 1,200 against 1,350
+    row = only(result, "Next 12 months margin below budget")
+    assert (row["area"], row["family"], row["months"]) == ("finance", "A", "2026-01 to 2026-03")
+    assert row["impact"] == 150
+    assert row["decision"] == MARGIN_DECISION
+    assert row["issue"] == ("Margin of A over 2026-01 to 2026-03 is planned at EUR 1,200 (3 of "
+                            "the next 12 months have a budget), 11.1% below the budget margin "
+                            "of EUR 1,350 (margin rate 40.0% against 45.0%).")
+    assert row["options"].startswith("a) recover the margin through price, mix or cost: EUR 150")
+    assert len(result) == 1                                          # revenue is on plan
+
+
+def test_margin_within_tolerance_or_above_budget_raises_nothing():
+    assert margin_agenda({"A": [420.0] * 3}).empty                   # 1,200 vs 1,260: 4.8%
+    assert margin_agenda({"A": [300.0] * 3}).empty                   # above budget
+    assert margin_agenda({"A": [450.0] * 3}, ).shape[0] == 1
+
+
+def test_margin_is_compared_over_the_months_that_have_a_budget():
+    row = only(margin_agenda({"A": [NAN, NAN, 450.0]}), "Next 12 months margin below budget")
+    assert (row["months"], row["impact"]) == ("2026-03", 50)         # 400 against 450
+
+
+def test_a_margin_gap_the_revenue_gap_explains_is_not_counted_twice():
+    # A's revenue is 3,000 against a plan of 3,600 (an item worth 600); its budget margin is
+    # 40% of that plan, 1,440: the margin gap of 240 is the lost revenue's margin, 600 x 40%.
+    result = margin_agenda({"A": [480.0] * 3}, plan_revenue={("A", i): 1200.0 for i in range(3)})
+    assert result["topic"].tolist() == ["Next 12 months below plan"]
+    assert result["impact"].tolist() == [600]
+
+
+def test_a_margin_gap_beyond_the_revenue_gap_counts_only_the_rest():
+    # Budget margin 45% of the 3,600 plan: 1,620, a gap of 420; the revenue item counts
+    # 600 x 45% = 270 of it, the rest, 150, is the margin rate: 3,000 x (40% - 45%).
+    result = margin_agenda({"A": [540.0] * 3}, plan_revenue={("A", i): 1200.0 for i in range(3)})
+    assert only(result, "Next 12 months below plan")["impact"] == 600
+    row = only(result, "Next 12 months margin below budget")
+    assert row["impact"] == 150
+    assert row["issue"].endswith(
+        "EUR 270 of the gap follows from revenue below plan, counted by the item Next 12 months "
+        "below plan of A; the rest, EUR 150, is cost and mix.")
+    assert result["impact"].sum() == 750                             # 600 + 150, not 600 + 420
+
+
+def test_a_margin_gap_beside_revenue_above_plan_counts_whole():
+    result = margin_agenda({"A": [600.0] * 3}, plan_revenue={("A", i): 900.0 for i in range(3)})
+    assert only(result, "Next 12 months above plan")["impact"] == 300
+    assert only(result, "Next 12 months margin below budget")["impact"] == 600   # 1,200 vs 1,800
+
+
+def test_no_margin_item_without_a_cost_budget():
+    plan = frame(quiet_plan(3))
+    money = money_for(plan).assign(margin=1.0)                       # no plan_margin column
+    assert exception_agenda(COMPANY, plan=plan, load=load_for([90.0] * 3), money=money,
+                            outlook=outlook_for({"A": 0.0}), accuracy=None).empty

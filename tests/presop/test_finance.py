@@ -8,6 +8,7 @@ import pytest
 from sop_lib.core.errors import SopError
 from sop_lib.data.company import Company
 from sop_lib.presop.finance import (
+    OUTLOOK_COLUMNS,
     family_prices,
     fiscal_year,
     fiscal_year_outlook,
@@ -223,3 +224,87 @@ def test_money_by_family_without_a_business_plan_leaves_the_gap_empty():
     assert table.loc["Total", "revenue"] == pytest.approx(1765)
     assert table.loc["Total", ["plan_revenue", "revenue_gap"]].tolist() == \
         pytest.approx([1240, -75])
+
+
+# --- the budget: cost of goods and inventory value in the business plan ----------------------
+
+BUDGET = {  # (family, month): (cost_of_goods, inventory_value); None is an empty cell
+    ("A", "2025-05"): (180, None), ("A", "2026-01"): (324, 100), ("A", "2026-02"): (420, 120),
+    ("B", "2026-01"): (350, 0), ("B", "2026-02"): (None, 0), ("B", "2026-03"): (280, None),
+}
+
+
+def budgeted_company(**options) -> Company:
+    owner = company(**options)
+    plan_rows = owner.business_plan.copy()
+    budget = [BUDGET[(f, m.strftime("%Y-%m"))] for f, m in
+              zip(plan_rows["family"], plan_rows["month"])]
+    plan_rows["cost_of_goods"] = [float("nan") if c is None else float(c) for c, _ in budget]
+    plan_rows["inventory_value"] = [float("nan") if v is None else float(v) for _, v in budget]
+    return dataclasses.replace(owner, business_plan=plan_rows)
+
+
+def test_without_a_budget_the_money_tables_gain_no_column():
+    owner = company(fiscal_start=3)
+    assert owner.business_plan["cost_of_goods"].isna().all()     # the columns, all empty
+    money = money_view(owner, plan(), consensus())
+    assert not {"plan_margin", "margin_gap", "plan_inventory_value",
+                "inventory_value_gap"} & set(money.columns)
+    assert list(fiscal_year_outlook(owner, money).columns) == OUTLOOK_COLUMNS
+    assert list(money_by_family(money).columns)[-1] == "revenue_gap_pct"
+    # and a plan without the columns at all reads the same
+    bare = dataclasses.replace(owner, business_plan=owner.business_plan[
+        ["family", "month", "units", "revenue"]])
+    pd.testing.assert_frame_equal(money_view(bare, plan(), consensus()), money)
+
+
+def test_money_view_sets_margin_and_inventory_value_against_the_budget():
+    money = money_view(budgeted_company(), plan(), consensus())
+    a = money[money["family"] == "A"].reset_index(drop=True)
+    assert a["plan_margin"].iloc[:2].tolist() == pytest.approx([216, 280])  # 540-324, 700-420
+    assert a["margin_gap"].iloc[:2].tolist() == pytest.approx([200 - 216, 266 - 280])
+    assert a["plan_inventory_value"].iloc[:2].tolist() == pytest.approx([100, 120])
+    assert a["inventory_value_gap"].iloc[:2].tolist() == pytest.approx([150 - 100, 105 - 120])
+    assert a[["plan_margin", "margin_gap", "plan_inventory_value",
+              "inventory_value_gap"]].iloc[2].isna().all()             # no plan row in 2026-03
+    b = money[money["family"] == "B"].reset_index(drop=True)
+    assert b["margin"].tolist() == pytest.approx([150, 30, 120])
+    assert b["plan_margin"].tolist() == pytest.approx([150, float("nan"), 120], nan_ok=True)
+    assert b["margin_gap"].tolist() == pytest.approx([0, float("nan"), 0], nan_ok=True)
+    assert b["inventory_value_gap"].tolist() == pytest.approx([0, 0, float("nan")], nan_ok=True)
+    assert list(money.columns)[-4:] == ["plan_margin", "margin_gap", "plan_inventory_value",
+                                        "inventory_value_gap"]
+
+
+def test_fiscal_year_outlook_sets_the_years_margin_against_the_budget():
+    # FY2026 runs 2025-03 .. 2026-02; forecast margins A 550, B 240 (see above)
+    owner = budgeted_company(fiscal_start=3)
+    outlook = fiscal_year_outlook(owner, money_view(owner, plan(), consensus()))
+    assert list(outlook.columns) == OUTLOOK_COLUMNS + ["plan_margin", "margin_gap",
+                                                       "margin_gap_pct"]
+    a, b, total = (outlook.set_index("family").loc[f] for f in ("A", "B", "Total"))
+    assert a["plan_margin"] == pytest.approx(120 + 216 + 280)       # 2025-05, 2026-01, 2026-02
+    assert [a["margin_gap"], a["margin_gap_pct"]] == pytest.approx([550 - 616, -66 / 616])
+    assert b["plan_margin"] == pytest.approx(150)                   # 2026-02 gives no cost
+    assert [b["margin_gap"], b["margin_gap_pct"]] == pytest.approx([90, 0.6])
+    assert [total["plan_margin"], total["margin_gap"]] == pytest.approx([766, 790 - 766])
+    assert total["margin_gap_pct"] == pytest.approx(24 / 766)
+
+
+def test_money_by_family_compares_margin_and_average_inventory_with_the_budget():
+    table = money_by_family(money_view(budgeted_company(), plan(), consensus()), months=2)
+    assert list(table.columns)[-5:] == ["plan_margin", "margin_gap", "margin_gap_pct",
+                                        "average_plan_inventory_value",
+                                        "average_inventory_value_gap"]
+    a, b, total = (table.set_index("family").loc[f] for f in ("A", "B", "Total"))
+    assert [a["plan_margin"], a["margin_gap"]] == pytest.approx([496, 466 - 496])
+    assert a["margin_gap_pct"] == pytest.approx(-30 / 496)
+    # B's 2026-02 has no budget margin: only 2026-01 is compared, 150 against 150
+    assert [b["plan_margin"], b["margin_gap"], b["margin_gap_pct"]] == pytest.approx([150, 0, 0])
+    assert [total["plan_margin"], total["margin_gap"]] == pytest.approx([646, -30])
+    assert [a["average_plan_inventory_value"], a["average_inventory_value_gap"]] == \
+        pytest.approx([110, (150 + 105) / 2 - 110])
+    assert [b["average_plan_inventory_value"], b["average_inventory_value_gap"]] == \
+        pytest.approx([0, 0])
+    assert [total["average_plan_inventory_value"], total["average_inventory_value_gap"]] == \
+        pytest.approx([110, 17.5])

@@ -1,0 +1,88 @@
+"""The monthly loop end to end: the sample's 2026-11 pack is published, approved from the
+example decisions file, and next month's company (history through 2026-11) runs cycle 2026-12
+into the same reports folder; its executive page opens the loop with what that meeting decided
+and how 2026-11 went against the approved plan."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from sop_lib.cli import main
+from sop_lib.data.sample import write_sample
+from sop_lib.run.runner import SAMPLE_DIR
+from tests import REPO
+
+CYCLE, NEXT = "2026-11", "2026-12"
+EXAMPLE = REPO / "docs" / "examples" / f"decisions-{CYCLE}.yaml"
+
+
+@pytest.fixture(scope="module")
+def loop(tmp_path_factory):
+    """(the reports folder, next month's company folder, the 2026-12 executive page)."""
+    root = tmp_path_factory.mktemp("loop")
+    data, reports, following = root / "company", root / "reports", root / "next"
+    shutil.copytree(SAMPLE_DIR, data)
+    assert main(["run", "--cycle", CYCLE, "--data", str(data), "--out", str(reports)]) == 0
+    (data / "decisions").mkdir(exist_ok=True)
+    shutil.copy(EXAMPLE, data / "decisions" / f"{CYCLE}.yaml")
+    assert main(["approve", "--cycle", CYCLE, "--data", str(data), "--out", str(reports)]) == 0
+    write_sample(following, last_closed=CYCLE)
+    assert main(["run", "--cycle", NEXT, "--data", str(following), "--out", str(reports)]) == 0
+    page = (reports / NEXT / "04_executive_sop.html").read_text(encoding="utf-8")
+    return reports, following, BeautifulSoup(page, "html.parser")
+
+
+def section(soup: BeautifulSoup, title: str) -> tuple[list[str], list[pd.DataFrame]]:
+    """The paragraphs and tables (text cells under their headings) of a page's section."""
+    heading = next(h for h in soup.find_all("h2") if h.get_text(strip=True) == title + "¶")
+    texts, tables = [], []
+    for element in heading.find_all_next(["h2", "p", "table"]):
+        if element.name == "h2":
+            break
+        if element.name == "p" and not element.find_parent("table"):
+            texts.append(element.get_text(" ", strip=True))
+        elif element.name == "table":
+            columns = [th.get_text(strip=True) for th in element.select("thead th")]
+            rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
+                    for tr in element.select("tbody tr")]
+            tables.append(pd.DataFrame(rows, columns=columns).assign(
+                caption=element.caption.get_text(strip=True) if element.caption else ""))
+    return texts, tables
+
+
+def test_the_page_opens_the_loop_with_the_approval_of_last_month_s_pack(loop):
+    _, _, soup = loop
+    texts, (taken, actions) = section(soup, "Since last meeting")
+    assert ("The 2026-11 pack was approved by Jane Smith, VP S&OP on 2026-11-12, adopting the "
+            "No overtime scenario; this cycle measures against that approved plan.") in texts
+    first = taken.iloc[0]
+    assert (first["Rank"], first["Family"], first["Outcome"]) == ("1", "Grills", "accepted")
+    action = actions[actions["Action"].str.startswith(
+        "Confirm the Custom Sheds tender pipeline")].iloc[0]
+    assert (action["Item"], action["Owner"], action["Due"], action["Status"]) == (
+        "2", "Sales, Custom Sheds", "2026-12", "open")  # due this month: not overdue yet
+
+
+def test_last_month_is_measured_against_the_approved_plan_with_real_numbers(loop):
+    reports, following, soup = loop
+    _, [table] = section(soup, "How we did last month")
+    assert table["caption"].iloc[0] == "2026-11, the month just closed"
+    rows = table.set_index("Measure")
+    history = pd.read_csv(following / "demand_history.csv")
+    prices = pd.read_csv(following / "items.csv").set_index("sku")["unit_price"]
+    closed = history[history["month"] == CYCLE]
+    revenue = (closed["shipments"] * closed["sku"].map(prices)).sum()
+    money = pd.read_parquet(reports / CYCLE / "artifacts" / "money.parquet")
+    planned = money.loc[money["month"] == pd.Period(CYCLE, "M"), "revenue"].sum()
+    assert rows.loc["Revenue", "Actual"] == f"EUR {revenue:,.0f}"
+    assert rows.loc["Revenue", "Plan"] == f"EUR {planned:,.0f}"
+    assert "against the approved plan of 2026-11" in rows.loc["Revenue", "Comment"]
+    assert rows.loc["Units shipped", "Actual"] == f"{closed['shipments'].sum():,.0f}"
+    for measure in ("Revenue", "Units shipped", "Customer service", "Production (units)",
+                    "Inventory value, end of 2026-11", "Forecast accuracy, lag 1 (SKU level)"):
+        assert rows.loc[measure, "Status"] in ("green", "amber", "red"), measure
+    lag_three = rows.loc["Forecast accuracy, lag 3 (SKU level)"]
+    assert (lag_three["Actual"], lag_three["Status"]) == ("", "n/a")  # no 2026-09 pack
