@@ -176,3 +176,10 @@ def _phase_out_risk(company: Company, consensus: pd.DataFrame, sku: str, end, co
                    "units still needed.")
     return {"ramp": np.nan, "family_ramp": np.nan, "risk_value": value,
             "risk": f"{said}: {verdict}"}
+
+
+def launches_at_risk(review: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a `launch_review` that carry money at risk, as the executive page lists
+    them: sku, family, kind, first_or_last_month, revenue, risk, risk_value."""
+    columns = ["sku", "family", "kind", "first_or_last_month", "revenue", "risk", "risk_value"]
+    return review.loc[review["risk_value"] > 0, columns].reset_index(drop=True)

@@ -92,12 +92,20 @@ def _inventory(row, _) -> str:
             f"target ({row.status}).")
 
 
-def _revenue(row, _) -> str:
-    gap = row.value / row.target - 1 if row.target else float("nan")
-    versus = ("against" if pd.isna(gap)
-              else f"{abs(gap):.1%} {'below' if gap < 0 else 'above'}")
-    return (f"{row.kpi}: {row.unit} {row.value:,.0f}, {versus} the business plan of "
-            f"{row.unit} {row.target:,.0f} ({row.status}).")
+def _against(reference: str):
+    """The sentence of a money KPI against its target, named `reference`."""
+    def sentence(row, _) -> str:
+        gap = row.value / row.target - 1 if row.target else float("nan")
+        versus = ("against" if pd.isna(gap)
+                  else f"{abs(gap):.1%} {'below' if gap < 0 else 'above'}")
+        return (f"{_kpi_name(row.kpi)}: {row.unit} {row.value:,.0f}, {versus} {reference} of "
+                f"{row.unit} {row.target:,.0f} ({row.status}).")
+    return sentence
+
+
+def _kpi_name(kpi: str) -> str:
+    """A KPI's name as a sentence starts with it: without a trailing "vs budget"."""
+    return kpi.removesuffix(" vs budget")
 
 
 def _capacity(row, by_key) -> str:
@@ -113,8 +121,9 @@ def _capacity(row, by_key) -> str:
 _KPI_SENTENCES = {
     "Customer service (projected)": _service,
     "Forecast accuracy, SKU level (1 - WAPE)": _accuracy,
-    "Revenue": _revenue,
-    "Fiscal year revenue": _revenue,
+    "Revenue": _against("the business plan"),
+    "Fiscal year revenue": _against("the business plan"),
+    "Margin vs budget": _against("the budget"),
     "Inventory value, end of": _inventory,
     "Peak capacity utilisation (planned)": _capacity,
 }

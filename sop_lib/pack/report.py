@@ -51,6 +51,7 @@ img { max-width: 100%; height: auto; }
   .sop-page-break { break-before: page; page-break-before: always; }
   td.col0, td.col1, td.col2 { white-space: nowrap; }
   body { font-size: 8pt; line-height: 1.2; }
+  .sop-status { margin: 0 0 0.2em; padding: 0.1em 0.4em; font-size: 7pt; }
 }
 """
 

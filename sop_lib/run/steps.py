@@ -55,7 +55,7 @@ STEPS: tuple[Step, ...] = (
           "accuracy_headline", "production_adherence"),
          ("kpis", "family_status", "last_meeting", "last_month"), executive_review,
          shows=("decisions", "balance_summary", "money", "load", "recommendation",
-                "scenario_comparison", "consensus")),
+                "scenario_comparison", "consensus", "launches")),
     Step("families", "05_family_sheets", "Family sheets", (), (), _nothing_new,
          shows=("family_status", "family_sheets", "demand", "plan")),
 )

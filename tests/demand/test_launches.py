@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sop_lib.data.contract import TABLES_BY_NAME, typed_frame
-from sop_lib.demand.launches import COLUMNS, launch_review
+from sop_lib.demand.launches import COLUMNS, launch_review, launches_at_risk
 from sop_lib.demand.lifecycle import apply_end_of_life, new_item_forecast
 from sop_lib.demand.segments import segment_items
 from tests.demand.builders import LAST_CLOSED, series_company
@@ -134,3 +134,16 @@ def test_no_launch_or_phase_out_gives_an_empty_table():
     table = review({"M": [90] * 24}, (), analogs={}).reset_index()
     assert table.empty
     assert list(table.columns) == list(COLUMNS)
+
+
+def test_the_executive_page_lists_only_the_rows_with_money_at_risk():
+    review = pd.DataFrame({"sku": ["A", "B", "C"], "family": ["F"] * 3,
+                           "kind": ["launch", "launch", "phase-out"],
+                           "first_or_last_month": pd.PeriodIndex(["2026-05"] * 3, freq="M"),
+                           "method": ["x"] * 3, "units": [1.0] * 3, "revenue": [10.0] * 3,
+                           "ramp": [1.0] * 3, "family_ramp": [1.0] * 3,
+                           "risk": ["r1", "r2", "r3"], "risk_value": [5.0, 0.0, 2.5]})
+    shown = launches_at_risk(review)
+    assert shown["sku"].tolist() == ["A", "C"]
+    assert list(shown.columns) == ["sku", "family", "kind", "first_or_last_month", "revenue",
+                                   "risk", "risk_value"]

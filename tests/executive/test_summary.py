@@ -170,3 +170,16 @@ def test_risks_and_opportunities_split_the_agenda():
                                                         "Capacity overload"]})
     risks, upside = risks_and_opportunities(agenda)
     assert list(risks["rank"]) == [1, 3] and list(upside["rank"]) == [2]
+
+
+def test_a_margin_budget_reads_as_the_revenue_against_the_plan_does():
+    margin = pd.DataFrame([("Margin 2026-01 to 2026-12 vs budget", 450.0, 500.0, "EUR", "red",
+                            "Margin 10.0% below budget.")], columns=NARRATIVE_KPIS.columns)
+    text = narrative(pd.concat([NARRATIVE_KPIS, margin], ignore_index=True), FAMILY_STATUS,
+                     DECISIONS, currency="EUR")
+    assert ("Margin 2026-01 to 2026-12: EUR 450, 10.0% below the budget of EUR 500 (red)."
+            in text)
+    assert sentence(text, "Revenue 2026-01 to 2026-12:")[1].endswith(
+        "below the business plan of EUR 1,300,000 (amber).")
+    assert not any("Margin" in words for words in narrative(NARRATIVE_KPIS, FAMILY_STATUS,
+                                                            DECISIONS, currency="EUR"))
