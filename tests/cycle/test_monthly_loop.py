@@ -1,7 +1,9 @@
-"""The monthly loop end to end: the sample's 2026-11 pack is published, approved from the
-example decisions file, and next month's company (history through 2026-11) runs cycle 2026-12
-into the same reports folder; its executive page opens the loop with what that meeting decided
-and how 2026-11 went against the approved plan."""
+"""The monthly loop end to end over three cycles: the sample's 2026-11 pack is published,
+approved from the example decisions file, and next month's company (history through 2026-11)
+runs cycle 2026-12 into the same reports folder; its executive page opens the loop with what
+that meeting decided and how 2026-11 went against the approved plan. 2026-12 is never approved:
+cycle 2027-01 says so and measures against its proposed plan. The approved 2026-11 pack is not
+replaced by a plain run."""
 from __future__ import annotations
 
 import shutil
@@ -15,7 +17,7 @@ from sop_lib.data.sample import write_sample
 from sop_lib.run.runner import SAMPLE_DIR
 from tests import REPO
 
-CYCLE, NEXT = "2026-11", "2026-12"
+CYCLE, NEXT, THIRD = "2026-11", "2026-12", "2027-01"
 EXAMPLE = REPO / "docs" / "examples" / f"decisions-{CYCLE}.yaml"
 
 
@@ -86,3 +88,31 @@ def test_last_month_is_measured_against_the_approved_plan_with_real_numbers(loop
         assert rows.loc[measure, "Status"] in ("green", "amber", "red"), measure
     lag_three = rows.loc["Forecast accuracy, lag 3 (SKU level)"]
     assert (lag_three["Actual"], lag_three["Status"]) == ("", "n/a")  # no 2026-09 pack
+
+
+@pytest.fixture(scope="module")
+def third(loop, tmp_path_factory):
+    """The 2027-01 cycle's executive and supply pages, after a 2026-12 never approved."""
+    reports, _, _ = loop
+    following = write_sample(tmp_path_factory.mktemp("third") / "company", last_closed=NEXT)
+    assert main(["run", "--cycle", THIRD, "--data", str(following), "--out", str(reports)]) == 0
+    return {name: BeautifulSoup((reports / THIRD / f"{name}.html").read_text(encoding="utf-8"),
+                                "html.parser")
+            for name in ("04_executive_sop", "02_supply_review")}
+
+
+def test_a_cycle_after_one_never_approved_says_so_and_uses_its_proposed_plan(third):
+    texts, _ = section(third["04_executive_sop"], "Since last meeting")
+    assert any(text.startswith("The 2026-12 pack was published but never approved") and
+               "proposed plan" in text for text in texts), texts
+    supply = third["02_supply_review"].get_text(" ")
+    assert "plan of record of cycle 2026-12 (proposed, never approved)" in supply
+
+
+def test_a_plain_run_does_not_replace_the_approved_pack(loop, capsys):
+    reports, _, _ = loop
+    data = reports.parent / "company"
+    before = (reports / CYCLE / "manifest.json").read_bytes()
+    assert main(["run", "--cycle", CYCLE, "--data", str(data), "--out", str(reports)]) == 3
+    assert "--replace-approved" in capsys.readouterr().err
+    assert (reports / CYCLE / "manifest.json").read_bytes() == before
