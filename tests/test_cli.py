@@ -137,7 +137,7 @@ def test_validate_names_file_line_and_field_of_a_bad_decision_register(tmp_path,
     out = capsys.readouterr().out
     assert ("ERROR decisions/2026-11.yaml, row 9, column decisions[1].outcome: value 'approved': "
             "expected one of accepted, rejected, deferred, action") in out
-    assert "ERROR decisions/2026-11.yaml, row 22, column actions[1].due: value 'soon'" in out
+    assert "ERROR decisions/2026-11.yaml, row 28, column actions[1].due: value 'soon'" in out
     assert "2 error(s)" in out
 
 

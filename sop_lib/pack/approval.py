@@ -10,8 +10,9 @@ import pandas as pd
 from sop_lib.pack.display import styled_table
 from sop_lib.pack.report import page
 
-ADOPTED_COLUMNS = ["scenario", "revenue", "margin", "net_margin", "service_level",
-                   "overloaded_resource_months", "plan_gap_pct", "fiscal_year_gap_pct"]
+ADOPTED_COLUMNS = ["scenario", "revenue", "margin", "overtime_cost", "added_hours_cost",
+                   "holding_cost", "net_margin", "service_level", "overloaded_resource_months",
+                   "plan_gap_pct", "fiscal_year_gap_pct"]
 TAKEN_COLUMNS = ["rank", "family", "topic", "months", "impact", "outcome", "note"]
 ACTION_COLUMNS = ["action", "item", "owner", "due", "status"]
 
@@ -32,9 +33,9 @@ def write_approval_page(folder: Path, *, manifest: dict, adopted: pd.DataFrame,
         f"{html.escape(approval['approved_on'])}. Adopted: <strong>"
         f"{html.escape(adopted_text)}</strong>. It is the plan of record "
         '(<a href="plan_of_record/sku_plan.csv">SKU plan</a>, '
-        '<a href="plan_of_record/financial_plan.csv">financial plan</a>): the next cycle '
-        "freezes its time fence, and measures plan adherence, the plan changes and forecast "
-        "accuracy, against it.</p>",
+        '<a href="plan_of_record/financial_plan.csv">financial plan</a>). The next cycle '
+        "keeps its first months (the time fence) at this plan's production, and measures "
+        "last month's performance, plan adherence and the plan changes against it.</p>",
         "<h2>The approved plan, next 12 months</h2>",
         styled_table(adopted[ADOPTED_COLUMNS], currency=currency).to_html(),
         "<h2>Decisions taken</h2>",

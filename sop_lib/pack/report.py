@@ -114,13 +114,18 @@ def status_line(manifest: dict) -> str:
                 f"folder; <code>sop approve --cycle {cycle}</code> then publishes the approved "
                 "pack.</p>")
     adopted = approval["scenario"]
-    plan = ("the plan as proposed" if adopted == "Baseline"
-            else f"the scenario {html.escape(adopted)}")
-    return ('<p class="sop-status approved"><strong>Approved by '
-            f'{html.escape(approval["approved_by"])} on {html.escape(approval["approved_on"])}'
-            f"</strong>: {plan} is the plan of record. These pages show the proposal as "
-            'reviewed; the decisions taken and the approved plan are on the '
-            '<a href="approval.html">Approval</a> page.</p>')
+    approved = ('<p class="sop-status approved"><strong>Approved by '
+                f'{html.escape(approval["approved_by"])} on '
+                f'{html.escape(approval["approved_on"])}</strong>: ')
+    if adopted == "Baseline":
+        return (approved + "the plan as proposed, the plan these pages show, is the plan of "
+                'record. The decisions taken are on the <a href="approval.html">Approval</a> '
+                "page.</p>")
+    name = html.escape(adopted)
+    return (approved + f"the scenario {name} is the plan of record. The figures on these pages "
+            "(KPIs, statuses, plan tables) are the Baseline plan as reviewed in the meeting, not "
+            f'{name}; its figures and the decisions taken are on the <a href="approval.html">'
+            "Approval</a> page.</p>")
 
 
 def neighbour_cycles(reports_dir: Path, cycle: str) -> tuple[str | None, str | None]:

@@ -150,8 +150,14 @@ def _republish(folder: Path, manifest: dict, store: ArtifactStore, taken: pd.Dat
                         nav=nav_bar(pages, "approval.html", cycles=cycles))
     write_excel_pack(folder / f"sop_{label}.xlsx",
                      title=(f"{manifest['company']}: S&OP {label}, approved by "
-                            f"{register.approved_by} on {register.approved_on.isoformat()}"),
+                            f"{register.approved_by} on {register.approved_on.isoformat()}, "
+                            f"adopting {_adopted_words(register.scenario)} (its figures: "
+                            "approval.html; these sheets show the plan as reviewed)"),
                      kpis=store.read("kpis"), decisions=taken,
                      sheets=store.read("family_sheets"), currency=manifest["currency"])
     write_manifest(folder, manifest)
     write_cycle_index(folder, manifest, pages, cycles=cycles)
+
+
+def _adopted_words(scenario: str) -> str:
+    return "the plan as proposed" if scenario == "Baseline" else f"the scenario {scenario}"

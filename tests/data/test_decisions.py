@@ -232,7 +232,8 @@ def test_the_shipped_example_reads_cleanly():
     register, problems = check_decisions(EXAMPLE_FILE, cycle="2026-11")
     assert problems == []
     assert register.scenario == "No overtime" and register.approved_on.isoformat() == "2026-11-12"
-    assert register.decisions["item"].tolist() == [1, 2]
+    assert register.decisions["item"].tolist() == [1, 2, 3, 4]
+    assert register.decisions["outcome"].tolist() == ["accepted", "action", "deferred", "deferred"]
     assert register.actions["due"].tolist() == [pd.Period("2026-12", freq="M")]
 
 

@@ -9,7 +9,8 @@ MANIFEST = {"company": "Garden & Co", "cycle": "2026-11", "currency": "EUR",
             "approval": {"approved_by": "<i>Jo</i>", "approved_on": "2026-11-12",
                          "scenario": "No overtime"}}
 ADOPTED = pd.DataFrame({"scenario": ["No overtime"], "revenue": [1234567.4], "margin": [1.0],
-                        "net_margin": [2.0], "service_level": [0.953],
+                        "overtime_cost": [0.0], "added_hours_cost": [0.0],
+                        "holding_cost": [3.0], "net_margin": [2.0], "service_level": [0.953],
                         "overloaded_resource_months": [0], "plan_gap_pct": [-0.02],
                         "fiscal_year_gap_pct": [0.01]})
 TAKEN = pd.DataFrame({"rank": [1, 2], "family": ["Grills", "<script>x</script>"],

@@ -199,8 +199,9 @@ def test_an_approved_pack_names_who_approved_which_plan_escaped():
     line = status_line({"cycle": "2026-03", "approval": approval})
     assert "Approved by &lt;b&gt;Jo&lt;/b&gt; on 2026-03-12" in line
     assert "the scenario Extra shift is the plan of record" in line
+    assert "are the Baseline plan as reviewed in the meeting, not Extra shift" in line
     baseline = status_line({"cycle": "2026-03", "approval": {**approval, "scenario": "Baseline"}})
-    assert "the plan as proposed is the plan of record" in baseline
+    assert "the plan as proposed, the plan these pages show, is the plan of record" in baseline
 
 
 def test_a_page_shows_its_status_line_above_the_notebook(tmp_path):
