@@ -24,7 +24,7 @@ from sop_lib.core.months import month_label
 from sop_lib.core.status import NOT_AVAILABLE
 from sop_lib.core.words import span_label
 from sop_lib.data.company import Company
-from sop_lib.data.decisions import action_status
+from sop_lib.data.decisions import DONE, OPEN, OVERDUE, action_status
 from sop_lib.demand.accuracy import SKU_LEVEL, accuracy_headline, sku_actuals
 from sop_lib.executive.kpis import (
     accuracy_status,
@@ -315,3 +315,28 @@ def _artifact(archive_dir, month: pd.Period, name: str, dtypes: dict) -> pd.Data
 
 def _empty(dtypes: dict) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in dtypes.items()})
+
+
+def loop_sentence(last_meeting: pd.DataFrame, last_month: pd.DataFrame,
+                  archive_dir: Path | str, cycle: pd.Period) -> str | None:
+    """The loop in one sentence for the top of the executive page: what became of the last
+    meeting's actions and last month's revenue against the plan it left; None without a pack
+    of the month just closed (nothing to close the loop on)."""
+    previous = cycle - 1
+    manifest = _manifest(archive_dir, previous)
+    if manifest is None:
+        return None
+    label = month_label(previous)
+    revenue = last_month.set_index("measure").loc["Revenue"]
+    money = ("no revenue figures to compare" if pd.isna(revenue["actual"])
+             or pd.isna(revenue["plan"]) else
+             f"{label} revenue {revenue['unit']} {revenue['actual']:,.0f} against "
+             f"{revenue['unit']} {revenue['plan']:,.0f} planned ({revenue['status']})")
+    approved = approval(manifest)
+    if approved is None:
+        return f"The {label} pack was never approved; {money} in its proposed plan."
+    statuses = last_meeting.loc[last_meeting["kind"] == "action", "status"]
+    counts = ", ".join(f"{(statuses == status).sum()} {status}"
+                       for status in (OPEN, OVERDUE, DONE))
+    return (f"Since the {label} meeting ({approved['scenario']} adopted): actions {counts}; "
+            f"{money}.")

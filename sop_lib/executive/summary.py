@@ -41,11 +41,14 @@ def kpi_trend(archive_dir, cycle: pd.Period, kpis: pd.DataFrame, *,
 
 def narrative(kpis: pd.DataFrame, family_status: pd.DataFrame, decisions: pd.DataFrame, *,
               currency: str, recommendation: str | None = None,
-              demand_change: pd.DataFrame | None = None) -> list[str]:
+              demand_change: pd.DataFrame | None = None,
+              since_last: str | None = None) -> list[str]:
     """The meeting in a few sentences, each quoting the figures of the KPI, family and decision
-    tables (same values, same rounding), stock-outs and service misses first."""
+    tables (same values, same rounding): `since_last` (`loop.loop_sentence`) first, then
+    stock-outs and service misses."""
     by_key = {kpi_key(row.kpi): row for row in kpis.itertuples(index=False)}
-    sentences = [*_shortage_sentences(family_status), _demand_sentence(demand_change)]
+    sentences = [*([since_last] if since_last else []), *_shortage_sentences(family_status),
+                 _demand_sentence(demand_change)]
     for key, sentence in _KPI_SENTENCES.items():
         row = by_key.get(key)
         if row is not None:

@@ -57,6 +57,10 @@ def section(soup: BeautifulSoup, title: str) -> tuple[list[str], list[pd.DataFra
 
 def test_the_page_opens_the_loop_with_the_approval_of_last_month_s_pack(loop):
     _, _, soup = loop
+    summary = next(h for h in soup.find_all("h2") if h.get_text().startswith("In short"))
+    first = summary.find_next("li").get_text(" ", strip=True)
+    assert first.startswith("Since the 2026-11 meeting (No overtime adopted): actions 1 open, "
+                            "0 overdue, 0 done; 2026-11 revenue EUR "), first
     texts, (taken, actions) = section(soup, "Since last meeting")
     assert ("The 2026-11 pack was approved by Jane Smith, VP S&OP on 2026-11-12, adopting the "
             "No overtime scenario; this cycle measures against that approved plan.") in texts

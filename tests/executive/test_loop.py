@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 
 from sop_lib.data.company import CompanyConfig
-from sop_lib.executive.loop import last_month_performance, meeting_record, since_last_meeting
+from sop_lib.executive.loop import (
+    last_month_performance,
+    loop_sentence,
+    meeting_record,
+    since_last_meeting,
+)
 from tests.builders import company_from_rows
 
 CYCLE = pd.Period("2026-11", "M")
@@ -286,3 +291,31 @@ def test_a_cycle_planned_past_the_closed_month_has_no_actuals_to_show(approved):
     assert "no demand history for 2026-11" in row["comment"]
     assert table.loc["Customer service", "status"] == "n/a"
     assert math.isnan(table.loc["Revenue, FY2026 to date", "actual"])  # it would stop at 2026-10
+
+
+# --- the loop in one sentence ----------------------------------------------------------------
+
+def test_the_loop_sentence_counts_the_actions_and_quotes_last_month_s_revenue(approved):
+    _, taken, actions = since_last_meeting(approved, CYCLE)
+    month = performance(approved)
+    sentence = loop_sentence(meeting_record(taken, actions), month.reset_index(), approved,
+                             CYCLE)
+    revenue = month.loc["Revenue"]
+    assert sentence == (
+        "Since the 2026-10 meeting (No overtime adopted): actions 1 open, 1 overdue, 1 done; "
+        f"2026-10 revenue EUR {revenue['actual']:,.0f} against EUR {revenue['plan']:,.0f} "
+        f"planned ({revenue['status']}).")
+
+
+def test_the_loop_sentence_says_when_last_month_s_pack_was_never_approved(tmp_path):
+    write_pack(tmp_path, CLOSED, artifacts=previous_pack())
+    _, taken, actions = since_last_meeting(tmp_path, CYCLE)
+    month = performance(tmp_path).reset_index()
+    sentence = loop_sentence(meeting_record(taken, actions), month, tmp_path, CYCLE)
+    assert sentence.startswith("The 2026-10 pack was never approved; 2026-10 revenue EUR ")
+    assert sentence.endswith("in its proposed plan.")
+
+
+def test_no_loop_sentence_without_last_month_s_pack(tmp_path):
+    empty = meeting_record(*since_last_meeting(tmp_path, CYCLE)[1:])
+    assert loop_sentence(empty, performance(tmp_path).reset_index(), tmp_path, CYCLE) is None

@@ -183,3 +183,10 @@ def test_a_margin_budget_reads_as_the_revenue_against_the_plan_does():
         "below the business plan of EUR 1,300,000 (amber).")
     assert not any("Margin" in words for words in narrative(NARRATIVE_KPIS, FAMILY_STATUS,
                                                             DECISIONS, currency="EUR"))
+
+
+def test_the_loop_opens_the_summary():
+    text = narrative(NARRATIVE_KPIS, FAMILY_STATUS, DECISIONS, currency="EUR",
+                     since_last="Since the 2026-10 meeting (Baseline adopted): actions 1 open.")
+    assert text[0] == "Since the 2026-10 meeting (Baseline adopted): actions 1 open."
+    assert text[1:] == narrative(NARRATIVE_KPIS, FAMILY_STATUS, DECISIONS, currency="EUR")
