@@ -51,3 +51,12 @@ class Problem:
 
     def __repr__(self) -> str:
         return f"Problem({self})"
+
+
+def yaml_error_line(error) -> int | None:
+    """The line of a YAML mistake (a yaml.YAMLError): where reading stopped or, when the file
+    ended inside an unclosed bracket or quote, the line that opened it."""
+    mark = getattr(error, "problem_mark", None)
+    if "stream" in str(getattr(error, "problem", "")):  # "end of stream", "<stream end>"
+        mark = getattr(error, "context_mark", None) or mark
+    return mark.line + 1 if mark else None

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sop_lib.core.errors import DataError, Problem
+from sop_lib.core.errors import DataError, Problem, yaml_error_line
 from sop_lib.core.months import MONTH_FORMAT_HELP, month_label, parse_month, to_month
 
 DECISIONS_FOLDER = "decisions"
@@ -226,7 +226,7 @@ def _document(content: bytes, where: _File) -> tuple[dict, yaml.MappingNode] | N
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as error:
-        where.error(_error_line(error), None, f"not valid YAML; {_TOP_HELP}")
+        where.error(yaml_error_line(error), None, f"not valid YAML; {_TOP_HELP}")
         return None
     finally:
         loader.dispose()
@@ -235,15 +235,6 @@ def _document(content: bytes, where: _File) -> tuple[dict, yaml.MappingNode] | N
         return None
     return data, root
 
-
-def _error_line(error: yaml.YAMLError) -> int | None:
-    """The line of a YAML mistake; for a file ending inside an unclosed bracket or quote, the
-    line that opened it. (data.loading has the same rule for company.yaml, but importing it
-    here would close an import cycle through the contract.)"""
-    mark = getattr(error, "problem_mark", None)
-    if "stream" in str(getattr(error, "problem", "")):  # "end of stream", "<stream end>"
-        mark = getattr(error, "context_mark", None) or mark
-    return mark.line + 1 if mark else None
 
 
 def _line(node: yaml.Node | None) -> int | None:

@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
-from sop_lib.core.errors import Problem
+from sop_lib.core.errors import Problem, yaml_error_line
 from sop_lib.data.company import CompanyConfig, StatusBands
 from sop_lib.data.contract import CONFIG_FILE, TABLES
 from sop_lib.data.settings import BAND_SETTINGS, COMPANY_SETTINGS, STATUS_BANDS, Setting
@@ -101,20 +101,12 @@ def read_config(folder: Path | str) -> tuple[CompanyConfig | None, list[Problem]
         return None, [Problem(CONFIG_FILE, "not UTF-8; save it as UTF-8 text")]
     except yaml.YAMLError as error:
         return None, [Problem(CONFIG_FILE, "not valid YAML; expected `key: value` lines such as "
-                              "`name: Acme`", row=_yaml_error_line(error))]
+                              "`name: Acme`", row=yaml_error_line(error))]
     if not isinstance(settings, dict):
         return None, [Problem(CONFIG_FILE, "expected `key: value` lines with at least `name:` "
                               "and `currency:`")]
     return _config_from(settings)
 
-
-def _yaml_error_line(error: yaml.YAMLError) -> int | None:
-    """The line of a YAML mistake: where reading stopped or, when the file ended inside an
-    unclosed bracket or quote, the line that opened it."""
-    mark = getattr(error, "problem_mark", None)
-    if "stream" in str(getattr(error, "problem", "")):  # "end of stream", "<stream end>"
-        mark = getattr(error, "context_mark", None) or mark
-    return mark.line + 1 if mark else None
 
 
 def _config_from(settings: dict) -> tuple[CompanyConfig | None, list[Problem]]:

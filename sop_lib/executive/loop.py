@@ -34,14 +34,12 @@ from sop_lib.executive.kpis import (
 )
 from sop_lib.presop.finance import fiscal_year
 from sop_lib.store.archive import (
-    MANIFEST_FILE,
-    cycle_folder,
     forecast_cycle,
-    is_published,
     load_archive,
     published_artifact,
+    published_manifest,
 )
-from sop_lib.store.manifest import approval, read_manifest
+from sop_lib.store.manifest import approval
 from sop_lib.supply.adherence import adherence_kpi, archived_plan, production_vs_record
 
 DECISION_DTYPES = {"rank": "Int64", "family": str, "topic": str, "outcome": str, "note": str}
@@ -63,7 +61,7 @@ def since_last_meeting(archive_dir: Path | str,
     are empty unless the pack of C-1 was approved."""
     previous = cycle - 1
     label, taken, actions = month_label(previous), _empty(DECISION_DTYPES), _empty(ACTION_DTYPES)
-    manifest = _manifest(archive_dir, previous)
+    manifest = published_manifest(archive_dir, previous)
     if manifest is None:
         return f"No pack of {label} in the archive.", taken, actions
     approved = approval(manifest)
@@ -126,7 +124,7 @@ class _PlanOfRecord:
     @classmethod
     def of(cls, archive_dir, month: pd.Period) -> _PlanOfRecord:
         label = month_label(month)
-        manifest = _manifest(archive_dir, month)
+        manifest = published_manifest(archive_dir, month)
         if manifest is None:
             return cls(None, f"no pack of {label} in the archive")
         money = published_artifact(archive_dir, month, "money",
@@ -302,11 +300,6 @@ def _joined(*parts: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def _manifest(archive_dir, month: pd.Period) -> dict | None:
-    folder = cycle_folder(archive_dir, month)
-    return read_manifest(folder / MANIFEST_FILE) if is_published(folder) else None
-
-
 def _artifact(archive_dir, month: pd.Period, name: str, dtypes: dict) -> pd.DataFrame:
     """A published artifact's columns, typed; empty when the pack does not hold it."""
     frame = published_artifact(archive_dir, month, name, list(dtypes))
@@ -323,7 +316,7 @@ def loop_sentence(last_meeting: pd.DataFrame, last_month: pd.DataFrame,
     meeting's actions and last month's revenue against the plan it left; None without a pack
     of the month just closed (nothing to close the loop on)."""
     previous = cycle - 1
-    manifest = _manifest(archive_dir, previous)
+    manifest = published_manifest(archive_dir, previous)
     if manifest is None:
         return None
     label = month_label(previous)

@@ -41,12 +41,14 @@ from sop_lib.store.archive import (
     cycle_folder,
     is_published,
     keep_replaced,
+    published_manifest,
     replace_folder,
 )
 from sop_lib.store.artifacts import ArtifactStore
 from sop_lib.store.cycle import PlanningCycle
 from sop_lib.store.lock import cycle_lock
-from sop_lib.store.manifest import input_hashes, now, read_manifest, write_manifest
+from sop_lib.store.manifest import input_hashes, now, write_manifest
+from sop_lib.store.pack_decisions import pack_choices
 
 ADOPTED = ("plan", "consensus", "money")
 PROPOSED_PREFIX = "proposed_"
@@ -66,13 +68,10 @@ def approve_cycle(*, data_dir, cycle: str, reports_dir=REPORTS_DIR, progress=pri
         raise RunError(f"there is no published pack of {label} in {reports_dir}: run "
                        f"`sop run --cycle {label}` first, review it, then approve it")
     with cycle_lock(reports_dir, label, report=progress):
-        manifest = read_manifest(pack / "manifest.json")
+        manifest = published_manifest(reports_dir, month)
         company = load_company(data_dir, cycle=month)
         _check_unchanged(company, manifest)
-        store = ArtifactStore(pack / "artifacts")
-        register = read_decisions(company.folder, month,
-                                  agenda_items=set(store.read("decisions")["rank"]),
-                                  scenarios=set(store.read("scenario_comparison")["scenario"]))
+        register = read_decisions(company.folder, month, **pack_choices(reports_dir, month))
         if register is None:
             raise DataError([Problem(str(decisions_path(company.folder, month)),
                                      "no decisions file: record the meeting's decisions (see "

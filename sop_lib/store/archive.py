@@ -25,6 +25,7 @@ import pandas as pd
 
 from sop_lib.core.errors import SopError
 from sop_lib.core.months import month_label, parse_month
+from sop_lib.store.manifest import read_manifest
 
 ARTIFACTS = "artifacts"
 FORECAST_FILE = "forecast.parquet"
@@ -100,6 +101,12 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def published_manifest(reports_dir: Path | str, cycle: pd.Period) -> dict | None:
+    """The manifest of a cycle's published pack, or None when that pack is absent."""
+    folder = cycle_folder(reports_dir, cycle)
+    return read_manifest(folder / MANIFEST_FILE) if is_published(folder) else None
 
 
 def published_artifact(reports_dir: Path | str, cycle: pd.Period, name: str,

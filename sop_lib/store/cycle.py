@@ -9,8 +9,8 @@ import pandas as pd
 
 from sop_lib.core.months import month_label
 from sop_lib.data.company import Company
-from sop_lib.store.archive import MANIFEST_FILE, cycle_folder, published_artifact
-from sop_lib.store.manifest import approval, read_manifest
+from sop_lib.store.archive import published_artifact, published_manifest
+from sop_lib.store.manifest import approval
 
 RECORD_COLUMNS = ["family", "month", "production"]
 
@@ -32,6 +32,6 @@ class PlanningCycle:
         plan = published_artifact(self.archive_dir, previous, "plan", RECORD_COLUMNS)
         if plan is None:
             return None
-        manifest = read_manifest(cycle_folder(self.archive_dir, previous) / MANIFEST_FILE)
+        manifest = published_manifest(self.archive_dir, previous)
         record = "approved" if approval(manifest) else "proposed, never approved"
         return plan.assign(cycle=month_label(previous), record=record)

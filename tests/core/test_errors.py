@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from sop_lib.core.errors import DataError, ParameterError, Problem, RunError, SopError
+from sop_lib.core.errors import (
+    DataError,
+    ParameterError,
+    Problem,
+    RunError,
+    SopError,
+    yaml_error_line,
+)
 
 
 @pytest.mark.parametrize("error", [DataError, ParameterError, RunError])
@@ -60,3 +68,13 @@ def test_a_data_error_accepts_plain_messages():
 def test_errors_carry_their_message():
     with pytest.raises(SopError, match="horizon must be at least 1"):
         raise ParameterError("horizon must be at least 1")
+
+
+def test_a_yaml_mistake_is_located_where_reading_stopped_or_where_the_bracket_opened():
+    with pytest.raises(yaml.YAMLError) as stopped:
+        yaml.safe_load("a: 1\nb: [1, 2\nc: 3\n")
+    with pytest.raises(yaml.YAMLError) as unclosed:
+        yaml.safe_load("a: 1\nb: {x: 1\n")
+    assert yaml_error_line(stopped.value) == 3
+    assert yaml_error_line(unclosed.value) == 2
+    assert yaml_error_line(ValueError("no mark")) is None

@@ -22,6 +22,7 @@ from sop_lib.store.archive import (
     is_published,
     keep_replaced,
     load_archive,
+    published_manifest,
     replace_folder,
 )
 
@@ -256,3 +257,12 @@ def test_an_unreadable_archived_forecast_names_the_file(tmp_path):
     pd.DataFrame({"sku": ["A1"]}).to_parquet(broken)
     with pytest.raises(SopError, match=r"2025-01.*forecast\.parquet.*columns sku, family, month"):
         load_archive(tmp_path)
+
+
+def test_published_manifest_reads_a_published_pack_and_nothing_else(tmp_path):
+    cycle = pd.Period("2026-11", "M")
+    assert published_manifest(tmp_path, cycle) is None
+    (tmp_path / "2026-11").mkdir()
+    assert published_manifest(tmp_path, cycle) is None  # staged, never published
+    (tmp_path / "2026-11" / "manifest.json").write_text('{"status": "approved"}')
+    assert published_manifest(tmp_path, cycle) == {"status": "approved"}
