@@ -17,3 +17,9 @@ def format_money(value: float, currency: str) -> str:
     """An amount as it reads in a sentence: "EUR 12,345" (never "EUR -0")."""
     amount = f"{value:,.0f}"
     return f"{currency} {'0' if amount == '-0' else amount}"
+
+
+def units_text(value: float) -> str:
+    """A quantity as it reads in a sentence: "1 unit", "1,250 units"."""
+    amount = f"{value:,.0f}"
+    return f"{amount} unit" if amount == "1" else f"{amount} units"

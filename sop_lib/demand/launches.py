@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sop_lib.core.months import month_label
-from sop_lib.core.words import format_money, span_label
+from sop_lib.core.words import format_money, span_label, units_text
 from sop_lib.data.company import Company
 from sop_lib.data.history_matrix import HistoryMatrix
 from sop_lib.demand.lifecycle import RAMP_MONTHS
@@ -164,16 +164,16 @@ def _phase_out_risk(company: Company, consensus: pd.DataFrame, sku: str, end, co
         to = (f"for {span_label(cycle, end)}" if end >= cycle
               else f"after its end of life {month_label(end)}")
     demand = float(own["consensus"].sum())
-    said = f"{stock:,.0f} units in stock, {demand:,.0f} units forecast {to}"
+    said = f"{units_text(stock)} in stock, {units_text(demand)} forecast {to}"
     left = max(stock - demand, 0.0)
     value = left * cost
     if left > 0:
-        verdict = (f"{left:,.0f} units would be left, "
+        verdict = (f"{units_text(left)} would be left, "
                    f"{format_money(value, company.config.currency)} at standard cost; stop "
                    "making it and plan a sell-off.")
     else:
-        verdict = (f"the stock runs out first; make no more than the {demand - stock:,.0f} "
-                   "units still needed.")
+        verdict = ("the stock runs out first; make no more than the "
+                   f"{units_text(demand - stock)} still needed.")
     return {"ramp": np.nan, "family_ramp": np.nan, "risk_value": value,
             "risk": f"{said}: {verdict}"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sop_lib.core.words import format_money, span_label
+from sop_lib.core.words import format_money, span_label, units_text
 
 
 def month(text: str) -> pd.Period:
@@ -44,3 +44,8 @@ def test_an_amount_that_rounds_to_nothing_reads_as_zero_whatever_its_sign():
     assert format_money(-0.4, "EUR") == "EUR 0"
     assert format_money(0.4, "EUR") == "EUR 0"
     assert format_money(-0.6, "EUR") == "EUR -1"
+
+
+def test_a_quantity_reads_singular_only_when_it_rounds_to_one():
+    assert units_text(1) == "1 unit" and units_text(1.2) == "1 unit"
+    assert units_text(0) == "0 units" and units_text(1250.4) == "1,250 units"
