@@ -226,6 +226,7 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 CONFIG_FILE = "company.yaml"
+SCENARIO_FOLDER = "scenarios"  # the scenario files of the pre-S&OP meeting, docs/scenarios.md
 
 
 def markdown() -> str:

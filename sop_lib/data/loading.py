@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -30,6 +31,7 @@ from sop_lib.core.errors import Problem, yaml_error_line
 from sop_lib.data.company import CompanyConfig, StatusBands
 from sop_lib.data.contract import CONFIG_FILE, TABLES
 from sop_lib.data.settings import BAND_SETTINGS, COMPANY_SETTINGS, STATUS_BANDS, Setting
+from sop_lib.data.sources import SOURCES_FILE, read_sources, run_queries
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 EXCEL_SUFFIX = ".xlsx"
@@ -60,20 +62,33 @@ class _Source:
     path: Path
     sheet: str | None = None
     columns: list[pyarrow.Array] | None = None
+    query: str | None = None  # how messages name a query's result: `items (query in ...)`
 
     @property
     def file(self) -> str:
+        if self.query:
+            return self.query
         return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
 
 
-def read_tables(folder: Path | str) -> tuple[dict[str, RawTable | None], list[Problem]]:
-    """Read every table of the contract found in `folder`.
+def read_tables(folder: Path | str, *,
+                snapshot: Path | None = None) -> tuple[dict[str, RawTable | None], list[Problem]]:
+    """Read every table of the contract found in `folder`: its files, and the queries of its
+    sources.yaml, if any.
 
     Returns the tables by name and the problems met while reading (unreadable files, a table
     given twice, trimmed whitespace as warnings). A table absent from the folder has no entry;
-    one that could not be read (or may sit in an unreadable workbook) maps to None.
+    one that could not be read (or may sit in an unreadable workbook or database) maps to None.
+    With `snapshot`, each query's result is also written there as `<table>.parquet`, every
+    value as the text read, so that the folder can be read again as the run read it.
     """
     sources, problems = _find_sources(Path(folder))
+    queried, query_problems = _query_sources(Path(folder))
+    problems += query_problems
+    for name, found in queried.items():
+        sources.setdefault(name, []).extend(found)
+        if snapshot is not None and found:
+            _write_snapshot(found[0], snapshot)
     tables: dict[str, RawTable | None] = {}
     for name, found in sources.items():
         if not found:
@@ -186,6 +201,30 @@ def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]
     return sources, problems
 
 
+def _query_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]]:
+    """The result of each query of the folder's sources.yaml as a source; a table whose
+    query could not run (or every table, when the database or sources.yaml could not be read)
+    has no source: unknown, not missing."""
+    sources, problems = read_sources(folder, _TABLE_NAMES)
+    if sources is None:
+        unknown = any(p.is_error for p in problems)
+        return (dict.fromkeys(_TABLE_NAMES, []) if unknown else {}), problems
+    frames, query_problems = run_queries(sources)
+    problems += query_problems
+    return {name: [_Source(name, folder / SOURCES_FILE, query=query.label,
+                           columns=_text_columns(frames[name], header=True))]
+                   if name in frames else []
+            for name, query in sources.queries.items()}, problems
+
+
+def _write_snapshot(source: _Source, folder: Path) -> None:
+    """A query's result, as the text read, to `folder/<table>.parquet`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [column[0].as_py() for column in source.columns]
+    result = pyarrow.Table.from_arrays([c.slice(1) for c in source.columns], names=names)
+    pq.write_table(result, folder / f"{source.name}.parquet")
+
+
 def _read_excel_file(path: Path) -> tuple[dict[str, list[pyarrow.Array]], list[Problem]]:
     """The text columns of every sheet of a workbook named like a table of the contract."""
     try:
@@ -203,7 +242,8 @@ def _read_source(source: _Source) -> tuple[RawTable | None, list[Problem]]:
     """Read one table from its file or sheet into a RawTable of trimmed text."""
     readers = {".csv": _read_csv_columns, ".parquet": _read_parquet_columns}
     try:
-        columns = source.columns if source.sheet else readers[source.path.suffix.lower()](source)
+        columns = (source.columns if source.columns is not None
+                   else readers[source.path.suffix.lower()](source))
     except _Unreadable as error:
         return None, [Problem(source.file, str(error), **error.where)]
     frame, problems = _tidy(columns, source.file)

@@ -18,7 +18,14 @@ import pyarrow.compute as pc
 
 from sop_lib.core.errors import DataError, ParameterError, Problem
 from sop_lib.core.frames import is_in
-from sop_lib.core.months import MONTH_FORMAT_HELP, month_label, month_range, parse_month
+from sop_lib.core.months import (
+    MID_MONTH,
+    MONTH_FORMAT_HELP,
+    month_label,
+    month_range,
+    parse_month,
+    parse_months,
+)
 from sop_lib.data.company import Company, CompanyConfig
 from sop_lib.data.contract import CHOICE, CONFIG_FILE, MONTH, NUMBER, TABLES, TEXT, Column, Table
 from sop_lib.data.loading import EXCEL_SUFFIX, RawTable, read_config, read_tables
@@ -51,12 +58,13 @@ class _Checked:
     key_order: tuple[np.ndarray, bool] | None
 
 
-def check_company(folder: Path | str, *,
-                  cycle: pd.Period | str | None = None) -> tuple[Company | None, list[Problem]]:
+def check_company(folder: Path | str, *, cycle: pd.Period | str | None = None,
+                  snapshot: Path | None = None) -> tuple[Company | None, list[Problem]]:
     """Every problem of a company folder, and its typed Company when none is an error.
 
     `cycle` (a month, e.g. '2025-01') is the month being planned; it defaults to the month after
-    the last closed month. Problems come sorted by file, then row.
+    the last closed month. Problems come sorted by file, then row. With `snapshot`, the result
+    of each database query is written there (see `read_tables`).
     """
     cycle = _parse_cycle(cycle)
     folder = Path(folder)
@@ -65,7 +73,7 @@ def check_company(folder: Path | str, *,
         return None, [Problem(str(folder), f"the folder {state}; expected a company folder "
                               "holding company.yaml and the tables")]
     config, problems = read_config(folder)
-    raw, read_problems = read_tables(folder)
+    raw, read_problems = read_tables(folder, snapshot=snapshot)
     tables, parse_problems = _parse_tables(raw)
     problems += read_problems + parse_problems + _check_keys(tables)
     problems += _check_references(tables) + _check_rules(tables, config, cycle)
@@ -75,12 +83,13 @@ def check_company(folder: Path | str, *,
     return _company(folder, config, tables, problems), problems
 
 
-def load_company(folder: Path | str, *, cycle: pd.Period | str | None = None) -> Company:
+def load_company(folder: Path | str, *, cycle: pd.Period | str | None = None,
+                 snapshot: Path | None = None) -> Company:
     """The typed Company of a folder; raise DataError listing the errors when there are any.
 
-    Warnings are kept in `company.warnings`.
+    Warnings are kept in `company.warnings`; `snapshot` as for check_company.
     """
-    company, problems = check_company(folder, cycle=cycle)
+    company, problems = check_company(folder, cycle=cycle, snapshot=snapshot)
     if company is None:
         raise DataError([p for p in problems if p.is_error])
     return company
@@ -230,11 +239,11 @@ def _parse_choice(text: pd.Series, column: Column) -> tuple[pd.Series, list]:
 
 
 def _parse_month(text: pd.Series, column: Column) -> tuple[pd.Series, list]:
-    """Months in the forms parse_month reads; ambiguous dates such as 01/02/2024 are refused."""
-    codes, forms = pd.factorize(text)
-    months = pd.PeriodIndex([parse_month(form) for form in forms], dtype="period[M]")
-    values = pd.Series(months.take(codes), index=text.index)
+    """Months in the forms parse_month reads; ambiguous dates such as 01/02/2024 and days
+    inside a month are refused."""
+    values, inside = parse_months(text)
     return values, [_empty_rule(text, column, "a month such as 2024-01"),
+                    (inside, f"{MID_MONTH}; expected {MONTH_FORMAT_HELP}"),
                     (values.isna().to_numpy() & ~_is_empty(text), f"expected {MONTH_FORMAT_HELP}")]
 
 

@@ -19,7 +19,7 @@ import yaml
 from sop_lib.core.errors import DataError, Problem
 from sop_lib.core.months import month_label, month_range, parse_month, to_month
 from sop_lib.data.company import Company
-from sop_lib.data.contract import TABLES_BY_NAME
+from sop_lib.data.contract import SCENARIO_FOLDER, TABLES_BY_NAME
 from sop_lib.presop.scenarios.model import (
     BACKLOG_TARGET,
     BASELINE_NAME,
@@ -33,7 +33,6 @@ from sop_lib.presop.scenarios.model import (
     Scenario,
 )
 
-SCENARIO_FOLDER = "scenarios"
 SUFFIXES = (".yaml", ".yml")
 TOP_KEYS = ("name", "description", "changes")
 MONTH_FIELDS = ("month", "from", "to")
