@@ -5,6 +5,7 @@ from sop_lib.data.validation import load_company
 from sop_lib.run.runner import SAMPLE_DIR
 from sop_lib.run.steps import STEPS
 from sop_lib.store.cycle import PlanningCycle
+from tests.postgres import postgres_server
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +19,10 @@ def sample_cycle(tmp_path_factory):
     for step in STEPS:
         artifacts |= step.compute(run, {name: artifacts[name] for name in step.reads})
     return run, artifacts
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server on 127.0.0.1 for the session (tests/postgres.py)."""
+    with postgres_server() as server:
+        yield server

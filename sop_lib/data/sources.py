@@ -117,7 +117,9 @@ def read_sources(folder: Path, tables: set[str]) -> tuple[Sources | None, list[P
 def run_queries(sources: Sources) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Each table's query result as a frame of the values the database returned, in one
     read-only connection; a problem for a query that failed, or one for the whole database when
-    it cannot be reached (within the connect timeout) or its driver is missing."""
+    it cannot be reached (within the connect timeout) or its driver is missing.
+
+    Queries go to the driver as written (a `%` or `:name` in them is SQL, not a parameter)."""
     import sqlalchemy
 
     try:
@@ -126,19 +128,8 @@ def run_queries(sources: Sources) -> tuple[dict[str, pd.DataFrame], list[Problem
             if engine.dialect.name == "postgresql":
                 connection = connection.execution_options(isolation_level="REPEATABLE READ",
                                                           postgresql_readonly=True)
-            frames, problems = {}, []
-            for table, query in sources.queries.items():
-                try:
-                    result = connection.exec_driver_sql(query.sql)
-                    frames[table] = pd.DataFrame.from_records(result.fetchall(),
-                                                              columns=list(result.keys()))
-                except sqlalchemy.exc.DBAPIError as error:
-                    connection.rollback()
-                    problems.append(Problem(query.label, "the query failed: "
-                                            + sources.hide(_first_line(error.orig))))
-                except sqlalchemy.exc.ResourceClosedError:
-                    problems.append(Problem(query.label, "the query returned no rows and no "
-                                            "columns; expected a SELECT"))
+            frames, problems = _results(connection.connection, sources,
+                                        engine.dialect.loaded_dbapi.Error)
         engine.dispose()
     except (sqlalchemy.exc.NoSuchModuleError, ModuleNotFoundError) as error:
         return {}, [Problem(SOURCES_FILE, f"the database driver is not installed ({error}); "
@@ -148,6 +139,29 @@ def run_queries(sources: Sources) -> tuple[dict[str, pd.DataFrame], list[Problem
         return {}, [Problem(SOURCES_FILE, f"could not connect to {sources.shown_url} within "
                             f"{sources.timeout:g} s: {sources.hide(_first_line(error.orig))}",
                             column="connection")]
+    return frames, problems
+
+
+def _results(database, sources: Sources, failure: type[Exception]
+             ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Run each query on a driver's connection; `failure` is the driver's error class."""
+    frames, problems = {}, []
+    for table, query in sources.queries.items():
+        cursor = database.cursor()
+        try:
+            cursor.execute(query.sql)
+            if cursor.description is None:
+                problems.append(Problem(query.label, "the query returned no result; expected "
+                                        "a SELECT"))
+                continue
+            frames[table] = pd.DataFrame.from_records(
+                cursor.fetchall(), columns=[c[0] for c in cursor.description])
+        except failure as error:
+            database.rollback()
+            problems.append(Problem(query.label, "the query failed: "
+                                    + sources.hide(_first_line(error))))
+        finally:
+            cursor.close()
     return frames, problems
 
 

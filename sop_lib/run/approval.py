@@ -46,6 +46,7 @@ from sop_lib.store.archive import (
 )
 from sop_lib.store.artifacts import ArtifactStore
 from sop_lib.store.cycle import PlanningCycle
+from sop_lib.store.inputs import inputs_folder
 from sop_lib.store.lock import cycle_lock
 from sop_lib.store.manifest import input_hashes, now, write_manifest
 from sop_lib.store.pack_decisions import pack_choices
@@ -69,11 +70,12 @@ def approve_cycle(*, data_dir, cycle: str, reports_dir=REPORTS_DIR, progress=pri
                        f"`sop run --cycle {label}` first, review it, then approve it")
     with cycle_lock(reports_dir, label, report=progress):
         manifest = published_manifest(reports_dir, month)
-        company = load_company(data_dir, cycle=month)
+        # A pack that read a database approves the inputs it kept, as the meeting saw them.
+        company = load_company(inputs_folder(pack) or data_dir, cycle=month)
         _check_unchanged(company, manifest)
-        register = read_decisions(company.folder, month, **pack_choices(reports_dir, month))
+        register = read_decisions(data_dir, month, **pack_choices(reports_dir, month))
         if register is None:
-            raise DataError([Problem(str(decisions_path(company.folder, month)),
+            raise DataError([Problem(str(decisions_path(data_dir, month)),
                                      "no decisions file: record the meeting's decisions (see "
                                      "docs/examples/decisions-2026-11.yaml) and approve again")])
         progress(f"Approving {label}: {register.scenario} adopted by {register.approved_by}")

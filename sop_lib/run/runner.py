@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from sop_lib.pack.report import (
 from sop_lib.presop.scenarios import load_scenarios, scenario_files
 from sop_lib.run.kernels import KERNEL_NAME, KernelsAhead
 from sop_lib.run.parameters import check_parameters
+from sop_lib.run.resources import NOTEBOOK_DIR, SAMPLE_DIR
 from sop_lib.run.steps import STEPS
 from sop_lib.store.archive import (
     MANIFEST_FILE,
@@ -44,6 +46,7 @@ from sop_lib.store.archive import (
     replace_folder,
 )
 from sop_lib.store.artifacts import ArtifactStore
+from sop_lib.store.inputs import INPUTS, keep_inputs, sources_record
 from sop_lib.store.lock import cycle_lock
 from sop_lib.store.manifest import (
     approval,
@@ -55,10 +58,7 @@ from sop_lib.store.manifest import (
     write_manifest,
 )
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
-SAMPLE_DIR = PROJECT_DIR / "data" / "sample"
-REPORTS_DIR = PROJECT_DIR / "reports"
+REPORTS_DIR = Path("reports")  # relative: the current folder's reports/ when a run starts
 PAGES = [(f"{s.notebook}.html", s.title) for s in STEPS]
 CELL_TIMEOUT = 1800
 FINGERPRINT = ("inputs", "parameters", "packages")
@@ -84,43 +84,64 @@ def run_cycle(*, data_dir=SAMPLE_DIR, reports_dir=REPORTS_DIR, cycle: str = "",
     """
     params = check_parameters(cycle=cycle, data_dir=str(data_dir), horizon=horizon)
     progress(f"Checking the company data in {params.data_dir} ...")
-    label, manifest, warnings = _checked_inputs(params, horizon)
-    # Hand back to the system what Arrow's allocator kept of the check's text columns (about
-    # 700 MB at 100,000 SKUs) rather than hold it while the notebooks run.
-    pyarrow.default_memory_pool().release_unused()
-    reports_dir = Path(reports_dir).resolve()
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    with cycle_lock(reports_dir, label, report=progress):
-        run = _Run(label=label, reports_dir=reports_dir, data_dir=params.data_dir.resolve(),
-                   horizon=horizon, cell_timeout=cell_timeout, progress=progress,
-                   replace_approved=replace_approved)
-        run.log(f"Cycle {label} of {manifest['company']}")
-        for warning in warnings:
-            run.log(f"  {warning}")
-        run.manifest = manifest
-        return run.execute(resume)
+    snapshot = Path(tempfile.mkdtemp(prefix="sop-inputs-"))
+    try:
+        label, manifest, warnings = _checked_inputs(params, horizon, snapshot)
+        # Hand back to the system what Arrow's allocator kept of the check's text columns
+        # (about 700 MB at 100,000 SKUs) rather than hold it while the notebooks run.
+        pyarrow.default_memory_pool().release_unused()
+        reports_dir = Path(reports_dir).resolve()
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        with cycle_lock(reports_dir, label, report=progress):
+            run = _Run(label=label, reports_dir=reports_dir, data_dir=params.data_dir.resolve(),
+                       horizon=horizon, cell_timeout=cell_timeout, progress=progress,
+                       replace_approved=replace_approved,
+                       snapshot=snapshot if "sources" in manifest else None)
+            run.log(f"Cycle {label} of {manifest['company']}")
+            for line in _read_from_database(manifest) + [f"  {w}" for w in warnings]:
+                run.log(line)
+            run.manifest = manifest
+            return run.execute(resume)
+    finally:
+        shutil.rmtree(snapshot, ignore_errors=True)
 
 
-def _checked_inputs(params, horizon: int) -> tuple[str, dict, list]:
+def _checked_inputs(params, horizon: int, snapshot: Path) -> tuple[str, dict, list]:
     """Check the company data and scenarios (raising DataError or ParameterError); the cycle's
-    label, the run's first manifest and the data's warnings. The company itself is not kept:
-    each notebook loads its own, and a large one would hold memory through the whole run."""
-    company = load_company(params.data_dir, cycle=params.cycle)
+    label, the run's first manifest and the data's warnings. Tables read from a database are
+    kept in `snapshot`, completed into a company folder, and the manifest hashes that folder.
+    The company itself is not kept: each notebook loads its own, and a large one would hold
+    memory through the whole run."""
+    company = load_company(params.data_dir, cycle=params.cycle, snapshot=snapshot)
     cycle_month = params.cycle or company.default_cycle
     load_scenarios(company, cycle=cycle_month, horizon=horizon or None)
     label = cycle_month.strftime("%Y-%m")
+    queried = any(snapshot.iterdir())
+    inputs = (keep_inputs(company, snapshot) if queried
+              else [*company.files.values(), *scenario_files(company.folder)])
     manifest = {
         "company": company.config.name, "currency": company.config.currency, "cycle": label,
         "status": "running",
         "started": now(), "finished": "",
         "parameters": {"cycle": label, "data_dir": str(params.data_dir.resolve()),
                        "horizon": horizon or company.config.horizon_months},
-        "inputs": input_hashes([*company.files.values(), *scenario_files(company.folder)]),
+        "inputs": input_hashes(inputs),
         "packages": package_versions(),
         "warnings": [str(w) for w in company.warnings],
         "steps": [],
     }
+    if queried:
+        manifest["sources"] = sources_record(company.folder, snapshot)
     return label, manifest, company.warnings
+
+
+def _read_from_database(manifest: dict) -> list[str]:
+    """The run log's lines on what was read from a database, if anything."""
+    if "sources" not in manifest:
+        return []
+    sources = manifest["sources"]
+    return [f"Read {', '.join(sources['tables'])} from the database {sources['connection']}; "
+            f"the pack keeps what was read in {INPUTS}/"]
 
 
 @dataclass
@@ -134,6 +155,7 @@ class _Run:
     cell_timeout: int
     progress: Callable[[str], None]
     replace_approved: bool = False
+    snapshot: Path | None = None  # the tables read from a database, as a company folder
     manifest: dict = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
 
@@ -165,6 +187,10 @@ class _Run:
         done = self._resume() if resume else set()
         if not done:
             self.work.mkdir(parents=True)
+        if self.snapshot is not None:  # the notebooks read the inputs the pack keeps
+            shutil.rmtree(self.work / INPUTS, ignore_errors=True)
+            shutil.copytree(self.snapshot, self.work / INPUTS)
+            self.data_dir = self.work / INPUTS
         try:
             with KernelsAhead(NOTEBOOK_DIR, len(STEPS) - len(done)) as kernels:
                 for number, step in enumerate(STEPS, start=1):
