@@ -7,6 +7,7 @@ import shutil
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+import sqlalchemy
 from openpyxl import load_workbook
 
 from sop_lib.core.errors import DataError, RunError
@@ -140,3 +141,22 @@ def test_approval_refuses_changed_inputs_a_missing_file_and_an_unpublished_cycle
         approve_cycle(data_dir=copy, reports_dir=reports, cycle=CYCLE)
     with pytest.raises(RunError, match="no published pack of 2026-12"):
         approve_cycle(data_dir=copy, reports_dir=reports, cycle="2026-12")
+
+
+def test_a_pack_read_from_a_database_is_approved_as_it_was_read_after_the_database_moved_on(
+        approved, tmp_path):
+    data = shutil.copytree(REPO / "data" / "sample-database", tmp_path / "company")
+    reports = tmp_path / "reports"
+    run_cycle(data_dir=data, reports_dir=reports, cycle=CYCLE, progress=lambda line: None)
+    engine = sqlalchemy.create_engine(f"sqlite:///{data / 'sample.sqlite'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM demand_history WHERE month >= '2026-01-01'")
+    engine.dispose()
+    target = decisions_path(data, pd.Period(CYCLE, "M"))
+    target.parent.mkdir()
+    shutil.copy(EXAMPLE, target)
+    pack = approve_cycle(data_dir=data, reports_dir=reports, cycle=CYCLE,
+                         progress=lambda line: None)
+    assert read_manifest(pack / "manifest.json")["status"] == "approved"
+    from_files = approved[1] / "plan_of_record"
+    assert _digest(pack / "plan_of_record") == _digest(from_files)
