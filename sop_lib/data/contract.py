@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sop_lib.data import decisions
+from sop_lib.data import decisions, sources
 from sop_lib.data.settings import (
     BAND_SETTINGS,
     COMPANY_SETTINGS,
@@ -241,8 +241,15 @@ def markdown() -> str:
         "A company is a folder. It holds `company.yaml` and one table per section below, each as "
         "`<table>.csv` (UTF-8, a byte-order mark and Windows line ends are fine), "
         "`<table>.parquet`, or as a sheet named `<table>` of a single `.xlsx` workbook in the "
-        "folder. Column names are lower case as written here; extra columns are ignored. "
-        "Months are written `YYYY-MM` (`YYYY/MM`, `YYYY-MM-01` and `YYYYMM` are read too). "
+        "folder. Columns are separated by commas (a file separated by semicolons is refused: "
+        "save it as CSV UTF-8 (comma delimited)). Column names are lower case as written here; "
+        "extra columns are ignored. Title rows above the header (the first row naming two "
+        "columns of the contract) are skipped with a warning. "
+        "Months are written `YYYY-MM`; also read are `YYYY/MM`, `YYYYMM`, an English month name "
+        "in full or its first three letters, in any case, with the year (`Jan 2024`, "
+        "`JANUARY-2024`, `2024-jan`), and the first or last day of the month (`YYYY-MM-01`, or "
+        "`2024-01-31` as ERPs write a monthly bucket). Refused as ambiguous: `01/2024`, "
+        "`01/02/2024`, and a day inside the month such as `2024-01-15`. "
         "Quantities are units, money is in the company currency. "
         "Check a folder with `sop validate DIR`: every problem is listed with its file, row, "
         "column, value and what was expected.",
@@ -268,7 +275,7 @@ def markdown() -> str:
             lines.append(f"| `{c.name}` | {c.kind} | {c.unit} | {'yes' if c.required else 'no'}"
                          f" | {_rule(c, table)} | {c.description} |")
     lines += ["", "## Rules across tables", ""] + [f"- {rule}" for rule in CROSS_TABLE_RULES]
-    lines += _decision_register_section()
+    lines += _sources_section() + _decision_register_section()
     lines += ["", "## Outputs: the plan of record", "", PLAN_OF_RECORD_TEXT, ""]
     for name, columns in PLAN_OF_RECORD.items():
         lines += [f"### {name}", "", "| column | meaning |", "| --- | --- |"]
@@ -282,12 +289,16 @@ CROSS_TABLE_RULES = (
     "MTS families give inventory_target_days, MTO families give backlog_target_weeks.",
     "demand_history has no missing month between a SKU's first month and the last closed month "
     "(the last month in demand_history); inventory has a row for every SKU at that month.",
+    "When at most one SKU in ten has rows after an earlier month, that month is the last closed "
+    "month and those rows are refused (remove them, or add the month for every SKU).",
     "The history ends at most 3 months before the cycle being planned.",
     "Overrides name months inside the plan horizon; an absolute override is 0 or more.",
     "A cycle given to `sop run` or `sop validate` comes after the last closed month.",
     "Choices are matched ignoring case (`mts` is read as `MTS`).",
     "Warning only: a SKU with no demand in the last 12 months, a family with no business plan "
-    "for the horizon, an active SKU with a zero price.",
+    "for the horizon, an active SKU with a zero price, open_orders or production_history given "
+    "with a header and no rows (make-to-order families are then planned without a backlog; plan "
+    "adherence cannot be measured).",
 )
 
 
@@ -336,6 +347,35 @@ def typed_frame(table: Table, rows) -> pd.DataFrame:
         else:
             frame[column.name] = values.astype(object).where(values.notna(), "").astype(str)
     return frame
+
+
+SOURCES_TEXT = (
+    "Optional. A company folder may read any of its tables from a database instead of a file: "
+    f"`{sources.SOURCES_FILE}` names the connection and, per table, the SQL query whose result "
+    "columns are named as that table's columns above (rename an ERP's columns with `AS`). "
+    "Tables it does not name stay files; a table must not be both. A query's values are read as "
+    "the text an export would hold and checked like a file's: a problem names the table and "
+    "where its query is written, e.g. `items (query in sources.yaml), row 5, column "
+    "unit_price` (row 1 is the column names, as in a CSV export of the result). The query goes "
+    "to the database as written (`%` and `:name` are plain SQL). `sop validate` runs the "
+    "queries. A run reads every table once, in one read-only connection (on PostgreSQL one "
+    "consistent snapshot), and keeps what it read in the pack: `reports/<cycle>/inputs/` holds "
+    "`<table>.parquet` for each query (the text read), with company.yaml, the tables kept as "
+    "files and the scenarios, every file hashed in the manifest. `sop run --data "
+    "reports/<cycle>/inputs` runs that cycle again as it was, and `sop approve` approves what "
+    "it read, whatever the database holds since. SQLite needs nothing more; PostgreSQL needs "
+    "`pip install 'sop-workbooks[postgres]'` (the psycopg driver); another database works with "
+    "its SQLAlchemy driver installed. `data/sample-database/` is the sample company read from "
+    "SQLite.")
+
+
+def _sources_section() -> list[str]:
+    """The section of sources.yaml: what it is, an example, a row per field."""
+    lines = ["", f"## {sources.SOURCES_FILE}: tables from a database", "", SOURCES_TEXT, "",
+             "```yaml", *sources.EXAMPLE.splitlines(), "```", "",
+             "| field | type | required | meaning |", "| --- | --- | --- | --- |"]
+    return lines + [f"| `{key}` | {kind} | {required} | {meaning} |"
+                    for key, kind, required, meaning in sources.FIELDS]
 
 
 def _decision_register_section() -> list[str]:
