@@ -38,8 +38,9 @@ lint: $(STAMP) ## ruff (lint and import order) on library, tests, benchmarks and
 hooks: $(STAMP) ## the same checks on every commit (pre-commit: ruff, nbstripout)
 	$(BIN)/pre-commit install
 
-sample: $(STAMP) ## regenerate data/sample with the default seed
+sample: $(STAMP) ## regenerate data/sample with the default seed, and its SQLite form
 	$(BIN)/sop sample data/sample
+	$(BIN)/python -m sop_lib.data.database data/sample data/sample-database
 
 constraints: $(BIN)/python ## re-pin requirements/constraints.txt to what resolves today
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab,bench]"
