@@ -42,6 +42,14 @@ def _sample(args) -> int:
     return EXIT_OK
 
 
+def _init(args) -> int:
+    from sop_lib.run.workspace import README, make_workspace
+
+    root = make_workspace(args.folder)
+    print(f"Made a new workspace in {root}; what to do next is in {root / README}")
+    return EXIT_OK
+
+
 def _run(args) -> int:
     from sop_lib.run.runner import REPORTS_DIR, SAMPLE_DIR, run_cycle
 
@@ -148,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--cycle", help="month being planned, YYYY-MM (default: after the "
                           "last closed month)")
     validate.add_argument("--out", metavar="REPORTS", help="reports folder whose published "
-                          "packs the decision registers are checked against (default: reports/)")
+                          "packs the decision registers are checked against (default: "
+                          "reports/ in the current folder)")
     validate.set_defaults(handler=_validate)
 
     sample = commands.add_parser("sample", help="write a deterministic sample company")
@@ -158,11 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--months", type=int, default=48)
     sample.set_defaults(handler=_sample)
 
+    init = commands.add_parser("init", help="make a new workspace: a company folder to fill "
+                               "(the sample as a template), a README, a monthly schedule")
+    init.add_argument("folder", help="a new or empty folder")
+    init.set_defaults(handler=_init)
+
     run = commands.add_parser("run", help="run the monthly cycle and publish the pack")
     run.add_argument("--cycle", help="month being planned, YYYY-MM, or auto (default): the "
                      "month after the last closed month in the data")
     run.add_argument("--data", help="company folder (default: the bundled sample)")
-    run.add_argument("--out", help="reports folder (default: reports/)")
+    run.add_argument("--out", help="reports folder (default: reports/ in the current "
+                     "folder)")
     run.add_argument("--horizon", type=int, default=0, help="months to plan (default: the "
                      "company's horizon_months)")
     run.add_argument("--resume", action="store_true", help="restart a failed run of the cycle "
@@ -179,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   "the meeting's decisions/<cycle>.yaml")
     approve.add_argument("--cycle", type=_month, required=True, help="YYYY-MM")
     approve.add_argument("--data", help="company folder (default: the bundled sample)")
-    approve.add_argument("--out", help="reports folder (default: reports/)")
+    approve.add_argument("--out", help="reports folder (default: reports/ in the current "
+                         "folder)")
     approve.set_defaults(handler=_approve)
 
     forecast = commands.add_parser("forecast", help="forecast any long-format file of monthly "
@@ -205,7 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--from", dest="first", type=_month, required=True, help="YYYY-MM")
     backfill.add_argument("--to", dest="last", type=_month, required=True, help="YYYY-MM")
     backfill.add_argument("--data", help="company folder (default: the bundled sample)")
-    backfill.add_argument("--out", help="reports folder (default: reports/)")
+    backfill.add_argument("--out", help="reports folder (default: reports/ in the current "
+                          "folder)")
     backfill.add_argument("--horizon", type=int, default=0, help="months each cycle forecasts "
                           "(default: the company's horizon_months)")
     _add_executor_options(backfill)

@@ -55,6 +55,20 @@ def test_run_refuses_a_bad_cycle(tmp_path, capsys):
     assert "cycle '2026-13' is not a month" in capsys.readouterr().err
 
 
+def test_the_reports_folder_is_the_current_folders_by_default(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["approve", "--cycle", "2026-11"]) == 1
+    assert f"no published pack of 2026-11 in {tmp_path.resolve() / 'reports'}:" in (
+        capsys.readouterr().err)
+
+
+def test_init_makes_a_workspace_and_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    assert str(tmp_path / "ws" / "README.txt") in capsys.readouterr().out
+    assert main(["init", str(tmp_path / "ws")]) == 2
+    assert "is not an empty folder" in capsys.readouterr().err
+
+
 def _long_file(path, rows):
     path.write_text("item,period,qty\n" + "\n".join(",".join(map(str, r)) for r in rows) + "\n")
     return path
