@@ -287,10 +287,11 @@ CROSS_TABLE_RULES = (
     "Every SKU, family and resource a row names is defined in its own table.",
     "Every family has at least one SKU and at least one row in bill_of_resources.",
     "MTS families give inventory_target_days, MTO families give backlog_target_weeks.",
-    "demand_history has no missing month between a SKU's first month and the last closed month "
-    "(the last month in demand_history); inventory has a row for every SKU at that month.",
-    "When at most one SKU in ten has rows after an earlier month, that month is the last closed "
-    "month and those rows are refused (remove them, or add the month for every SKU).",
+    "demand_history has no missing month between a SKU's first month and the last closed month; "
+    "inventory has a row for every SKU at that month.",
+    "The last closed month is the latest month of demand_history that more than one SKU in ten "
+    "reach; the rows of the few SKUs that run on after it are refused (remove them, or add the "
+    "month for every SKU).",
     "The history ends at most 3 months before the cycle being planned.",
     "Overrides name months inside the plan horizon; an absolute override is 0 or more.",
     "A cycle given to `sop run` or `sop validate` comes after the last closed month.",

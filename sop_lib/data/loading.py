@@ -307,7 +307,12 @@ def _read_csv_records(data: bytes) -> list[list[str]]:
         records = _csv_records(_decode(data))
     except UnicodeDecodeError:
         raise _not_utf8(data) from None
-    width = len(_header(records))
+    filled = _first_filled(records)
+    start = filled[_header_at([records[i] for i in filled])] if filled else 0
+    header = records[start] if filled else []
+    if _semicolon_separated(header):
+        raise _Unreadable(_SEMICOLONS, row=start + 1)
+    width = len(header)
     for number, record in enumerate(records, start=1):
         if any(cell.strip() for cell in record[width:]):
             raise _Unreadable("more values than the header has columns; check that values "
@@ -380,18 +385,19 @@ def _cell_text(value) -> str:
 
 
 def _tidy(columns: list[pyarrow.Array], file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """A frame of the rows under the header (the first non-blank row): column names stripped
-    and lower-cased, blank rows dropped, values trimmed (a warning per column where it happened),
-    and the spreadsheet row numbers as index."""
+    """A frame of the rows under the header (see `_header_at`; a title row above it is skipped
+    with a warning): column names stripped and lower-cased, blank rows dropped, values trimmed
+    (a warning per column where it happened), and the spreadsheet row numbers as index."""
     stripped = [pc.utf8_trim_whitespace(column) for column in columns]
     filled = np.flatnonzero(_holds_a_value(stripped))
     if not filled.size:
         return pd.DataFrame(index=pd.Index([], dtype=int)), []
-    header, body = int(filled[0]) + 1, filled[1:]
+    at = _header_at([[column[int(row)].as_py() for column in stripped]
+                     for row in filled[:_TITLE_ROWS + 1]])
+    header, body = int(filled[at]) + 1, filled[at + 1:]
     names = [column[header - 1].as_py().lower() for column in stripped]
-    if len(names) == 1 and ";" in names[0]:
-        return None, [Problem(file, "the columns are separated by semicolons; expected commas "
-                              "(save it as CSV UTF-8 (comma delimited))", row=header)]
+    if _semicolon_separated(names):
+        return None, [Problem(file, _SEMICOLONS, row=header)]
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         return None, [Problem(file, "the column appears more than once; keep only one",
@@ -402,8 +408,10 @@ def _tidy(columns: list[pyarrow.Array], file: str) -> tuple[pd.DataFrame | None,
                                           else stripped[i].take(body), dtype=str)
                           for i, name in named})
     frame.index = pd.Index(body + 1, dtype=int)
-    return frame, [warning for i, name in named
-                   if (warning := _trim_warning(columns[i], stripped[i], body, file, name))]
+    titles = [_title_warning(stripped, int(row), header, file) for row in filled[:at]]
+    return frame, titles + [warning for i, name in named
+                            if (warning := _trim_warning(columns[i], stripped[i], body, file,
+                                                         name))]
 
 
 def _holds_a_value(columns: list[pyarrow.Array]) -> np.ndarray:
@@ -412,6 +420,44 @@ def _holds_a_value(columns: list[pyarrow.Array]) -> np.ndarray:
     for column in columns:
         found |= pc.not_equal(column, "").to_numpy(zero_copy_only=False)
     return found
+
+
+_SEMICOLONS = ("the columns are separated by semicolons; expected commas (save it as CSV UTF-8 "
+               "(comma delimited))")
+_COLUMN_NAMES = frozenset(column.name for table in TABLES for column in table.columns)
+_TITLE_ROWS = 10  # how many filled rows above the header may be titles
+
+
+def _first_filled(records: list[list[str]]) -> list[int]:
+    """The positions of the first rows holding a value, as many as may be titles and header."""
+    filled: list[int] = []
+    for index, record in enumerate(records):
+        if len(filled) > _TITLE_ROWS:
+            break
+        if any(cell.strip() for cell in record):
+            filled.append(index)
+    return filled
+
+
+def _header_at(rows: list[list[str]]) -> int:
+    """Which of the first filled rows (their cells) is the header: the first naming at least
+    two columns of the contract, the rows above it being titles; else the first."""
+    return next((at for at, cells in enumerate(rows)
+                 if len({cell.strip().lower() for cell in cells} & _COLUMN_NAMES) >= 2), 0)
+
+
+def _semicolon_separated(header: list[str]) -> bool:
+    """Whether a header row was written with semicolons between its names: it holds more
+    semicolons than commas split it into filled cells (whatever commas the values hold)."""
+    names = [name for name in header if name.strip()]
+    return bool(names) and sum(name.count(";") for name in names) >= len(names)
+
+
+def _title_warning(columns: list[pyarrow.Array], row: int, header: int, file: str) -> Problem:
+    """The warning of a title row (a position in the columns) skipped above the header."""
+    cells = [text for column in columns if (text := column[row].as_py())]
+    return Problem(file, f"skipped as a title above the header in row {header}", row=row + 1,
+                   value=" ".join(cells), severity="warning")
 
 
 def _trim_warning(column: pyarrow.Array, stripped: pyarrow.Array, rows: np.ndarray, file: str,

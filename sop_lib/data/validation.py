@@ -35,6 +35,15 @@ MAX_HISTORY_LAG = 3
 RECENT_MONTHS = 12
 DORMANT_STATUSES = ("inactive", "phase_out")
 MUST_HAVE_ROWS = ("items", "families", "demand_history")
+STRAY_SKUS = 10  # at most one SKU in this many may have rows after the last closed month
+WITHOUT_ROWS = {  # what a table that may be empty, given with a header and no rows, changes
+    "open_orders": "make-to-order families are planned without a backlog (the plan and the "
+                   "family sheets' backlog start from zero open orders) and customer service "
+                   "counts no order as late; add the open customer orders, if there are any",
+    "production_history": "plan adherence cannot be measured (the supply review, the executive "
+                          "KPIs and the family sheets show no production actual against the "
+                          "plan of record); add the units produced per family and month",
+}
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _LISTED_MONTHS = 6
 _NOT_A_NUMBER = "expected a number such as 1234.5 (no thousands separators, currency signs or text)"
@@ -273,9 +282,13 @@ _PARSERS = {TEXT: _parse_text, CHOICE: _parse_choice, MONTH: _parse_month, NUMBE
 
 
 def _check_not_empty(tables: dict[str, _Checked]) -> list[Problem]:
-    """There is nothing to plan without SKUs, families and demand history."""
+    """There is nothing to plan without SKUs, families and demand history; a warning when a
+    table of WITHOUT_ROWS has none."""
+    empty = [name for name, checked in tables.items() if checked.frame.empty]
     return [Problem(tables[name].file, "the table has no rows; expected at least one")
-            for name in MUST_HAVE_ROWS if name in tables and tables[name].frame.empty]
+            for name in MUST_HAVE_ROWS if name in empty] + [
+        Problem(tables[name].file, f"the table has no rows, so {change}", severity="warning")
+        for name, change in WITHOUT_ROWS.items() if name in empty]
 
 
 # --- pass 2: unique keys ------------------------------------------------------------------
@@ -372,7 +385,8 @@ def _check_rules(tables: dict[str, _Checked], config: CompanyConfig | None,
     last = _last_closed_month(tables)
     if last is None:
         return problems
-    problems += _check_history_gaps(tables, last) + _check_opening_inventory(tables, last)
+    problems += _check_rows_after_close(tables, last) + _check_history_gaps(tables, last)
+    problems += _check_opening_inventory(tables, last)
     problems += _warn_dormant_skus(tables, last)
     if cycle is not None:
         problems += _check_history_recency(tables, last, cycle)
@@ -384,11 +398,16 @@ def _check_rules(tables: dict[str, _Checked], config: CompanyConfig | None,
 
 
 def _last_closed_month(tables: dict[str, _Checked]) -> pd.Period | None:
-    """The last month of demand history, None when no month of it could be read."""
+    """The latest month of demand history that more than one SKU in STRAY_SKUS reach (the rows
+    of the few SKUs that run on are refused by `_check_rows_after_close`, rather than the months
+    all the others lack); None when no month of it could be read."""
     if "demand_history" not in tables:
         return None
-    last = tables["demand_history"].frame["month"].max()
-    return None if pd.isna(last) else last
+    rows = tables["demand_history"].frame[["sku", "month"]].dropna()
+    ends = np.sort(rows.groupby("sku", sort=False)["month"].max().array.asi8)
+    if not ends.size:
+        return None
+    return pd.Period(ordinal=int(ends[ends.size - 1 - ends.size // STRAY_SKUS]), freq="M")
 
 
 def _check_family_members(tables: dict[str, _Checked]) -> list[Problem]:
@@ -430,11 +449,32 @@ def _check_override_values(tables: dict[str, _Checked]) -> list[Problem]:
                          "absolute override (the forecast in units)")
 
 
+def _check_rows_after_close(tables: dict[str, _Checked], last: pd.Period) -> list[Problem]:
+    """The rows after the last closed month (of the few SKUs whose history runs on), one
+    problem per SKU naming them."""
+    history = tables["demand_history"]
+    after = history.frame[history.frame["month"] > last]
+    problems = []
+    for _, rows in after.groupby("sku", sort=True):
+        first = int(rows.index[0])
+        listed = _listed([f"{month_label(m)} (row {r})" for r, m in rows["month"].items()],
+                         "row(s)")
+        month, verb, them = (("month", "is", "the row") if len(rows) == 1
+                             else ("months", "are", "these rows"))
+        problems.append(Problem(
+            history.file, f"{month} {listed} {verb} after the last closed month "
+            f"{month_label(last)}, where the history of the other SKUs ends; remove {them}, or "
+            f"add the {month} for every SKU", row=first, column="sku",
+            value=history.text.at[first, "sku"]))
+    return problems
+
+
 def _check_history_gaps(tables: dict[str, _Checked], last: pd.Period) -> list[Problem]:
     """No month is missing between a SKU's first month and the last closed month."""
     history = tables["demand_history"]
     unreadable = history.frame.loc[history.frame["month"].isna(), "sku"].unique()
     rows = history.frame.dropna(subset=["sku", "month"])
+    rows = rows[rows["month"] <= last]
     months = rows[~rows["sku"].isin(unreadable)].groupby("sku", sort=True)["month"]
     first, count = months.min(), months.nunique()
     span = (last.year * 12 + last.month) - (first.dt.year * 12 + first.dt.month) + 1
@@ -455,9 +495,13 @@ def _span(months: pd.PeriodIndex) -> str:
 
 def _month_list(months: pd.PeriodIndex) -> str:
     """The first few months of a list, and how many more there are."""
-    labels = [month_label(m) for m in months[:_LISTED_MONTHS]]
-    more = len(months) - _LISTED_MONTHS
-    return ", ".join(labels) + (f" and {more} more month(s)" if more > 0 else "")
+    return _listed([month_label(m) for m in months], "month(s)")
+
+
+def _listed(labels: list[str], unit: str) -> str:
+    """The first few labels of a list, and how many more `unit` there are."""
+    more = len(labels) - _LISTED_MONTHS
+    return ", ".join(labels[:_LISTED_MONTHS]) + (f" and {more} more {unit}" if more > 0 else "")
 
 
 def _check_opening_inventory(tables: dict[str, _Checked], last: pd.Period) -> list[Problem]:

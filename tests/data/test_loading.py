@@ -108,12 +108,30 @@ def test_quoted_values_may_hold_commas_and_line_breaks(tmp_path):
                                       3: {"resource": "R2", "plant": "P2"}}
 
 
-def test_semicolon_separated_csv_is_a_problem(tmp_path):
-    write(tmp_path, "resources.csv", "resource;plant\nR1;P1\n")
+SEMICOLONS = ("the columns are separated by semicolons; expected commas (save it as CSV UTF-8 "
+              "(comma delimited))")
+
+
+@pytest.mark.parametrize(("text", "row"), [
+    ("resource;plant\nR1;P1\n", 1),
+    ("sku;due_month;quantity\nA;2022-11;1,5\nB;2022-12;2\n", 1),  # decimal commas
+    ("\n\ufeffsku;due_month;quantity;\r\nA;2022-11;1,5;\r\n", 2),
+    ("sku;description, long;quantity\nA;x;1,5\n", 1),  # a comma in the header too
+    ('sku;due_month;quantity\n"A";2022-11;"1,5"\n', 1),  # quotes
+])
+def test_semicolon_separated_csv_is_a_problem_whatever_its_decimals(tmp_path, text, row):
+    write(tmp_path, "open_orders.csv", text)
     tables, problems = read_tables(tmp_path)
-    assert tables == {"resources": None}
-    assert where(problems) == [("resources.csv", 1, None, None, "error")]
-    assert "semicolons" in problems[0].expected
+    assert tables == {"open_orders": None}
+    assert where(problems) == [("open_orders.csv", row, None, None, "error")]
+    assert problems[0].expected == SEMICOLONS
+
+
+def test_a_semicolon_in_a_column_name_of_a_comma_separated_csv_is_no_problem(tmp_path):
+    write(tmp_path, "resources.csv", "resource,plant,note; internal\nR1,P1,x\n")
+    tables, problems = read_tables(tmp_path)
+    assert problems == []
+    assert list(tables["resources"].frame.columns) == ["resource", "plant", "note; internal"]
 
 
 def test_column_given_twice_is_a_problem(tmp_path):
@@ -178,6 +196,54 @@ def test_xlsx_rows_keep_the_numbers_excel_shows(tmp_path):
     frame = read_tables(tmp_path)[0]["resources"].frame
     assert frame.to_dict("index") == {4: {"resource": "R1", "plant": "P1"},
                                       6: {"resource": "R2", "plant": "P2"}}
+
+
+def test_xlsx_month_end_dates_are_the_text_of_the_date(tmp_path):
+    make_workbook(tmp_path / "company.xlsx", {"inventory": [
+        ["sku", "month", "on_hand"], ["A1", datetime.datetime(2022, 11, 30), 1],
+        ["A2", datetime.datetime(2024, 2, 29), 2]]})
+    frame = read_tables(tmp_path)[0]["inventory"].frame
+    assert frame["month"].tolist() == ["2022-11-30", "2024-02-29"]
+
+
+@pytest.mark.parametrize("titles", [
+    [["Demand history of ACME", None, None, None]],
+    [["Demand history", None, None, None], [None, None, None, None],
+     ["exported on", datetime.datetime(2026, 11, 3), "by", "sku report"]],
+])
+def test_xlsx_title_rows_above_the_header_are_skipped_with_a_warning(tmp_path, titles):
+    header = len(titles) + 1
+    make_workbook(tmp_path / "company.xlsx", {"demand_history": [
+        *titles, ["SKU", "Month", "bookings", "shipments"], ["A1", "2026-10", 5, 4]]})
+    tables, problems = read_tables(tmp_path)
+    frame = tables["demand_history"].frame
+    assert frame.to_dict("index") == {header + 1: {"sku": "A1", "month": "2026-10",
+                                                   "bookings": "5", "shipments": "4"}}
+    shown = [(1, titles[0][0])] + ([(3, "exported on 2026-11-03 by sku report")] if header > 2
+                                   else [])
+    assert where(problems) == [("company.xlsx[demand_history]", row, None, value, "warning")
+                               for row, value in shown]
+    assert {p.expected for p in problems} == {
+        f"skipped as a title above the header in row {header}"}
+
+
+def test_csv_title_rows_are_skipped_by_both_readers(tmp_path):
+    for text in ("Demand history,,,\nsku,month,bookings,shipments\nA1,2026-10,5,4\n",
+                 "Demand history\r\nsku,month,bookings,shipments\r\nA1,2026-10,5,4\r\n"):
+        write(tmp_path, "demand_history.csv", text)
+        tables, problems = read_tables(tmp_path)
+        assert tables["demand_history"].frame.to_dict("index") == {3: {
+            "sku": "A1", "month": "2026-10", "bookings": "5", "shipments": "4"}}
+        assert where(problems) == [("demand_history.csv", 1, None, "Demand history", "warning")]
+
+
+def test_without_a_header_naming_two_columns_the_first_filled_row_is_the_header(tmp_path):
+    make_workbook(tmp_path / "company.xlsx", {"resources": [
+        ["Resources", None], ["Resource code", "Site"], ["R1", "P1"]]})
+    tables, problems = read_tables(tmp_path)
+    assert problems == []
+    assert list(tables["resources"].frame.columns) == ["resources"]
+    assert tables["resources"].frame.index.tolist() == [2, 3]
 
 
 def test_table_given_in_two_forms_is_a_problem_naming_both_files(tmp_path):
@@ -348,6 +414,7 @@ PLAIN_CSV = [
     b"resource,plant,\nR1,P1,\nR2,P2,x\n",  # a column without a name is left out
     b"resource\n\nR1\n \n",
     b"Resource , PLANT\n\t\xc2\xa0R1\xe2\x80\x83,P1\x1f\n",  # Unicode spaces and controls
+    b"Resources of ACME,\n,\nresource,plant\nR1,P1\n",  # a title row above the header
 ]
 
 

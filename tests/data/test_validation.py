@@ -195,6 +195,61 @@ def test_months_written_in_other_forms_are_read(valid_company, tmp_path):
     pd.testing.assert_frame_equal(company.overrides, valid_company.overrides)
 
 
+MONTH_NAMES = ("January February March April May June July August September October "
+               "November December").split()
+
+
+def written(month: str, form: int) -> str:
+    """A month as ERPs and planners write it: its last day, or its English name in some case."""
+    period = pd.Period(month, "M")
+    full, year = MONTH_NAMES[period.month - 1], period.year
+    return (period.end_time.strftime("%Y-%m-%d"), f"{full[:3]}-{year}".upper(),
+            f"{full} {year}".lower(), f"{year}-{full[:3]}", f"{full} {year}")[form % 5]
+
+
+def test_month_ends_and_month_names_are_read(valid_company, tmp_path):
+    tables = valid_tables()
+    history = tables["demand_history"]
+    history["month"] = [written(m, i) for i, m in enumerate(history["month"])]
+    assert history["month"].iloc[:5].tolist() == ["2023-01-31", "FEB-2023", "march 2023",
+                                                  "2023-Apr", "May 2023"]
+    assert "2024-02-29" in set(history["month"])
+    tables["open_orders"]["due_month"] = ["2025-01-31 00:00:00", "Feb 2025"]
+    company, problems = check_company(write_company(tmp_path / "forms", tables))
+    assert problems == []
+    pd.testing.assert_frame_equal(company.demand_history, valid_company.demand_history)
+    pd.testing.assert_frame_equal(company.open_orders, valid_company.open_orders)
+
+
+def test_month_end_timestamps_of_parquet_are_read(valid_company, tmp_path):
+    folder = write_company(tmp_path / "acme")
+    history = typed("demand_history", valid_tables()["demand_history"])
+    history["month"] = history["month"].dt.to_timestamp(how="end").dt.normalize()
+    assert history["month"].iloc[1] == pd.Timestamp("2023-02-28")
+    history.to_parquet(folder / "demand_history.parquet")
+    (folder / "demand_history.csv").unlink()
+    company, problems = check_company(folder)
+    assert problems == []
+    pd.testing.assert_frame_equal(company.demand_history, valid_company.demand_history)
+
+
+def test_a_sheet_with_title_rows_is_read_from_its_header_with_a_warning(valid_company,
+                                                                         tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_company(tmp_path / "book", form="xlsx") / "company.xlsx"
+    book = load_workbook(path)
+    book["items"].insert_rows(1, 2)
+    book["items"]["A1"] = "Items of Test Co, November 2024"
+    book.save(path)
+    company, problems = check_company(path.parent)
+    assert where(problems) == [("company.xlsx[items]", 1, None, "Items of Test Co, November 2024")]
+    assert problems[0].expected == "skipped as a title above the header in row 3"
+    assert warnings(problems) == problems
+    pd.testing.assert_frame_equal(company.items, valid_company.items)
+    assert company.origin("items")[1].tolist() == [6, 7, 4, 5]  # O1 O2 S1 S2, under row 3
+
+
 def test_choices_are_matched_ignoring_case(valid_company, tmp_path):
     tables = valid_tables()
     tables["families"]["strategy"] = ["mts", "Mto"]
@@ -362,13 +417,18 @@ BROKEN = {
                    "the cell is empty; expected a value"),
     "month 13": (set_cell("demand_history", 9, "month", "2024-13"),
                  ("demand_history.csv", 9, "month", "2024-13"),
-                 "expected a month such as 2024-01 (also 2024/01, 2024-01-01 or 202401)"),
+                 "expected a month such as 2024-01 (also 2024/01, 202401, Jan 2024, January "
+                 "2024, or its first or last day: 2024-01-01, 2024-01-31)"),
     "ambiguous date": (set_cell("open_orders", 2, "due_month", "01/02/2025"),
                        ("open_orders.csv", 2, "due_month", "01/02/2025"),
                        "expected a month such as 2024-01"),
     "mid-month date": (set_cell("items", 5, "end_of_life", "2025-06-15"),
                        ("items.csv", 5, "end_of_life", "2025-06-15"),
-                       "expected a month such as 2024-01"),
+                       "not the first or last day of a month; expected a month such as 2024-01 "
+                       "(also 2024/01, 202401, Jan 2024"),
+    "month and year only": (set_cell("open_orders", 3, "due_month", "02/2025"),
+                            ("open_orders.csv", 3, "due_month", "02/2025"),
+                            "expected a month such as 2024-01"),
     "duplicate SKU": (add_row("items", "S2", "F_STOCK", "", 1, 1, "active", ""),
                       ("items.csv", 6, "sku", "S2"), "repeats row 3; expected each sku only once"),
     "duplicate month": (add_row("demand_history", "S1", "2024/03", 0, 0),
@@ -582,6 +642,50 @@ def test_many_missing_months_are_listed_briefly(tmp_path):
                                            "2023-07, 2023-08 and 2 more month(s); expected")
 
 
+def with_more_skus(tables: dict[str, pd.DataFrame], count: int) -> dict[str, pd.DataFrame]:
+    """The tables with `count` more F_STOCK SKUs (X00, X01, ...), each with its full history
+    and its inventory at the last closed month, appended after the rows there are."""
+    extra = [f"X{i:02d}" for i in range(count)]
+    added = {
+        "items": [(sku, "F_STOCK", "", 5, 3, "active", "") for sku in extra],
+        "demand_history": [(sku, month, 5, 5) for sku in extra for month in HISTORY],
+        "inventory": [(sku, HISTORY[-1], 1) for sku in extra]}
+    return {**tables, **{name: pd.concat([tables[name], frame(" ".join(tables[name].columns),
+                                                              rows)], ignore_index=True)
+                         for name, rows in added.items()}}
+
+
+def test_rows_after_the_month_every_other_sku_ends_are_named(tmp_path):
+    tables = with_more_skus(valid_tables(), 20)  # 24 SKUs whose history ends at 2024-12
+    add_row("demand_history", "S2", "2025-01", 1, 1)(tables)
+    add_row("demand_history", "S2", "Feb 2025", 1, 1)(tables)
+    add_row("demand_history", "X03", "2025-03-31", 1, 1)(tables)
+    company, problems = check_company(write_company(tmp_path / "acme", tables))
+    assert company is None
+    assert where(problems) == [("demand_history.csv", 578, "sku", "S2"),
+                               ("demand_history.csv", 580, "sku", "X03")]
+    assert [p.expected for p in problems] == [
+        "months 2025-01 (row 578), 2025-02 (row 579) are after the last closed month 2024-12, "
+        "where the history of the other SKUs ends; remove these rows, or add the months for "
+        "every SKU",
+        "month 2025-03 (row 580) is after the last closed month 2024-12, where the history of "
+        "the other SKUs ends; remove the row, or add the month for every SKU"]
+
+
+def test_a_month_that_more_than_one_sku_in_ten_has_is_the_last_closed_month(tmp_path):
+    tables = with_more_skus(valid_tables(), 10)  # 14 SKUs: 2 running on are more than 1 in 10
+    for sku in ("S2", "X03"):
+        add_row("demand_history", sku, "2025-01", 1, 1)(tables)
+    add_row("inventory", "S2", "2025-01", 1)(tables)
+    tables["overrides"]["month"] = ["2025-06", "2025-06"]
+    _, problems = check_company(write_company(tmp_path / "acme", tables))
+    gaps = [p for p in problems if p.file == "demand_history.csv"]
+    assert sorted(p.value for p in gaps) == sorted(
+        ["S1", "O1", "O2"] + [f"X{i:02d}" for i in range(10) if i != 3])
+    assert gaps[0].expected.startswith("no row for 2025-01; expected one row per month")
+    assert len([p for p in problems if p.file == "inventory.csv"]) == 13
+
+
 def test_unreadable_month_does_not_also_report_a_gap(tmp_path):
     tables = valid_tables()
     tables["demand_history"].loc[3, "month"] = "April"
@@ -645,6 +749,27 @@ def test_warnings_do_not_fail(tmp_path, case):
     assert problems[0].severity == "warning"
     assert problems[0].expected.startswith(expected)
     assert company.warnings == problems
+
+
+@pytest.mark.parametrize(("table", "header", "effect"), [
+    ("open_orders", "sku,due_month,quantity", "the table has no rows, so make-to-order families "
+     "are planned without a backlog (the plan and the family sheets' backlog start from zero "
+     "open orders) and customer service counts no order as late; add the open customer orders, "
+     "if there are any"),
+    ("production_history", "family,month,quantity", "the table has no rows, so plan adherence "
+     "cannot be measured (the supply review, the executive KPIs and the family sheets show no "
+     "production actual against the plan of record); add the units produced per family and "
+     "month"),
+])
+def test_a_table_given_without_rows_is_a_warning_saying_what_it_changes(tmp_path, table, header,
+                                                                        effect):
+    folder = write_company(tmp_path / "acme")
+    (folder / f"{table}.csv").write_text(header + "\n")
+    (folder / "overrides.csv").write_text("level,code,month,kind,value,owner,reason\n")
+    company, problems = check_company(folder)
+    assert where(problems) == [(f"{table}.csv", None, None, None)]
+    assert (problems[0].severity, problems[0].expected) == ("warning", effect)
+    assert company.tables[table].empty and company.warnings == problems
 
 
 @pytest.mark.parametrize("status", ["inactive", "phase_out"])
