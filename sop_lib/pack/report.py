@@ -153,12 +153,27 @@ def write_cycle_index(folder: Path, manifest: dict, pages: list[tuple[str, str]]
                '<a href="plan_of_record/sku_plan.csv">SKU plan</a> and '
                '<a href="plan_of_record/financial_plan.csv">financial plan</a> of record. '
                '<a href="run.log">Run log</a>, '
-               '<a href="manifest.json">run manifest</a> (inputs, parameters, versions).</p>')
+               '<a href="manifest.json">run manifest</a> (inputs, parameters, versions).</p>'
+               f"{_database_sentence(manifest)}")
     path = folder / "index.html"
     path.write_text(page(f"S&OP {manifest['cycle']}",
                          nav_bar(pages, "index.html", cycles=cycles), content),
                     encoding="utf-8")
     return path
+
+
+def _database_sentence(manifest: dict) -> str:
+    """Where the tables read from a database came from and where the pack keeps them; empty
+    when the run read none."""
+    sources = manifest.get("sources")
+    if not sources:
+        return ""
+    tables = ", ".join(sources["tables"])
+    return (f"<p>Read from the database {html.escape(sources['connection'])}: "
+            f"{html.escape(tables)}. The pack keeps what was read, with the company's other "
+            f'files, in <a href="inputs/">inputs/</a>: <code>sop run --data '
+            f"reports/{html.escape(manifest['cycle'])}/inputs --out another-folder</code> "
+            "makes the same plan again.</p>")
 
 
 def write_reports_index(reports_dir: Path) -> Path:

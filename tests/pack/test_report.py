@@ -155,6 +155,20 @@ def test_the_cycle_index_escapes_what_comes_from_the_data(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;: S&amp;OP pack" in text
 
 
+def test_the_cycle_index_says_which_tables_came_from_a_database_and_where_they_are_kept(
+        tmp_path):
+    sources = {"file": "sources.yaml", "tables": ["demand_history", "items"],
+               "connection": "postgresql+psycopg://planner:***@db<1>/erp"}
+    text = write_cycle_index(tmp_path, manifest(sources=sources), PAGES).read_text()
+    assert ("<p>Read from the database postgresql+psycopg://planner:***@db&lt;1&gt;/erp: "
+            "demand_history, items. The pack keeps what was read, with the company's other "
+            'files, in <a href="inputs/">inputs/</a>: <code>sop run --data '
+            "reports/2026-03/inputs --out another-folder</code> makes the same plan again.</p>"
+            ) in text
+    assert "Read from the database" not in write_cycle_index(
+        tmp_path, manifest(), PAGES).read_text()
+
+
 # --- write_reports_index -------------------------------------------------------------------
 
 def test_the_reports_index_lists_published_cycles_newest_first(tmp_path):
