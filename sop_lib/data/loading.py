@@ -360,10 +360,18 @@ def _read_parquet_columns(source: _Source) -> list[pyarrow.Array]:
 
 
 def _text_columns(frame: pd.DataFrame, *, header: bool = False) -> list[pyarrow.Array]:
-    """The columns of a frame of typed cells as text, its column names first if `header`."""
-    return [pyarrow.array(([str(name)] if header else []) + [_cell_text(v) for v in values],
-                          pyarrow.string())
-            for name, values in frame.items()]
+    """The columns of a frame of typed cells as text, its column names first if `header`.
+
+    Each distinct value of a column is written once (`_cell_text`) and the column is made by
+    taking from those texts: a history repeats its months, SKUs and quantities many times."""
+    columns = []
+    for name, values in frame.items():
+        codes, distinct = pd.factorize(values)
+        texts = pyarrow.array(([str(name)] if header else []) + [_cell_text(v) for v in distinct]
+                              + [""], pyarrow.string())
+        order = np.where(codes < 0, len(texts) - 1, codes + header)  # empty cells: ""
+        columns.append(texts.take(np.concatenate([[0], order]) if header else order))
+    return columns
 
 
 def _columns(records: list[list[str]]) -> list[pyarrow.Array]:
