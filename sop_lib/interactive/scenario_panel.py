@@ -21,6 +21,7 @@ import yaml
 
 from sop_lib.core.errors import DataError, SopError
 from sop_lib.core.months import month_range
+from sop_lib.data.contract import SCENARIO_FOLDER
 from sop_lib.interactive.common import demand_review, month_options, plan_months, show
 from sop_lib.pack import charts
 from sop_lib.pack.display import figure, say, table
@@ -37,7 +38,6 @@ from sop_lib.presop.scenarios import (
     scenario_files,
 )
 from sop_lib.presop.scenarios.model import CAPACITY, DEMAND, OVERTIME, PRICE
-from sop_lib.presop.scenarios.reading import SCENARIO_FOLDER
 from sop_lib.store.archive import published_artifact
 
 NO_CHANGE = "(no change)"

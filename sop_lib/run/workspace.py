@@ -16,8 +16,8 @@ import sysconfig
 from pathlib import Path
 
 from sop_lib.core.errors import ParameterError
+from sop_lib.data.contract import SCENARIO_FOLDER
 from sop_lib.data.decisions import DECISIONS_FOLDER
-from sop_lib.presop.scenarios.reading import SCENARIO_FOLDER
 from sop_lib.run.resources import DATA_CONTRACT, SAMPLE_DIR
 from sop_lib.run.schedule import cron_line, service_unit, timer_unit, unit_name
 
