@@ -45,7 +45,11 @@ def service_unit(command: list[str], folder: Path) -> str:
     words = " ".join(_quoted(word) for word in command)
     return (f"[Unit]\nDescription=S&OP monthly cycle of {_escaped(str(folder))}\n\n"
             f"[Service]\nType=oneshot\nUser={getpass.getuser()}\n"
-            f"WorkingDirectory={_escaped(str(folder))}\nExecStart={words}\n")
+            f"WorkingDirectory={_escaped(str(folder))}\n"
+            "# A company reading a database (sources.yaml): its password, one line\n"
+            "# SOP_DB_PASSWORD=..., in a file only this user can read:\n"
+            "# EnvironmentFile=/etc/sop/sop.env\n"
+            f"ExecStart={words}\n")
 
 
 def timer_unit(folder: Path) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from sop_lib.core.errors import ParameterError
 from sop_lib.data.contract import SCENARIO_FOLDER
 from sop_lib.data.decisions import DECISIONS_FOLDER
+from sop_lib.data.sources import SOURCES_FILE
 from sop_lib.run.resources import DATA_CONTRACT, SAMPLE_DIR
 from sop_lib.run.schedule import cron_line, service_unit, timer_unit, unit_name
 
@@ -81,7 +82,10 @@ What to do next
 2. Put your own data in {COMPANY}/: company.yaml and one file per table, as
    {DATA_CONTRACT.name} describes. Check it with
        {tool} validate {COMPANY}
-   which lists every problem with its file, row, column and value. Edit or delete the
+   which lists every problem with its file, row, column and value. Tables kept in a
+   database are read with SQL queries instead of files: put a {SOURCES_FILE} in {COMPANY}/
+   ({DATA_CONTRACT.name}, section {SOURCES_FILE}, shows how; the password stays in an
+   environment variable, which the schedule's environment needs too). Edit or delete the
    sample's scenarios in {COMPANY}/{SCENARIO_FOLDER}/: they name the sample's families.
 3. Every month, after the books close: refresh the files in {COMPANY}/ and run the cycle
    (step 1's command, or let the schedule run it). It plans the month after the last closed
