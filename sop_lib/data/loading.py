@@ -15,7 +15,7 @@ import csv
 import datetime
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,13 @@ from sop_lib.core.errors import Problem, yaml_error_line
 from sop_lib.data.company import CompanyConfig, StatusBands
 from sop_lib.data.contract import CONFIG_FILE, TABLES
 from sop_lib.data.settings import BAND_SETTINGS, COMPANY_SETTINGS, STATUS_BANDS, Setting
-from sop_lib.data.sources import SOURCES_FILE, read_sources, run_queries
+from sop_lib.data.sources import (
+    SOURCES_FILE,
+    kept_queries,
+    read_sources,
+    run_queries,
+    write_kept_queries,
+)
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 EXCEL_SUFFIX = ".xlsx"
@@ -89,6 +95,9 @@ def read_tables(folder: Path | str, *,
         sources.setdefault(name, []).extend(found)
         if snapshot is not None and found:
             _write_snapshot(found[0], snapshot)
+    if snapshot is not None and any(queried.values()):
+        write_kept_queries(snapshot, {name: found[0].query for name, found in queried.items()
+                                      if found})
     tables: dict[str, RawTable | None] = {}
     for name, found in sources.items():
         if not found:
@@ -198,6 +207,9 @@ def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]
     if len(excel_files) > 1:
         problems.append(Problem(excel_files[0], "tables found in more than one .xlsx workbook ("
                                 + ", ".join(excel_files) + "); keep them in a single workbook"))
+    for name, query in kept_queries(folder).items():  # a run's kept inputs: name the query
+        sources[name] = [replace(s, query=f"{query}, kept as {s.path.name}")
+                         for s in sources.get(name, [])]
     return sources, problems
 
 

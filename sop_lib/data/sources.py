@@ -21,6 +21,7 @@ import yaml
 from sop_lib.core.errors import Problem, yaml_error_line
 
 SOURCES_FILE = "sources.yaml"
+KEPT_QUERIES = "queried.yaml"  # in a run's kept inputs: which query each kept table came from
 DEFAULT_TIMEOUT = 10
 EXAMPLE = """\
 connection: postgresql+psycopg://planner:${SOP_DB_PASSWORD}@erp-reporting.example.com/erp
@@ -163,6 +164,22 @@ def _results(database, sources: Sources, failure: type[Exception]
         finally:
             cursor.close()
     return frames, problems
+
+
+def write_kept_queries(folder: Path, labels: dict[str, str]) -> None:
+    """Record in a run's kept inputs which query each table kept there came from."""
+    (folder / KEPT_QUERIES).write_text(yaml.safe_dump(labels, sort_keys=True), encoding="utf-8")
+
+
+def kept_queries(folder: Path) -> dict[str, str]:
+    """Which query each table of a run's kept inputs came from (empty for any other folder),
+    so that messages about them name the query, not a file the planner does not have."""
+    path = folder / KEPT_QUERIES
+    try:
+        labels = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
 
 
 def _url(written, folder: Path) -> tuple[str, tuple[str, ...], list[Problem]]:

@@ -13,6 +13,7 @@ from sop_lib.cli import main
 from sop_lib.data.database import write_database_form, write_tables
 from sop_lib.data.validation import check_company, load_company
 from sop_lib.run.runner import SAMPLE_DIR
+from sop_lib.store.inputs import keep_inputs
 from tests import REPO
 from tests.postgres import PASSWORD
 
@@ -213,3 +214,22 @@ def test_a_database_that_does_not_answer_is_an_error_within_the_timeout(company,
     assert len(found) == 1 and "within 2 s:" in found[0], found
     assert found[0].startswith("ERROR sources.yaml, column connection: could not connect to "
                                "postgresql+psycopg://planner:***@127.0.0.1:")
+
+
+def test_the_inputs_a_run_keeps_read_again_as_read_and_name_their_query(company, tmp_path):
+    set_sources(company, (company / "sources.yaml").read_text().replace(
+        "FROM open_orders", "FROM open_orders WHERE 1 = 0"))
+    kept = tmp_path / "kept"
+    read, problems = check_company(company, snapshot=kept)
+    keep_inputs(read, kept)
+    again, problems_again = check_company(kept)
+    for name, table in read.tables.items():
+        pd.testing.assert_frame_equal(again.tables[name], table, obj=name)
+    assert [str(p) for p in problems] == [
+        "WARNING open_orders (query in sources.yaml): the table has no rows, so make-to-order "
+        "families are planned without a backlog (the plan and the family sheets' backlog start "
+        "from zero open orders) and customer service counts no order as late; add the open "
+        "customer orders, if there are any"]
+    assert [p.file for p in problems_again] == [
+        "open_orders (query in sources.yaml), kept as open_orders.parquet"]
+    assert again.origin("items")[0] == "items (query in sources.yaml), kept as items.parquet"
