@@ -12,20 +12,21 @@ from pathlib import Path
 
 from sop_lib.data.company import Company
 from sop_lib.data.contract import SCENARIO_FOLDER, TABLES
-from sop_lib.data.sources import SOURCES_FILE, read_sources
+from sop_lib.data.sources import KEPT_QUERIES, SOURCES_FILE, read_sources
 
 INPUTS = "inputs"
 
 
 def keep_inputs(company: Company, snapshot: Path) -> list[Path]:
-    """Complete `snapshot`, holding the query results, into a company folder; its files."""
+    """Complete `snapshot`, holding the query results, into a company folder; its input files
+    (the record of which query each came from aside), as a run of that folder hashes them."""
     for path in set(company.files.values()):
         if path.name != SOURCES_FILE:
             shutil.copy2(path, snapshot / path.name)
     scenarios = Path(company.folder) / SCENARIO_FOLDER
     if scenarios.is_dir():
         shutil.copytree(scenarios, snapshot / SCENARIO_FOLDER, dirs_exist_ok=True)
-    return sorted(p for p in snapshot.rglob("*") if p.is_file())
+    return sorted(p for p in snapshot.rglob("*") if p.is_file() and p.name != KEPT_QUERIES)
 
 
 def sources_record(folder: Path, snapshot: Path) -> dict:
