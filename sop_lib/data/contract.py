@@ -359,17 +359,22 @@ SOURCES_TEXT = (
     "where its query is written, e.g. `items (query in sources.yaml), row 5, column "
     "unit_price` (row 1 is the column names, as in a CSV export of the result). The query goes "
     "to the database as written (`%` and `:name` are plain SQL). `sop validate` runs the "
-    "queries. A run reads every table once, in one read-only connection (on PostgreSQL one "
-    "consistent snapshot), and keeps what it read in the pack: `reports/<cycle>/inputs/` holds "
+    "queries. Order each query by the table's key (`ORDER BY`), so that two reads of the same "
+    "data give the same rows in the same order. A run reads every table once, in one "
+    "connection (read-only on PostgreSQL, in one consistent snapshot, and on SQLite; for "
+    "another database, connect as a user who can only read), and keeps what it read in the "
+    "pack: `reports/<cycle>/inputs/` holds "
     "`<table>.parquet` for each query (the text read), with company.yaml, the tables kept as "
     "files and the scenarios, every file hashed in the manifest (and `queried.yaml`, so that "
     "a problem found there still names its query: `items (query in sources.yaml), kept as "
-    "items.parquet`). `sop run --data "
-    "reports/<cycle>/inputs` runs that cycle again as it was, and `sop approve` approves what "
-    "it read, whatever the database holds since. SQLite needs nothing more; PostgreSQL needs "
-    "`pip install 'sop-workbooks[postgres]'` (the psycopg driver); another database works with "
-    "its SQLAlchemy driver installed. `data/sample-database/` is the sample company read from "
-    "SQLite.")
+    "items.parquet`). `sop run --data reports/<cycle>/inputs --out another-folder` runs that "
+    "cycle again as it was, and `sop approve` approves what it read, whatever the database "
+    "holds since. SQLite needs nothing more; PostgreSQL needs `pip install "
+    "'sop-workbooks[postgres]'` (the psycopg driver); another database works with its "
+    "SQLAlchemy driver installed. The connect timeout is passed to the drivers psycopg, "
+    "psycopg2, pg8000, asyncpg, pymysql, mysqldb, mariadbconnector, pyodbc, pymssql and "
+    "oracledb; with another driver, put its own timeout option in the URL. "
+    "`data/sample-database/` is the sample company read from SQLite.")
 
 
 def _sources_section() -> list[str]:

@@ -41,7 +41,8 @@ def sources_text(connection: str) -> str:
              f"connection: {connection}", "connect_timeout: 10", "tables:"]
     for table in TABLES:
         columns = ", ".join(c.name for c in table.columns)
-        lines.append(f"  {table.name}: SELECT {columns} FROM {table.name}")
+        lines.append(f"  {table.name}: SELECT {columns} FROM {table.name} "
+                     f"ORDER BY {', '.join(table.key)}")
     return "\n".join(lines) + "\n"
 
 

@@ -3,17 +3,18 @@
 It names one connection (a SQLAlchemy URL) and, per table of the contract, the SQL query whose
 result columns follow the contract; the other tables stay files. Secrets come from environment
 variables written `${NAME}` in the URL: they are never written back anywhere, and any message
-that could hold one shows it as `***`. Every query runs in one read-only connection (on
-PostgreSQL, in one repeatable-read snapshot, so all tables are read as of the same moment).
+that could hold one shows it as `***`. Every query runs in one connection, read-only on
+PostgreSQL (one repeatable-read snapshot: all tables as of the same moment) and SQLite
+(`query_only`); for another database, connect as a user who can only read.
 SQLAlchemy is imported only when a folder has a sources.yaml (it takes 0.3 s to import).
 """
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import pandas as pd
 import yaml
@@ -29,7 +30,7 @@ connect_timeout: 10            # seconds to wait for the database before giving 
 tables:
   demand_history: |            # the query, written in place ...
     SELECT item_code AS sku, period AS month, booked_qty AS bookings, shipped_qty AS shipments
-    FROM sales.monthly_demand
+    FROM sales.monthly_demand ORDER BY item_code, period
   inventory:
     file: queries/inventory.sql   # ... or in a file beside sources.yaml
 """
@@ -46,8 +47,12 @@ FIELDS = (
      "table given here must not also be a file of the folder."),
 )
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_TIMEOUT_ARGUMENT = {"postgresql": "connect_timeout", "mysql": "connect_timeout",
-                     "mariadb": "connect_timeout", "mssql": "timeout"}
+_SECRET_OPTION = re.compile(r"pass|pwd|key|secret|token", re.IGNORECASE)  # a URL option's name
+_TIMEOUT_ARGUMENT = {  # the connect timeout's name, by driver
+    "psycopg": "connect_timeout", "psycopg2": "connect_timeout", "pg8000": "timeout",
+    "asyncpg": "timeout", "pymysql": "connect_timeout", "mysqldb": "connect_timeout",
+    "mariadbconnector": "connect_timeout", "pyodbc": "timeout", "pymssql": "login_timeout",
+    "oracledb": "tcp_connect_timeout"}
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,21 @@ class Query:
 class Sources:
     """A company's sources.yaml, its variables replaced: keep `url` out of every output."""
 
-    url: str
-    secrets: tuple[str, ...]
+    url: str = field(repr=False)
+    secrets: tuple[str, ...] = field(repr=False)
     timeout: float
     queries: dict[str, Query]
 
     @property
     def shown_url(self) -> str:
-        """The URL as it may be shown: password and every secret as `***`."""
+        """The URL as it may be shown: its password, the values of its options (which may
+        hold a key) and every secret as `***`."""
         from sqlalchemy.engine import make_url
 
-        return self.hide(make_url(self.url).render_as_string(hide_password=True))
+        parsed = make_url(self.url)
+        parsed = parsed.set(query=dict.fromkeys(parsed.query, "SOPHIDDEN"))
+        shown = parsed.render_as_string(hide_password=True).replace("SOPHIDDEN", "***")
+        return self.hide(shown)
 
     def hide(self, text: str) -> str:
         """`text` with every secret replaced by `***`."""
@@ -117,8 +126,9 @@ def read_sources(folder: Path, tables: set[str]) -> tuple[Sources | None, list[P
 
 def run_queries(sources: Sources) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Each table's query result as a frame of the values the database returned, in one
-    read-only connection; a problem for a query that failed, or one for the whole database when
-    it cannot be reached (within the connect timeout) or its driver is missing.
+    connection (read-only where the database allows it); a problem for a query that failed,
+    or one for the whole database when it cannot be reached (within the connect timeout) or
+    its driver is missing.
 
     Queries go to the driver as written (a `%` or `:name` in them is SQL, not a parameter)."""
     import sqlalchemy
@@ -129,6 +139,8 @@ def run_queries(sources: Sources) -> tuple[dict[str, pd.DataFrame], list[Problem
             if engine.dialect.name == "postgresql":
                 connection = connection.execution_options(isolation_level="REPEATABLE READ",
                                                           postgresql_readonly=True)
+            elif engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA query_only = ON")
             frames, problems = _results(connection.connection, sources,
                                         engine.dialect.loaded_dbapi.Error)
         engine.dispose()
@@ -184,7 +196,9 @@ def kept_queries(folder: Path) -> dict[str, str]:
 
 def _url(written, folder: Path) -> tuple[str, tuple[str, ...], list[Problem]]:
     """The connection URL with `${NAME}` replaced (each value URL-quoted unless it is the whole
-    URL), the values put in, and the problems: no URL, an unset variable, not a URL."""
+    URL), the texts never to show (the password, the values of options named like a secret, a
+    URL given whole; each as written and URL-quoted), and the problems: no URL, an unset
+    variable, not a URL."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -200,8 +214,6 @@ def _url(written, folder: Path) -> tuple[str, tuple[str, ...], list[Problem]]:
                                 "set it where `sop` runs (the scheduler's environment too)",
                                 column="connection") for name in unset]
     whole = _VARIABLE.fullmatch(written) is not None
-    values = [os.environ[n] for n in names if os.environ[n]]
-    secrets = tuple(values + [quote(v, safe="") for v in values])
     url = _VARIABLE.sub(lambda m: os.environ[m[1]] if whole else quote(os.environ[m[1]], safe=""),
                         written)
     try:
@@ -211,12 +223,16 @@ def _url(written, folder: Path) -> tuple[str, tuple[str, ...], list[Problem]]:
                                 "`postgresql+psycopg://planner:${SOP_DB_PASSWORD}@host/erp` or "
                                 "`sqlite:///erp.sqlite`", column="connection",
                                 value=None if whole else written)]
+    hidden = [url if whole else "", str(parsed.password or ""),  # a host or user may show
+              *(v for key, value in parsed.query.items() if _SECRET_OPTION.search(key)
+                for v in ((value,) if isinstance(value, str) else value))]
+    secrets = tuple({form for value in hidden if value
+                     for form in (value, quote(value, safe=""), quote_plus(value))})
     problems = []
-    if parsed.password and not any(f"${{{n}}}" in written for n in names):
+    if parsed.password and not _from_variable(written):
         problems.append(Problem(SOURCES_FILE, "the password is written in the file; put it in "
                                 "an environment variable and write ${SOP_DB_PASSWORD} instead",
                                 column="connection", severity="warning"))
-        secrets += (str(parsed.password),)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         database = folder / parsed.database  # an absolute path stays as it is
         if not database.is_file():
@@ -225,6 +241,18 @@ def _url(written, folder: Path) -> tuple[str, tuple[str, ...], list[Problem]]:
                                     "folder)", column="connection")]
         url = parsed.set(database=str(database.resolve())).render_as_string(hide_password=False)
     return url, secrets, problems
+
+
+def _from_variable(written: str) -> bool:
+    """Whether the password of a written URL comes from a `${NAME}` variable."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        password = make_url(_VARIABLE.sub("SOPVARIABLE", written)).password
+    except (ArgumentError, ValueError):
+        return True  # the whole URL is a variable
+    return password is None or "SOPVARIABLE" in str(password)
 
 
 def _timeout(written) -> tuple[float, list[Problem]]:
@@ -267,7 +295,7 @@ def _engine_options(sources: Sources) -> dict:
     """create_engine's options: the connect timeout where the driver takes one."""
     from sqlalchemy.engine import make_url
 
-    argument = _TIMEOUT_ARGUMENT.get(make_url(sources.url).get_backend_name())
+    argument = _TIMEOUT_ARGUMENT.get(make_url(sources.url).get_driver_name())
     return {"connect_args": {argument: int(sources.timeout)}} if argument else {}
 
 

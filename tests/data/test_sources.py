@@ -11,6 +11,7 @@ import pytest
 
 from sop_lib.cli import main
 from sop_lib.data.database import write_database_form, write_tables
+from sop_lib.data.sources import read_sources
 from sop_lib.data.validation import check_company, load_company
 from sop_lib.run.runner import SAMPLE_DIR
 from sop_lib.store.inputs import keep_inputs
@@ -59,7 +60,7 @@ def test_a_query_in_a_file_is_sql_as_written_with_its_percent_signs(company):
         "\nFROM items WHERE sku LIKE 'C%' OR sku NOT LIKE 'C%'  -- every SKU, :not_a_parameter")
     set_sources(company, (company / "sources.yaml").read_text().replace(
         "  items: SELECT sku, family, description, unit_price, standard_cost, status, "
-        "end_of_life FROM items", "  items:\n    file: queries/items.sql"))
+        "end_of_life FROM items ORDER BY sku", "  items:\n    file: queries/items.sql"))
     loaded, problems = check_company(company)
     assert errors(problems) == []
     assert len(loaded.items) == len(load_company(SAMPLE_DIR).items)
@@ -233,3 +234,41 @@ def test_the_inputs_a_run_keeps_read_again_as_read_and_name_their_query(company,
     assert [p.file for p in problems_again] == [
         "open_orders (query in sources.yaml), kept as open_orders.parquet"]
     assert again.origin("items")[0] == "items (query in sources.yaml), kept as items.parquet"
+
+
+@pytest.mark.parametrize(("connection", "variables", "shown"), [
+    ("${SOP_TEST_URL}", {"SOP_TEST_URL": "postgresql+psycopg://u:s3cr%40t@h/db?sslpassword=k3y"},
+     "postgresql+psycopg://u:***@h/db?sslpassword=***"),
+    ("postgresql+psycopg://u@h/db?password=${SOP_TEST_PW}", {"SOP_TEST_PW": "p@ss w+rd/é"},
+     "postgresql+psycopg://u@h/db?password=***"),
+    ("postgresql+psycopg://u:hunter2@${SOP_TEST_HOST}/erp", {"SOP_TEST_HOST": "db1"},
+     "postgresql+psycopg://u:***@db1/erp"),
+])
+def test_no_secret_of_the_connection_is_ever_shown(tmp_path, monkeypatch, connection,
+                                                   variables, shown):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    set_sources(tmp_path, f"connection: {connection}\ntables:\n  items: SELECT 1\n")
+    sources, problems = read_sources(tmp_path, {"items"})
+    assert sources.shown_url == shown
+    secrets = ["s3cr", "k3y", "p@ss", "p%40ss", "hunter2"]
+    assert not [s for s in secrets if s in sources.shown_url or s in repr(sources)]
+    for secret in [s for s in secrets if s in sources.url]:
+        assert secret not in sources.hide(f"driver said: {sources.url}")
+    written_password = [str(p) for p in problems if "password is written" in str(p)]
+    assert written_password == (["WARNING sources.yaml, column connection: the password is "
+                                 "written in the file; put it in an environment variable and "
+                                 "write ${SOP_DB_PASSWORD} instead"]
+                                if "hunter2" in connection else [])
+
+
+def test_a_sqlite_source_is_only_read(company):
+    set_sources(company, (company / "sources.yaml").read_text().replace(
+        "  open_orders: SELECT", "  open_orders: DROP TABLE resources; SELECT"))
+    found = errors(check_company(company)[1])
+    assert len(found) == 1 and found[0].startswith("ERROR open_orders (query in sources.yaml): "
+                                                   "the query failed: "), found
+    assert check_company(company)[0] is None
+    set_sources(company, (company / "sources.yaml").read_text().replace(
+        "DROP TABLE resources; ", ""))
+    assert errors(check_company(company)[1]) == []  # resources is still there
