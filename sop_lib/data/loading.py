@@ -26,6 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
+from pandas.api.types import infer_dtype
 
 from sop_lib.core.errors import Problem, yaml_error_line
 from sop_lib.data.company import CompanyConfig, StatusBands
@@ -42,6 +43,7 @@ from sop_lib.data.sources import (
 TABLE_SUFFIXES = (".csv", ".parquet")
 EXCEL_SUFFIX = ".xlsx"
 _TABLE_NAMES = {t.name for t in TABLES}
+_MIXED = ("mixed", "mixed-integer")  # pandas' infer_dtype of a column of several kinds
 _DAMAGED_FILE_ERRORS = (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException,
                         pyarrow.ArrowException)
 
@@ -208,8 +210,9 @@ def _find_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem]
         problems.append(Problem(excel_files[0], "tables found in more than one .xlsx workbook ("
                                 + ", ".join(excel_files) + "); keep them in a single workbook"))
     for name, query in kept_queries(folder).items():  # a run's kept inputs: name the query
-        sources[name] = [replace(s, query=f"{query}, kept as {s.path.name}")
-                         for s in sources.get(name, [])]
+        if name in sources:
+            sources[name] = [replace(s, query=f"{query}, kept as {s.path.name}")
+                             for s in sources[name]]
     return sources, problems
 
 
@@ -375,9 +378,13 @@ def _text_columns(frame: pd.DataFrame, *, header: bool = False) -> list[pyarrow.
     """The columns of a frame of typed cells as text, its column names first if `header`.
 
     Each distinct value of a column is written once (`_cell_text`) and the column is made by
-    taking from those texts: a history repeats its months, SKUs and quantities many times."""
+    taking from those texts: a history repeats its months, SKUs and quantities many times. A
+    column mixing numbers with text or booleans (where 1 and True would count as one value)
+    is written cell by cell."""
     columns = []
     for name, values in frame.items():
+        if values.dtype == object and infer_dtype(values, skipna=True) in _MIXED:
+            values = pd.Series([_cell_text(v) for v in values], dtype=object)
         codes, distinct = pd.factorize(values)
         texts = pyarrow.array(([str(name)] if header else []) + [_cell_text(v) for v in distinct]
                               + [""], pyarrow.string())
@@ -461,9 +468,11 @@ def _first_filled(records: list[list[str]]) -> list[int]:
 
 def _header_at(rows: list[list[str]]) -> int:
     """Which of the first filled rows (their cells) is the header: the first naming at least
-    two columns of the contract, the rows above it being titles; else the first."""
+    two columns of the contract (separated by commas, or by the semicolons `_tidy` refuses),
+    the rows above it being titles; else the first."""
     return next((at for at, cells in enumerate(rows)
-                 if len({cell.strip().lower() for cell in cells} & _COLUMN_NAMES) >= 2), 0)
+                 if len({name.strip().lower() for cell in cells for name in cell.split(";")}
+                        & _COLUMN_NAMES) >= 2), 0)
 
 
 def _semicolon_separated(header: list[str]) -> bool:

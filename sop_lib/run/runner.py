@@ -21,7 +21,7 @@ import pyarrow
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from sop_lib.core.errors import ApprovedPackError, RunError
+from sop_lib.core.errors import ApprovedPackError, ParameterError, RunError
 from sop_lib.data.validation import load_company
 from sop_lib.pack.excel import write_excel_pack
 from sop_lib.pack.plan_of_record import write_plan_of_record
@@ -117,8 +117,9 @@ def _checked_inputs(params, horizon: int, snapshot: Path) -> tuple[str, dict, li
     load_scenarios(company, cycle=cycle_month, horizon=horizon or None)
     label = cycle_month.strftime("%Y-%m")
     queried = any(snapshot.iterdir())
-    inputs = (keep_inputs(company, snapshot) if queried
-              else [*company.files.values(), *scenario_files(company.folder)])
+    scenarios = scenario_files(company.folder)
+    inputs = (keep_inputs(company, snapshot, scenarios) if queried
+              else [*company.files.values(), *scenarios])
     manifest = {
         "company": company.config.name, "currency": company.config.currency, "cycle": label,
         "status": "running",
@@ -181,6 +182,10 @@ class _Run:
 
     def execute(self, resume: bool) -> RunResult:
         _clear_leftovers(self.reports_dir, self.label, self.log)
+        if self.data_dir.is_relative_to(self.target):
+            raise ParameterError(
+                f"the company folder {self.data_dir} is inside the pack this run would replace "
+                f"({self.target}); run it into another reports folder with --out")
         if not self.replace_approved:
             _refuse_approved(self.target)
         cycles = neighbour_cycles(self.reports_dir, self.label)
@@ -219,6 +224,9 @@ class _Run:
                      "Running every step.")
             return set()
         steps = [s for s in earlier["steps"] if s["status"] == "done"]
+        if not steps:
+            self.log("Nothing to resume: the failed run finished no step. Running every step.")
+            return set()
         shutil.copytree(self.failed, self.work)
         self.manifest["steps"] = steps
         self.manifest["resumed_from"] = earlier["started"]

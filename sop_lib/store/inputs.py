@@ -12,21 +12,24 @@ from pathlib import Path
 
 from sop_lib.data.company import Company
 from sop_lib.data.contract import SCENARIO_FOLDER, TABLES
-from sop_lib.data.sources import KEPT_QUERIES, SOURCES_FILE, read_sources
+from sop_lib.data.sources import SOURCES_FILE, read_sources
 
 INPUTS = "inputs"
 
 
-def keep_inputs(company: Company, snapshot: Path) -> list[Path]:
-    """Complete `snapshot`, holding the query results, into a company folder; its input files
-    (the record of which query each came from aside), as a run of that folder hashes them."""
+def keep_inputs(company: Company, snapshot: Path, scenarios: list[Path]) -> list[Path]:
+    """Complete `snapshot`, holding the query results, into a company folder with the
+    company's files and its `scenarios` (the files a run reads); its input files, as a run of
+    that folder hashes them (the record of which query each table came from aside)."""
+    kept = sorted(snapshot.glob("*.parquet"))
     for path in set(company.files.values()):
         if path.name != SOURCES_FILE:
-            shutil.copy2(path, snapshot / path.name)
-    scenarios = Path(company.folder) / SCENARIO_FOLDER
-    if scenarios.is_dir():
-        shutil.copytree(scenarios, snapshot / SCENARIO_FOLDER, dirs_exist_ok=True)
-    return sorted(p for p in snapshot.rglob("*") if p.is_file() and p.name != KEPT_QUERIES)
+            kept.append(Path(shutil.copy2(path, snapshot / path.name)))
+    if scenarios:
+        (snapshot / SCENARIO_FOLDER).mkdir(exist_ok=True)
+    kept += [Path(shutil.copy2(path, snapshot / SCENARIO_FOLDER / path.name))
+             for path in scenarios]
+    return sorted(kept)
 
 
 def sources_record(folder: Path, snapshot: Path) -> dict:

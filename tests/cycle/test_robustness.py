@@ -13,7 +13,7 @@ import nbformat
 import psutil
 import pytest
 
-from sop_lib.core.errors import RunError
+from sop_lib.core.errors import ParameterError, RunError
 from sop_lib.data.sample import write_sample
 from sop_lib.run import kernels, runner
 from sop_lib.run.steps import STEPS
@@ -127,6 +127,28 @@ def test_resume_with_changed_inputs_runs_every_step(good):
     runner.run_cycle(data_dir=data, reports_dir=reports, resume=True, progress=said.append)
     assert any("Cannot resume: the inputs changed" in line for line in said)
     assert any(line.startswith("[1/5]") for line in said)
+
+
+def test_resume_after_a_failure_in_the_first_step_runs_every_step(good):
+    data, reports, pack = good
+    failed = reports / ".failed" / pack.name
+    failed.mkdir(parents=True, exist_ok=True)
+    manifest = json.loads((pack / "manifest.json").read_text())
+    manifest["steps"] = [{"step": STEPS[0].name, "status": "failed"}]
+    (failed / "manifest.json").write_text(json.dumps(manifest))
+    said = []
+    runner.run_cycle(data_dir=data, reports_dir=reports, resume=True, progress=said.append)
+    assert any("the failed run finished no step" in line for line in said)
+    assert any(line.startswith("[1/5]") for line in said)
+
+
+def test_a_company_folder_inside_the_pack_it_would_replace_is_refused(good, tmp_path):
+    data, _, pack = good
+    inside = shutil.copytree(data, tmp_path / "reports" / pack.name / "inputs")
+    with pytest.raises(ParameterError, match="inside the pack this run would replace"):
+        runner.run_cycle(data_dir=inside, reports_dir=tmp_path / "reports",
+                         progress=lambda _: None)
+    assert sorted(p.name for p in (tmp_path / "reports" / pack.name).iterdir()) == ["inputs"]
 
 
 def _documented_command(data: Path, reports: Path) -> list[str]:

@@ -118,6 +118,7 @@ SEMICOLONS = ("the columns are separated by semicolons; expected commas (save it
     ("\n\ufeffsku;due_month;quantity;\r\nA;2022-11;1,5;\r\n", 2),
     ("sku;description, long;quantity\nA;x;1,5\n", 1),  # a comma in the header too
     ('sku;due_month;quantity\n"A";2022-11;"1,5"\n', 1),  # quotes
+    ("Open orders export\nsku;due_month;quantity\nA;2022-11;1,5\n", 2),  # a title row
 ])
 def test_semicolon_separated_csv_is_a_problem_whatever_its_decimals(tmp_path, text, row):
     write(tmp_path, "open_orders.csv", text)
@@ -171,6 +172,14 @@ def make_workbook(path, sheets: dict[str, list[list]]):
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for title, rows in sheets.items():
             pd.DataFrame(rows).to_excel(writer, sheet_name=title, header=False, index=False)
+
+
+def test_xlsx_true_and_false_are_never_read_as_1_and_0(tmp_path):
+    make_workbook(tmp_path / "company.xlsx", {"inventory": [
+        ["sku", "month", "on_hand"], ["A1", "2024-01", 1], ["A2", "2024-01", True],
+        ["A3", "2024-01", 0], ["A4", "2024-01", False], ["A5", "2024-01", 0.0]]})
+    raw = read_tables(tmp_path)[0]["inventory"]
+    assert raw.frame["on_hand"].tolist() == ["1", "True", "0", "False", "0"]
 
 
 def test_xlsx_sheets_are_tables_named_as_the_planner_sees_them(tmp_path):

@@ -222,7 +222,7 @@ def test_the_inputs_a_run_keeps_read_again_as_read_and_name_their_query(company,
         "FROM open_orders", "FROM open_orders WHERE 1 = 0"))
     kept = tmp_path / "kept"
     read, problems = check_company(company, snapshot=kept)
-    keep_inputs(read, kept)
+    keep_inputs(read, kept, sorted((company / "scenarios").glob("*.yaml")))
     again, problems_again = check_company(kept)
     for name, table in read.tables.items():
         pd.testing.assert_frame_equal(again.tables[name], table, obj=name)
@@ -234,6 +234,12 @@ def test_the_inputs_a_run_keeps_read_again_as_read_and_name_their_query(company,
     assert [p.file for p in problems_again] == [
         "open_orders (query in sources.yaml), kept as open_orders.parquet"]
     assert again.origin("items")[0] == "items (query in sources.yaml), kept as items.parquet"
+    assert sorted(p.name for p in (kept / "scenarios").iterdir()) == sorted(
+        p.name for p in (company / "scenarios").iterdir())
+    (kept / "items.parquet").unlink()  # kept inputs someone damaged: an error, no crash
+    assert [str(p) for p in check_company(kept)[1] if p.is_error] == [
+        "ERROR items.csv: the table is missing; expected items.csv, items.parquet or a sheet "
+        "items in the .xlsx workbook"]
 
 
 @pytest.mark.parametrize(("connection", "variables", "shown"), [

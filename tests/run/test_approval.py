@@ -146,6 +146,7 @@ def test_approval_refuses_changed_inputs_a_missing_file_and_an_unpublished_cycle
 def test_a_pack_read_from_a_database_is_approved_as_it_was_read_after_the_database_moved_on(
         approved, tmp_path):
     data = shutil.copytree(REPO / "data" / "sample-database", tmp_path / "company")
+    (data / "scenarios" / "notes.txt").write_text("not a scenario: neither read nor kept")
     reports = tmp_path / "reports"
     run_cycle(data_dir=data, reports_dir=reports, cycle=CYCLE, progress=lambda line: None)
     engine = sqlalchemy.create_engine(f"sqlite:///{data / 'sample.sqlite'}")
