@@ -277,9 +277,11 @@ def markdown() -> str:
     lines += ["", "## Rules across tables", ""] + [f"- {rule}" for rule in CROSS_TABLE_RULES]
     lines += _sources_section() + _decision_register_section()
     lines += ["", "## Outputs: the plan of record", "", PLAN_OF_RECORD_TEXT, ""]
-    for name, columns in PLAN_OF_RECORD.items():
-        lines += [f"### {name}", "", "| column | meaning |", "| --- | --- |"]
-        lines += [f"| `{column}` | {meaning} |" for column, meaning in columns] + [""]
+    for name, (rows, columns) in PLAN_OF_RECORD.items():
+        lines += [f"### {name}", "", rows, "", "| column | type | unit | meaning |",
+                  "| --- | --- | --- | --- |"]
+        lines += [f"| `{column}` | {kind} | {unit} | {meaning} |"
+                  for column, kind, unit, meaning in columns] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -313,24 +315,43 @@ DECISION_REGISTER_TEXT = (
     "the file, its line (as the row) and the field.")
 PLAN_OF_RECORD_TEXT = (
     "Each published pack writes `reports/<cycle>/plan_of_record/` with two tables, each as "
-    "`.csv` (months as YYYY-MM) and `.parquet`: the approved plan passed downward to master "
-    "scheduling, purchasing and distribution, and upward to the financial plan. SKU rows add "
-    "up to the family figures of the pack (to 1e-9 units); the financial rows are the pack's "
-    "money view.")
+    "`.csv` and `.parquet` holding the same values: the approved plan passed downward to master "
+    "scheduling, purchasing and distribution, and upward to the financial plan. The CSV is what "
+    "an ERP import takes: UTF-8, comma-separated, a header row of the column names below and no "
+    "index column, months as YYYY-MM, numbers with a dot as decimal separator and no thousands "
+    "separator (whole units as integers, shares with 6 decimals, demand with 4, money with 2). "
+    "Production and shipments are whole units: the family plan is made in whole units (each "
+    "month's rounding carried into the next, so the total to date stays within one unit of the "
+    "optimiser's) and split over the SKUs by largest remainders, so the SKU rows add up exactly "
+    "to the family figures of the pack. Demand is the consensus forecast and keeps its "
+    "decimals. The financial rows are the pack's money view, to the cent.")
 PLAN_OF_RECORD = {
     "sku_plan": (
-        ("sku", "SKU code."), ("family", "Its family."), ("month", "Plan month."),
-        ("share", "The SKU's share of its family that month: its consensus mix (the mix over "
-                  "the horizon when the family has no consensus that month, else equal)."),
-        ("demand", "Consensus demand, units."), ("production", "Planned production, units."),
-        ("shipments", "Planned shipments, units."),
+        "One row per SKU and plan month (key: sku, month), sorted by family, sku and month.",
+        (("sku", "text", "", "SKU code."), ("family", "text", "", "Its family."),
+         ("month", "month", "YYYY-MM", "Plan month."),
+         ("share", "number", "fraction", "The SKU's share of its family that month: its "
+          "consensus mix (the mix over the horizon when the family has no consensus that "
+          "month, else equal); 6 decimals."),
+         ("demand", "number", "units", "Consensus demand: the family's x share, 4 decimals."),
+         ("production", "integer", "units", "Planned production, whole units; the SKUs of a "
+          "family add up to its planned production that month."),
+         ("shipments", "integer", "units", "Planned shipments, whole units; the SKUs of a "
+          "family add up to its planned shipments that month.")),
     ),
     "financial_plan": (
-        ("family", "Family code, or `Total` for all families."), ("month", "Plan month."),
-        ("units", "Units shipped."), ("revenue", "Revenue, company currency."),
-        ("cogs", "Cost of goods sold at standard cost."), ("margin", "Revenue - cogs."),
-        ("inventory_value", "Month-end inventory at standard cost (MTS)."),
-        ("plan_revenue", "The annual business plan's revenue for the month."),
+        "One row per family and plan month, then one `Total` row per month (key: family, "
+        "month).",
+        (("family", "text", "", "Family code, or `Total` for all families."),
+         ("month", "month", "YYYY-MM", "Plan month."),
+         ("units", "integer", "units", "Units shipped (whole)."),
+         ("revenue", "number", "currency", "Revenue: units x the family's price, to the cent."),
+         ("cogs", "number", "currency", "Cost of goods sold at standard cost, to the cent."),
+         ("margin", "number", "currency", "Revenue - cogs."),
+         ("inventory_value", "number", "currency",
+          "Month-end inventory at standard cost (MTS; 0 for MTO)."),
+         ("plan_revenue", "number", "currency",
+          "The annual business plan's revenue for the month (empty where it has none).")),
     ),
 }
 

@@ -50,8 +50,9 @@ def read_series(path, *, id_col: str, time_col: str, target_col: str) -> pd.Data
     return frame
 
 
-def write_table(frame: pd.DataFrame, path) -> Path:
-    """Write CSV (months as YYYY-MM) or Parquet, by the file's suffix."""
+def write_table(frame: pd.DataFrame, path, *, decimals: int = 4) -> Path:
+    """Write CSV (months as YYYY-MM, numbers with `decimals` decimals) or Parquet, by the
+    file's suffix."""
     path = Path(path)
     if path.suffix.lower() == ".parquet":
         frame.to_parquet(path, index=False)
@@ -60,7 +61,7 @@ def write_table(frame: pd.DataFrame, path) -> Path:
         for column in shown.columns:
             if isinstance(shown[column].dtype, pd.PeriodDtype):
                 shown[column] = shown[column].dt.strftime("%Y-%m")
-        shown.to_csv(path, index=False, float_format="%.4f")
+        shown.to_csv(path, index=False, float_format=f"%.{decimals}f")
     else:
         raise DataError([Problem(path.name, "expected an output file ending .csv or .parquet")])
     return path

@@ -28,7 +28,8 @@ Money. A family's price in a month is the money view's (`finance.family_prices`:
 prices weighted by the consensus mix), each cycle its own. Every unit driver is valued month by
 month at this cycle's price (last cycle's in a family-month this cycle does not plan), and
 price and mix = last cycle's units x (this cycle's price - last cycle's price), month by month:
-last cycle's plan revalued at this cycle's prices. Then previous value + driver values = the
+last cycle's plan revalued at this cycle's prices, plus the cents by which each money view
+rounds its revenue (units x price) to the cent. Then previous value + driver values = the
 current units x this cycle's prices = the money view's revenue, exactly up to floating-point
 rounding (far below a cent). Valued month by month, a driver can move money with no net units
 when it moves units between months priced differently (constraints shifting shipments to a
@@ -252,9 +253,11 @@ def _values(grids: dict, price: pd.DataFrame, price_before: pd.DataFrame,
     families, window = grids[CURRENT].index, grids[CURRENT].columns
     today = price.fillna(price_before)
     values = {step: _valued(grids[step], today) for step in DRIVERS}
-    values[PRICE_AND_MIX] = _valued(grids[PREVIOUS], today - price_before)
     for step, frame in ((PREVIOUS, money_before), (CURRENT, money)):
         values[step] = _monthly(frame, "revenue", families, window).sum(axis=1, skipna=False)
+    cents = ((values[CURRENT] - _valued(grids[CURRENT], price))
+             - (values[PREVIOUS] - _valued(grids[PREVIOUS], price_before)))
+    values[PRICE_AND_MIX] = _valued(grids[PREVIOUS], today - price_before) + cents
     return values
 
 

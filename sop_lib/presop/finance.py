@@ -28,6 +28,7 @@ OUTLOOK_COLUMNS = ["family", "fiscal_year", "months", "actual_revenue", "outlook
                    "outlook_cogs", "forecast_cogs", "forecast_margin", "forecast_margin_pct"]
 OUTLOOK_MARGIN_COLUMNS = ["plan_margin", "margin_gap", "margin_gap_pct"]
 COGS_BUDGET, INVENTORY_BUDGET = "cost_of_goods", "inventory_value"
+CENTS = 2  # decimals of every money figure of the money view
 
 
 def has_budget(business_plan: pd.DataFrame, column: str) -> bool:
@@ -80,11 +81,13 @@ def money_view(company, plan: pd.DataFrame, consensus: pd.DataFrame) -> pd.DataF
 
     Returns `family, strategy, month, units, unit_price, unit_cost, revenue, cogs, margin,
     margin_pct, inventory_units, inventory_value, plan_units, plan_revenue, revenue_gap,
-    units_gap`. units are the planned shipments; revenue = units x unit_price and cogs = units x
-    unit_cost exactly; margin_pct is NaN when revenue is 0. MTO families hold no planned
-    inventory: their inventory_units and inventory_value are 0. plan_units and plan_revenue come
-    from the business plan (NaN where it has no row, and so are the gaps); revenue_gap =
-    revenue - plan_revenue and units_gap = units - plan_units.
+    units_gap`. units are the planned shipments (whole units); revenue = units x unit_price and
+    cogs = units x unit_cost, in cents (rounded to CENTS decimals, as are the margin, the
+    inventory value and the gaps, so every sum of them is a sum of cents); margin_pct is NaN
+    when revenue is 0. MTO families hold no planned inventory: their inventory_units and
+    inventory_value are 0. plan_units and plan_revenue come from the business plan (NaN where
+    it has no row, and so are the gaps); revenue_gap = revenue - plan_revenue and units_gap =
+    units - plan_units.
     When the business plan gives a cost of goods budget, `plan_margin, margin_gap` follow
     (margin_gap = margin - plan_margin); when it gives an inventory budget,
     `plan_inventory_value, inventory_value_gap` (inventory_value - plan_inventory_value); NaN in
@@ -99,27 +102,29 @@ def money_view(company, plan: pd.DataFrame, consensus: pd.DataFrame) -> pd.DataF
         validate="one_to_one")
     units = view["shipments"]
     inventory = view["inventory"].where(view["strategy"] != "MTO", 0.0)
-    revenue = units * view["unit_price"]
-    cogs = units * view["unit_cost"]
-    margin = revenue - cogs
+    revenue = (units * view["unit_price"]).round(CENTS)
+    cogs = (units * view["unit_cost"]).round(CENTS)
+    margin = (revenue - cogs).round(CENTS)
     columns = {
         "family": view["family"], "strategy": view["strategy"], "month": view["month"],
         "units": units, "unit_price": view["unit_price"], "unit_cost": view["unit_cost"],
         "revenue": revenue, "cogs": cogs, "margin": margin,
         "margin_pct": margin / revenue.where(revenue != 0),
-        "inventory_units": inventory, "inventory_value": inventory * view["unit_cost"],
+        "inventory_units": inventory,
+        "inventory_value": (inventory * view["unit_cost"]).round(CENTS),
         "plan_units": view["plan_units"], "plan_revenue": view["plan_revenue"],
-        "revenue_gap": revenue - view["plan_revenue"], "units_gap": units - view["plan_units"],
+        "revenue_gap": (revenue - view["plan_revenue"]).round(CENTS),
+        "units_gap": units - view["plan_units"],
     }
     budgets = view[KEY].merge(plan_budgets(company.business_plan), on=KEY, how="left",
                               validate="one_to_one")
     if "plan_margin" in budgets.columns:
         columns["plan_margin"] = budgets["plan_margin"]
-        columns["margin_gap"] = margin - budgets["plan_margin"]
+        columns["margin_gap"] = (margin - budgets["plan_margin"]).round(CENTS)
     if "plan_inventory_value" in budgets.columns:
         columns["plan_inventory_value"] = budgets["plan_inventory_value"]
-        columns["inventory_value_gap"] = columns["inventory_value"] - budgets[
-            "plan_inventory_value"]
+        columns["inventory_value_gap"] = (columns["inventory_value"] - budgets[
+            "plan_inventory_value"]).round(CENTS)
     return pd.DataFrame(columns).sort_values(KEY, ignore_index=True)
 
 

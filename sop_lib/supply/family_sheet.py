@@ -9,8 +9,9 @@ cycle, and the `note` says which); the plan months from this cycle's plan and de
   consensus forecasts. Sales forecast = the archived consensus (history) or this cycle's
   consensus (plan); operations plan = the production of the plan of record (history) or of this
   plan; inventory actual = the month-end on_hand of the family's SKUs (NaN when no SKU was
-  counted that month); orders late = the plan's backlog of an MTS family: customer orders
-  waiting for stock at the month's end (0 unless the plan runs out of stock).
+  counted that month); orders late = the plan's backlog of an MTS family in whole units:
+  customer orders waiting for stock at the month's end (0 unless the plan runs out of stock;
+  the fraction of a unit that whole shipments leave of a fractional forecast is no order).
 - MTO families fill the bookings, shipments and backlog lines: bookings as sales above,
   shipments against the plan's shipments, backlog against the plan's backlog. Only today's
   backlog is known (the open orders, at the end of the last closed month); the history backlog is
@@ -213,7 +214,7 @@ def _plan_rows(plan: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
         "period": PLAN, "sales_forecast": rows["consensus"],
         "operations_plan": rows["production"], "shipments_plan": rows["shipments"],
         "inventory_plan": rows["inventory"], "backlog_plan": rows["backlog"],
-        "late_orders_plan": rows["backlog"],
+        "late_orders_plan": np.floor(rows["backlog"] + TOLERANCE),
         "days_of_supply": rows["days_of_supply"], "weeks_of_backlog": rows["weeks_of_backlog"],
         "note": "",
     })

@@ -9,8 +9,12 @@
 3. the optimiser (`optimiser`, costs in `supply_costs`): one linear programme over all families,
    months and resources chooses the production of the `optimised` families (the default) at
    least cost, with the fixed families' production in it, so capacity is shared honestly;
-4. the plan is rolled forward from the opening position (`strategies.roll_forward`), checked
-   against the balance identities, costed, and explained (`shortfalls`).
+4. the production is rounded to whole units (`rounding`: the total to date within one unit of
+   the optimiser's, and no resource pushed past a limit by rounding), so that every figure
+   after it is computed from the plan a scheduler can make;
+5. the plan is rolled forward from the opening position in whole units
+   (`strategies.roll_forward`: whole shipments, the fraction of a forecast left in the
+   backlog), checked against the balance identities, costed, and explained (`shortfalls`).
 
 MTS plans open with zero backlog (open MTS orders are already part of the forecast demand); MTO
 plans open with the open orders as backlog and hold no finished inventory (inventory is NaN).
@@ -19,7 +23,8 @@ limits): the load it would put on the resources shows where capacity runs short.
 marks optimised months outside the fence that make less than required while a resource the
 family uses is at its regular hours. `shortfall` is the part of the month's own demand still
 unshipped at month end beyond the backlog the strategy means to hold (none for MTS, the target
-for MTO), oldest orders shipping first: `clip(backlog - intended backlog, 0, demand)`.
+for MTO), oldest orders shipping first, in whole units (a fraction of a forecast carried in the
+backlog is no late order): `clip(floor(backlog - intended backlog), 0, demand)`.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ import pandas as pd
 
 from sop_lib.core.errors import SopError
 from sop_lib.core.months import month_label, month_range
+from sop_lib.core.whole import whole_floor
 from sop_lib.core.words import span_label
 from sop_lib.data.company import Company
 from sop_lib.supply.costs import (
@@ -49,7 +55,8 @@ from sop_lib.supply.inputs import (
     plan_start,
     read_inputs,
 )
-from sop_lib.supply.optimiser import Problem, solve
+from sop_lib.supply.optimiser import Problem
+from sop_lib.supply.rounding import whole_plan
 from sop_lib.supply.shortfalls import explain_shortfalls
 from sop_lib.supply.strategies import roll_forward, rule_production
 from sop_lib.supply.targets import DAYS_PER_MONTH, Targets, compute_targets
@@ -78,7 +85,9 @@ class SupplyPlan:
     explanations: where capacity or a rule keeps the plan from chasing demand and what it does
     instead, `shortfalls.explain_shortfalls`;
     notes: sentences about the time fence and the inputs (no plan of record, no band, ...);
-    objective: the optimiser's minimum, which the costs' `objective` column adds up to.
+    objective: the optimiser's minimum (of its last solve, `rounding.whole_plan`) before
+    rounding to whole units; the costs' `objective` column adds up the whole-unit plan's, which
+    differs by the cost of the fractions rounded away.
     """
 
     plan: pd.DataFrame
@@ -108,12 +117,13 @@ def supply_plan(company: Company, demand: pd.DataFrame, *,
     `frozen_months`: the time fence, default company.config's.
 
     The plan frame has PLAN_COLUMNS, one row per family and month: `required` is the
-    unconstrained chase production, `production` the plan, `target` the inventory (MTS) or
-    backlog (MTO) target in units, `constrained` whether capacity cut an optimised family below
-    required, `plan_strategy` optimised, level or chase, `frozen` whether the month keeps the
-    plan of record, `safety_stock` the floor of the MTS target; the hours are the family's share
-    of its resources' regular, overtime and overload hours, the costs its share of the plan's
-    costs and penalties (`supply_costs`). The balance identities are checked.
+    unconstrained chase production, `production` and `shipments` the plan in whole units,
+    `target` the inventory (MTS) or backlog (MTO) target in units, `constrained` whether
+    capacity cut an optimised family below required, `plan_strategy` optimised, level or
+    chase, `frozen` whether the month keeps the plan of record, `safety_stock` the floor of the
+    MTS target; the hours are the family's share of its resources' regular, overtime and
+    overload hours, the costs its share of the plan's costs and penalties (`supply_costs`).
+    The balance identities are checked.
     """
     inputs = read_inputs(company, demand)
     goals = compute_targets(inputs)
@@ -128,8 +138,8 @@ def supply_plan(company: Company, demand: pd.DataFrame, *,
     required = rule_production(inputs.demand, goals.target, mts=inputs.mts,
                                rule=np.full(len(inputs.families), CHASE), **opening)
     rates = cost_rates(company, inputs)
-    solution = solve(_problem(inputs, goals.target, fixed, rates))
-    flows = roll_forward(solution.values["production"], inputs.demand, mts=inputs.mts, **opening)
+    solution, whole = whole_plan(_problem(inputs, goals.target, fixed, rates), inputs)
+    flows = roll_forward(whole, inputs.demand, mts=inputs.mts, whole=True, **opening)
     plan = _plan_frame(inputs, goals, flows, required=required, frozen=~np.isnan(frozen),
                        costs=family_costs(flows, goals.target, inputs, rates))
     check_balance(plan, opening=opening_position(company))
@@ -236,7 +246,7 @@ def _plan_frame(inputs: PlanInputs, goals: Targets, flows: dict, *, required: np
         weeks_of_backlog = np.where(~mts & (daily > 0), flows["backlog"] / (7.0 * daily), np.nan)
     matrices = {
         "demand": inputs.demand, "required": required, **flows,
-        "shortfall": np.clip(flows["backlog"] - intended, 0.0, inputs.demand),
+        "shortfall": np.clip(whole_floor(flows["backlog"] - intended), 0.0, inputs.demand),
         "inventory": np.where(mts, flows["inventory"], np.nan),
         "target": goals.target, "days_of_supply": days_of_supply,
         "weeks_of_backlog": weeks_of_backlog,
@@ -255,14 +265,15 @@ def _plan_frame(inputs: PlanInputs, goals: Targets, flows: dict, *, required: np
 
 def _constrained(inputs: PlanInputs, production: np.ndarray, required: np.ndarray,
                  frozen: np.ndarray) -> np.ndarray:
-    """Optimised months outside the fence below required while a resource the family uses is
-    at its regular hours."""
+    """Optimised months outside the fence below required (in whole units) while a resource
+    the family uses is at its regular hours (to within a unit of each family using it)."""
     load = resource_hours(production, inputs)["load"]
-    available = inputs.available
-    full = (load >= available - TOLERANCE * np.maximum(available, 1.0)).astype(float)
+    # rounding to whole units may leave up to a unit of each family using the resource unmade
+    unit = inputs.hours.sum(axis=0)[:, None] + TOLERANCE * np.maximum(inputs.available, 1.0)
+    full = (load >= inputs.available - unit).astype(float)
     tight = ((inputs.hours > 0).astype(float) @ full) > 0
     optimised = (inputs.plan_strategy == OPTIMISED)[:, None] & ~frozen
-    short = production < required - TOLERANCE * np.maximum(required, 1.0)
+    short = production < whole_floor(required) - TOLERANCE * np.maximum(required, 1.0)
     return optimised & short & tight
 
 

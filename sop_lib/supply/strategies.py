@@ -3,7 +3,8 @@
 Positions. MTS: shipments = min(demand + backlog carried, inventory + production), then
 inventory_t = inventory_{t-1} + production_t - shipments_t and backlog_t = backlog_{t-1} +
 demand_t - shipments_t. MTO families hold no finished stock: they ship what they make, and
-make at most what is on order (backlog carried + the month's demand).
+make at most what is on order (backlog carried + the month's demand). A whole-unit plan
+makes and ships whole units; the fraction of a forecast it cannot ship stays in the backlog.
 
 Rules, applied month by month from the opening position:
 - frozen: inside the time fence a family makes what the plan of record says (an MTO family at
@@ -22,31 +23,38 @@ from __future__ import annotations
 
 import numpy as np
 
+from sop_lib.core.whole import whole_floor
 from sop_lib.supply.inputs import CHASE, LEVEL
 
 LEVEL_WINDOW = 12
 
 
 def step(inventory: np.ndarray, backlog: np.ndarray, production: np.ndarray,
-         demand: np.ndarray, mts: np.ndarray):
+         demand: np.ndarray, mts: np.ndarray, *, whole: bool = False):
     """One month for all families: (production, shipments, inventory, backlog) at month end.
 
-    MTO production beyond what is on order is cut to it."""
-    production = np.where(mts, production, np.minimum(production, backlog + demand))
-    shipments = np.where(mts, np.minimum(demand + backlog, inventory + production), production)
+    MTO production beyond what is on order is cut to it. `whole`: the plan makes and ships
+    whole units (production must be whole): what is on order and what can ship are counted in
+    whole units, and the fraction of demand left stays in the backlog."""
+    units = whole_floor if whole else np.asarray
+    production = np.where(mts, production, np.minimum(production, units(backlog + demand)))
+    shipments = np.where(mts, np.minimum(units(demand + backlog), units(inventory + production)),
+                         production)
     return (production, shipments, inventory + production - shipments,
             backlog + demand - shipments)
 
 
 def roll_forward(production: np.ndarray, demand: np.ndarray, *, mts: np.ndarray,
-                 opening_inventory: np.ndarray, opening_backlog: np.ndarray) -> dict:
-    """Families x months `production, shipments, inventory, backlog` of a production plan."""
+                 opening_inventory: np.ndarray, opening_backlog: np.ndarray,
+                 whole: bool = False) -> dict:
+    """Families x months `production, shipments, inventory, backlog` of a production plan
+    (`whole`: of whole units, see `step`)."""
     flows = {name: np.empty_like(demand) for name in
              ("production", "shipments", "inventory", "backlog")}
     inventory, backlog = opening_inventory, opening_backlog
     for t in range(demand.shape[1]):
         made, shipped, inventory, backlog = step(inventory, backlog, production[:, t],
-                                                 demand[:, t], mts)
+                                                 demand[:, t], mts, whole=whole)
         flows["production"][:, t], flows["shipments"][:, t] = made, shipped
         flows["inventory"][:, t], flows["backlog"][:, t] = inventory, backlog
     return flows

@@ -67,7 +67,9 @@ def test_cost_table_adds_up_the_plan_and_matches_the_optimiser():
         totals.to_numpy())
     assert costs["cost"].tolist() == pytest.approx(
         costs[["regular_cost", "overtime_cost", "holding_cost", "backlog_cost"]].sum(axis=1))
-    assert costs["objective"].sum() == pytest.approx(result.objective)
+    # the whole-unit plan costs what the optimiser's fractional minimum does, give or take the
+    # fractions of a unit rounded away (here 12 of 25,968)
+    assert result.objective - 1e-6 <= costs["objective"].sum() <= result.objective * 1.001
     # the hours shared out add up to the load: production x hours per unit
     hours = {"A": 1.0, "B": 1.5, "C": 0.5}
     plan = result.plan

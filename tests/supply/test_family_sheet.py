@@ -245,3 +245,14 @@ def test_sheet_table_of_an_unknown_family_names_the_known_ones(sheets):
 def test_a_plan_overlapping_the_closed_months_is_refused(company, plan, demand, archive):
     with pytest.raises(SopError, match="starts in 2024-06.*last closed month 2024-06"):
         family_sheets(company, plan.assign(month=plan["month"] - 1), demand, archive)
+
+
+def test_orders_late_are_whole_orders_not_the_fraction_whole_shipments_leave(sample_cycle):
+    _, artifacts = sample_cycle
+    sheets, plan = artifacts["family_sheets"], artifacts["plan"]
+    late = sheets.loc[sheets["strategy"] == "MTS", ["family", "month", "late_orders_plan"]]
+    late = late.dropna().merge(plan[["family", "month", "backlog"]], on=["family", "month"])
+    assert (late["late_orders_plan"] == late["late_orders_plan"].round()).all()
+    assert (late["late_orders_plan"] <= late["backlog"] + 1e-6).all()
+    assert (late["backlog"] - late["late_orders_plan"] < 1).all()
+    assert (late["backlog"] > 0).mean() > 0.5 and (late["late_orders_plan"] == 0).mean() > 0.5

@@ -176,9 +176,10 @@ def test_level_and_chase_families_follow_their_rule_in_the_plan():
     result = supply_plan(company, demand_frame({"L": [10, 20, 30, 40], "C": [40, 70, 40, 40]}))
     plan = result.plan
     level, chase = plan[plan["family"] == "L"], plan[plan["family"] == "C"]
-    # level: (100 units of demand + target 0 - 30 on hand) / 4 months.
-    assert level["production"].tolist() == pytest.approx([17.5] * 4)
-    assert level["inventory"].tolist() == pytest.approx([37.5, 35, 22.5, 0])
+    # level: (100 units of demand + target 0 - 30 on hand) / 4 months = 17.5, in whole units
+    # made a half unit ahead, then behind (running totals 18, 35, 53, 70).
+    assert level["production"].tolist() == [18, 17, 18, 17]
+    assert level["inventory"].tolist() == pytest.approx([38, 35, 23, 0])
     # chase within max 50: 40, 50 (20 late), 40 + 20 -> 50 (10 late), 40 + 10 = 50.
     assert chase["production"].tolist() == pytest.approx([40, 50, 50, 50])
     assert chase["backlog"].tolist() == pytest.approx([0, 20, 10, 0])
@@ -329,7 +330,8 @@ def test_safety_stock_floors_the_target_in_the_plan():
     # sigma = 128.1552 / (2 x 1.28155) = 50; z(0.95) = 1.64485: 82.24 units of safety stock.
     assert plan["safety_stock"].tolist() == pytest.approx([82.2427] * 3, abs=1e-3)
     assert plan["target"].tolist() == pytest.approx([82.2427] * 3, abs=1e-3)
-    assert plan["production"].tolist() == pytest.approx([182.2427, 100, 100], abs=1e-3)
+    # 182.24 units to make in whole units: 183 (rounding up keeps the stock at its target)
+    assert plan["production"].tolist() == [183, 100, 100]
 
 
 @pytest.mark.parametrize("stock", ["inventory", "backlog"])
