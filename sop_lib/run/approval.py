@@ -22,7 +22,7 @@ from sop_lib.core.months import month_label, to_month
 from sop_lib.data.decisions import DecisionRegister, decisions_path, read_decisions
 from sop_lib.data.validation import load_company
 from sop_lib.pack.approval import write_approval_page
-from sop_lib.pack.excel import write_excel_pack
+from sop_lib.pack.excel import write_cycle_workbook
 from sop_lib.pack.plan_of_record import write_plan_of_record
 from sop_lib.pack.report import (
     nav_bar,
@@ -149,13 +149,14 @@ def _republish(folder: Path, manifest: dict, store: ArtifactStore, taken: pd.Dat
                         adopted=comparison[comparison["scenario"] == register.scenario],
                         taken=taken, actions=register.actions, notes=register.notes,
                         nav=nav_bar(pages, "approval.html", cycles=cycles))
-    write_excel_pack(folder / f"sop_{label}.xlsx",
-                     title=(f"{manifest['company']}: S&OP {label}, approved by "
-                            f"{register.approved_by} on {register.approved_on.isoformat()}, "
-                            f"adopting {_adopted_words(register.scenario)} (its figures: "
-                            "approval.html; these sheets show the plan as reviewed)"),
-                     kpis=store.read("kpis"), decisions=taken,
-                     sheets=store.read("family_sheets"), currency=manifest["currency"])
+    adopted = _adopted_words(register.scenario)
+    write_cycle_workbook(folder / f"sop_{label}.xlsx", store,
+                         title=(f"{manifest['company']}: S&OP {label}, approved by "
+                                f"{register.approved_by} on {register.approved_on.isoformat()}, "
+                                f"adopting {adopted} (its figures: approval.html; these sheets "
+                                "show the plan as reviewed)"),
+                         currency=manifest["currency"], decisions=taken,
+                         headlines=[f"Approved: {adopted[:1].upper() + adopted[1:]}."])
     write_manifest(folder, manifest)
     write_cycle_index(folder, manifest, pages, cycles=cycles)
 

@@ -32,7 +32,7 @@ def test_the_excel_pack_fills_a_status_cell_as_the_page_does(tmp_path):
     sheets = pd.DataFrame(columns=["family", "strategy", "month", "period"])
     path = write_excel_pack(tmp_path / "pack.xlsx", title="Acme", kpis=kpis,
                             decisions=pd.DataFrame({"rank": []}), sheets=sheets)
-    sheet = load_workbook(path)["KPIs"]
+    sheet = load_workbook(path)["Summary"]
     filled = {cell.value: cell.fill.fgColor.rgb[-6:] for row in sheet.iter_rows()
               for cell in row if cell.value in FILLS}
     assert filled == {status: fill for status, fill in FILLS.items()}

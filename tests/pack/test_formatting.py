@@ -204,7 +204,7 @@ def test_money_headings_carry_the_currency(cycle, currency):
 
 def test_the_workbook_uses_the_same_kinds(cycle):
     book = load_workbook(next(cycle.glob("sop_*.xlsx")))
-    kpis = book["KPIs"]
+    kpis = book["Summary"]
     assert [c.value for c in kpis[3]][:4] == ["KPI", "Value", "Target", "Status"]
     formats = {row[0].value: row[1].number_format for row in kpis.iter_rows(min_row=4)
                if row[1].value is not None}

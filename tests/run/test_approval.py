@@ -91,8 +91,8 @@ def test_the_pages_stay_the_reviewed_proposal_with_the_approval_on_top(approved)
         text = (pack / page).read_text(encoding="utf-8")
         assert "Approved by Jane Smith, VP S&amp;OP on 2026-11-12" in text
         assert "Proposed, not yet approved" in (before / page).read_text(encoding="utf-8")
-    proposed_title = load_workbook(before / f"sop_{CYCLE}.xlsx")["KPIs"]["A1"].value
-    approved_title = load_workbook(pack / f"sop_{CYCLE}.xlsx")["KPIs"]["A1"].value
+    proposed_title = load_workbook(before / f"sop_{CYCLE}.xlsx")["Summary"]["A1"].value
+    approved_title = load_workbook(pack / f"sop_{CYCLE}.xlsx")["Summary"]["A1"].value
     assert proposed_title.endswith("S&OP 2026-11, proposed, not yet approved")
     assert "approved by Jane Smith, VP S&OP on 2026-11-12, adopting the scenario No overtime" in (
         approved_title)

@@ -122,13 +122,16 @@ def test_plan_of_record_adds_up_to_the_pack(published):
     _, _, cycle = published
     skus = pd.read_parquet(cycle / "plan_of_record" / "sku_plan.parquet")
     plan = _artifact(cycle, "plan").set_index(["family", "month"])
-    sums = skus.groupby(["family", "month"])[["demand", "production", "shipments"]].sum()
-    np.testing.assert_allclose(sums.to_numpy(),
-                               plan.loc[sums.index, ["demand", "production", "shipments"]],
-                               rtol=0, atol=1e-9)
+    groups = skus.groupby(["family", "month"])
+    sums = groups[["demand", "production", "shipments"]].sum()
+    # whole units that add up exactly; demand, a forecast, to its 4 decimals per SKU
+    np.testing.assert_array_equal(sums[["production", "shipments"]],
+                                  plan.loc[sums.index, ["production", "shipments"]])
+    np.testing.assert_allclose(sums["demand"], plan.loc[sums.index, "demand"], rtol=0,
+                               atol=5e-5 * groups.size().max())
     money = pd.read_csv(cycle / "plan_of_record" / "financial_plan.csv")
     total = money[money["family"] == "Total"]["revenue"].sum()
-    assert total == pytest.approx(_artifact(cycle, "money")["revenue"].sum())
+    assert total == pytest.approx(_artifact(cycle, "money")["revenue"].sum(), abs=0.005)
 
 
 def test_the_pack_comes_with_its_excel_workbook(published):
@@ -137,12 +140,13 @@ def test_the_pack_comes_with_its_excel_workbook(published):
     _, _, cycle = published
     book = load_workbook(cycle / f"sop_{cycle.name}.xlsx")
     families = sorted(_artifact(cycle, "plan")["family"].unique())
-    assert book.sheetnames[:2] == ["KPIs", "Decisions"]
-    assert sorted(book.sheetnames[2:]) == families
+    assert book.sheetnames[:6] == ["Summary", "Decisions", "Families", "Scenarios", "Money",
+                                   "Plan of record"]
+    assert sorted(book.sheetnames[6:]) == families
     kpis = _artifact(cycle, "kpis")
-    assert [book["KPIs"].cell(row=4 + k, column=1).value for k in range(len(kpis))] == list(
+    assert [book["Summary"].cell(row=4 + k, column=1).value for k in range(len(kpis))] == list(
         kpis["kpi"])
-    assert book["KPIs"].cell(row=4, column=2).value == pytest.approx(kpis["value"].iloc[0])
+    assert book["Summary"].cell(row=4, column=2).value == pytest.approx(kpis["value"].iloc[0])
 
 
 def test_key_numbers_on_the_executive_page_equal_the_artifacts(published):
