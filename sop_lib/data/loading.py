@@ -223,7 +223,7 @@ def _query_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[Problem
     sources, problems = read_sources(folder, _TABLE_NAMES)
     if sources is None:
         unknown = any(p.is_error for p in problems)
-        return (dict.fromkeys(_TABLE_NAMES, []) if unknown else {}), problems
+        return ({name: [] for name in _TABLE_NAMES} if unknown else {}), problems
     frames, query_problems = run_queries(sources)
     problems += query_problems
     return {name: [_Source(name, folder / SOURCES_FILE, query=query.label,

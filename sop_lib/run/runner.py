@@ -23,7 +23,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from sop_lib.core.errors import ApprovedPackError, ParameterError, RunError
 from sop_lib.data.validation import load_company
-from sop_lib.pack.excel import recommendation_headlines, write_cycle_workbook
+from sop_lib.pack.excel import write_cycle_workbook
 from sop_lib.pack.plan_of_record import write_plan_of_record
 from sop_lib.pack.report import (
     nav_bar,
@@ -273,14 +273,13 @@ class _Run:
         """Write the plan of record, manifest, log and index, then swap the pack into place."""
         try:
             store = ArtifactStore(self.work / "artifacts")
-            artifacts = store.read_all(("plan", "consensus", "money", "recommendation"))
+            artifacts = store.read_all(("plan", "consensus", "money"))
             write_plan_of_record(self.work / "plan_of_record", artifacts["plan"],
                                  artifacts["consensus"], artifacts["money"])
             write_cycle_workbook(self.work / f"sop_{self.label}.xlsx", store,
                                  title=(f"{self.manifest['company']}: S&OP {self.label}, "
                                         "proposed, not yet approved"),
-                                 currency=self.manifest["currency"],
-                                 headlines=recommendation_headlines(artifacts["recommendation"]))
+                                 currency=self.manifest["currency"])
             self.manifest.update(status="published", finished=now())
             write_manifest(self.work, self.manifest)
             write_cycle_index(self.work, self.manifest, PAGES, cycles=cycles)

@@ -14,7 +14,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from sop_lib.pack.excel.cells import WRAP, finish, text_cell
+from sop_lib.pack.excel.cells import LINE_HEIGHT, WRAP, finish, text_cell
 from sop_lib.pack.excel.cells import title as write_title
 from sop_lib.pack.excel.family import family_sheet
 from sop_lib.pack.excel.money import money_sheet
@@ -72,12 +72,14 @@ def write_excel_pack(path: Path, *, title: str, kpis: pd.DataFrame, decisions: p
 
 
 def write_cycle_workbook(path: Path, store: ArtifactStore, *, title: str, currency: str,
-                         headlines: Sequence[str] = (),
+                         headlines: Sequence[str] | None = None,
                          decisions: pd.DataFrame | None = None) -> Path:
-    """The Excel pack of a cycle from its artifacts (`PACK_ARTIFACTS`); `decisions` replaces
-    the agenda (the decisions taken, once approved). The fiscal year starts in the first month
-    of the outlook's ("2026-01 to 2026-12")."""
+    """The Excel pack of a cycle from its artifacts (`PACK_ARTIFACTS`); `headlines` default to
+    the recommendation's, `decisions` replaces the agenda (the decisions taken, once approved).
+    The fiscal year starts in the first month of the outlook's ("2026-01 to 2026-12")."""
     read = store.read_all(PACK_ARTIFACTS)
+    if headlines is None:
+        headlines = recommendation_headlines(read["recommendation"])
     first = str(read["outlook"]["months"].iloc[0]).split(" ")[0] if len(read["outlook"]) else ""
     return write_excel_pack(
         path, title=title, kpis=read["kpis"],
@@ -116,7 +118,7 @@ def _summary(sheet, title_text: str, kpis: pd.DataFrame, headlines: Sequence[str
     for row, sentence in enumerate(headlines, start=last + 2):  # reads across, wrapped
         text_cell(sheet.cell(row=row, column=1), sentence).alignment = WRAP
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=across)
-        sheet.row_dimensions[row].height = 15 * (1 + int(len(sentence) / wide * 1.1))
+        sheet.row_dimensions[row].height = LINE_HEIGHT * (1 + int(len(sentence) / wide * 1.1))
 
 
 def _sheet(book, name: str, title_text: str, frame: pd.DataFrame, currency: str | None, *,
