@@ -184,7 +184,8 @@ def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame, *,
     table = first.join(scores.set_index("sku"), how="left")
     singles = [c for c in scores.columns if c != "sku" and not c.startswith("combo")]
     scored = [c for c in table.columns if c in scores.columns]
-    chosen = pd.Index(scored).get_indexer(table["method"].map(_score_column))
+    chosen = pd.Index(scored).get_indexer(
+        table["method"].map(lambda method: _score_column(method, scores.columns)))
     values = np.column_stack([table[scored].to_numpy(dtype=float), np.full(len(table), np.nan)])
     table["score"] = values[np.arange(len(table)), chosen]  # -1, the last column: no score
     table["best_single"] = table[singles].min(axis=1) if singles else np.nan
@@ -199,8 +200,9 @@ def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame, *,
     return summary
 
 
-def _score_column(method: str) -> str | None:
-    """The scores column of a method label: combinations are scored as combo<N>."""
+def _score_column(method: str, columns) -> str | None:
+    """The scores column of a method label: the mean of all candidates is scored as combo,
+    the mean of a series' best N as combo<N>."""
     if method.startswith("combo: "):
-        return f"combo{method.count('+') + 1}"
+        return "combo" if "combo" in columns else f"combo{method.count('+') + 1}"
     return method if method in engine.METHODS else None

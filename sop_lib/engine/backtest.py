@@ -77,13 +77,19 @@ def measure_scale(values: np.ndarray, windows: Windows, measure: str,
         with np.errstate(invalid="ignore", divide="ignore"):
             scale = np.where(windows.valid, np.abs(windows.actual), 0.0).sum(axis=(1, 2)) / count
     else:
-        scale = np.full(values.shape[0], np.nan)
-        end = windows.fit_end
-        for lag in (1, season_length):
-            rows = (end > season_length) == (lag == season_length)
-            diffs = np.abs(values[:, lag:] - values[:, :-lag])
-            inside = np.arange(lag, values.shape[1])[None, :] < end[:, None]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                lag_scale = np.where(inside, diffs, 0.0).sum(axis=1) / (end - lag)
-            scale[rows] = lag_scale[rows]
+        scale = naive_scale(values, windows.fit_end, season_length)
     return np.where(scale > 0, scale, np.nan)
+
+
+def naive_scale(values: np.ndarray, end: np.ndarray, season_length: int) -> np.ndarray:
+    """Per row, the mean absolute error of the seasonal naive forecast (lag season_length;
+    lag 1 for rows with no more than a season) over its first `end` observations."""
+    scale = np.full(values.shape[0], np.nan)
+    for lag in (1, season_length):
+        rows = (end > season_length) == (lag == season_length)
+        diffs = np.abs(values[:, lag:] - values[:, :-lag])
+        inside = np.arange(lag, values.shape[1])[None, :] < end[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lag_scale = np.where(inside, diffs, 0.0).sum(axis=1) / (end - lag)
+        scale[rows] = lag_scale[rows]
+    return scale

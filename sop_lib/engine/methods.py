@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sop_lib.engine import intermittent, naive, smoothing, theta
+from sop_lib.engine import ets, intermittent, naive, pooled, smoothing, theta
 from sop_lib.engine.panel import Task
 from sop_lib.engine.selection import COMBO_PREFIX
 
@@ -38,16 +38,20 @@ REGISTRY: dict[str, Method] = {
     "naive2": Method(naive.naive2, "naive, seasonally adjusted", 1),
     "ses": Method(smoothing.ses, "simple exponential smoothing", 3),
     "theta": Method(theta.theta, "Theta", 4),
+    "otm": Method(theta.optimised_theta, "optimised Theta", 4),
+    "dotm": Method(theta.dynamic_theta, "dynamic optimised Theta", 4),
     "damped": Method(smoothing.damped, "damped Holt", 8),
     "hw_add": Method(smoothing.winters_additive, "Holt-Winters additive", 0, seasons=2),
     "hw_mul": Method(smoothing.winters_multiplicative, "Holt-Winters multiplicative", 0,
                      seasons=2, positive_only=True),
+    "ets": Method(ets.ets, "exponential smoothing, form chosen by AICc", 8),
+    "pooled": Method(pooled.pooled, "pooled model of all series", pooled.LAGS),
     "croston": Method(intermittent.croston, "Croston", 3),
     "sba": Method(intermittent.sba, "Syntetos-Boylan (SBA)", 3),
     "tsb": Method(intermittent.tsb, "Teunter-Syntetos-Babai (TSB)", 3),
 }
 METHODS: tuple[str, ...] = tuple(REGISTRY)
-SMOOTH_METHODS: tuple[str, ...] = ("ses", "theta", "damped", "hw_add", "hw_mul")
+SMOOTH_METHODS: tuple[str, ...] = ("theta", "hw_add", "hw_mul", "ets", "pooled")
 INTERMITTENT_METHODS: tuple[str, ...] = ("ses", "croston", "sba", "tsb")
 DEFAULT_METHODS = SMOOTH_METHODS
 

@@ -65,12 +65,14 @@ class Task:
     observations before `fit_end` when choosing parameters and seasonal indices; so with
     fit_end = the first backtest origin and cuts = the origins, their backtest is
     out-of-sample. Work shared by several methods (e.g. the seasonal adjustment) is computed
-    once per task through `shared`.
+    once per task through `shared`. `pooled` are the pooled model's coefficients when they
+    were learnt from more series than the task's (see `pooled`).
     """
 
     def __init__(self, values: np.ndarray, *, fit_end: np.ndarray, cuts: np.ndarray,
-                 horizon: int, season_length: int):
+                 horizon: int, season_length: int, pooled: np.ndarray | None = None):
         self.values = values[:, :int(cuts.max(initial=1))]
+        self.pooled = pooled
         self.fit_end = fit_end
         self.cuts = cuts
         self.horizon = horizon

@@ -10,6 +10,7 @@ from sop_lib.engine.grid import best_index
 
 COMBINATION_SIZES = (2, 3)
 COMBO_PREFIX = "combo: "
+MEAN = "combo"  # score column of the mean of all candidate methods
 
 
 def combination_name(size: int) -> str:
@@ -67,3 +68,33 @@ def select(backtest: dict[str, np.ndarray], final: dict[str, np.ndarray], window
                      final=np.concatenate(future_parts, axis=1)[rows, choice],
                      backtest=np.concatenate(past_parts, axis=1)[rows, choice],
                      mae=all_mae, candidates=candidates)
+
+
+def mean_of_all(backtest: dict[str, np.ndarray], final: dict[str, np.ndarray],
+                windows: Windows) -> Selection:
+    """Per series, the mean of every method that could be backtested on it (equal weights,
+    labelled "combo: " and its members in method order). Its backtest error is scored like a
+    method's and, not being the smallest of several by construction, does not flatter it."""
+    names = list(backtest)
+    past = np.stack([backtest[name] for name in names], axis=1)
+    future = np.stack([final[name] for name in names], axis=1)
+    mae = np.stack([mean_absolute_errors(backtest[name], windows) for name in names], axis=1)
+    members = ~np.isnan(mae) & ~np.isnan(future).any(axis=2)
+    count = members.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        combo_past = np.where(members[:, :, None, None], past, 0.0).sum(axis=1) / count[
+            :, None, None]
+        combo_future = np.where(members[:, :, None], future, 0.0).sum(axis=1) / count[:, None]
+    combo_mae = mean_absolute_errors(combo_past, windows)
+    return Selection(label=_member_labels(members, names), final=combo_future,
+                     backtest=combo_past, mae=np.column_stack([mae, combo_mae]),
+                     candidates=names + [MEAN])
+
+
+def _member_labels(members: np.ndarray, names: list[str]) -> np.ndarray:
+    """"combo: a+b+c" for each row's members (one label per distinct set of members)."""
+    patterns, inverse = np.unique(members, axis=0, return_inverse=True)
+    labels = np.array([COMBO_PREFIX + "+".join(np.array(names)[pattern]) if pattern.sum() > 1
+                       else (names[int(np.argmax(pattern))] if pattern.any() else "")
+                       for pattern in patterns], dtype=object)
+    return labels[inverse.reshape(-1)]

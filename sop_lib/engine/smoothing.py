@@ -47,6 +47,7 @@ class Model:
     trend: bool = False
     seasonal: str | None = None  # None, "add" or "mul"
     season_length: int = 12
+    error: str = "add"  # "mul": `smooth` also sums the relative errors and log|fitted|
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,13 +55,15 @@ class States:
     """Level, trend and seasonal states and the running sum of squared one-step errors.
 
     Initial states: level/trend (n, 1) or (n, G), season (n, m) or (n, G, m). Snapshots taken by
-    `smooth`: (n, C, G) and season (n, C, G, m), seasonal slot p = time index % m.
+    `smooth`: (n, C, G) and season (n, C, G, m), seasonal slot p = time index % m. With a
+    multiplicative error model `sse` sums the squared relative errors (y - fitted) / fitted.
     """
 
     level: np.ndarray
     trend: np.ndarray | None = None
     season: np.ndarray | None = None
     sse: np.ndarray | None = None
+    logs: np.ndarray | None = None  # sum of log|fitted| (multiplicative error only)
 
 
 def smooth(values: np.ndarray, params: Grid, initial: States, model: Model,
@@ -74,6 +77,10 @@ def smooth(values: np.ndarray, params: Grid, initial: States, model: Model,
     sse = np.zeros((n, size))
     columns = at.shape[1]
     snap = {"level": np.zeros((n, columns, size)), "sse": np.zeros((n, columns, size))}
+    relative = model.error == "mul"
+    if relative:
+        logs = np.zeros((n, size))
+        snap["logs"] = np.zeros((n, columns, size))
     if model.trend:
         phi, slope = params["phi"], alpha * params["beta"]
         trend = np.array(np.broadcast_to(initial.trend, (n, size)))
@@ -100,7 +107,13 @@ def smooth(values: np.ndarray, params: Grid, initial: States, model: Model,
             np.subtract(values[:, t, None], work, out=error)
         else:
             np.subtract(values[:, t, None], prior, out=error)
-        np.multiply(error, error, out=work)
+        if relative:
+            fitted = work if model.seasonal else prior
+            logs += np.log(np.abs(fitted))
+            np.divide(error, fitted, out=work)
+            np.multiply(work, work, out=work)
+        else:
+            np.multiply(error, error, out=work)
         sse += work
         if model.seasonal == "mul":
             np.divide(error, current, out=work)
@@ -120,6 +133,8 @@ def smooth(values: np.ndarray, params: Grid, initial: States, model: Model,
             rows, cols = plan[t + 1]
             snap["level"][rows, cols] = level[rows]
             snap["sse"][rows, cols] = sse[rows]
+            if relative:
+                snap["logs"][rows, cols] = logs[rows]
             if model.trend:
                 snap["trend"][rows, cols] = trend[rows]
             if model.seasonal:

@@ -59,22 +59,37 @@ def test_result_shapes_labels_and_scores():
     assert result.point.shape == (20, 18)
     assert sorted(result.quantiles) == [0.1, 0.5, 0.9]
     assert all(q.shape == (20, 18) for q in result.quantiles.values())
-    assert list(result.scores.columns) == [*SMOOTH_METHODS, "combo2", "combo3"]
+    assert list(result.scores.columns) == [*SMOOTH_METHODS, "combo"]
     assert len(result.scores) == 20
     for row, label in enumerate(result.method):
-        column = f"combo{label.count('+') + 1}" if label.startswith("combo: ") else label
         scores = result.scores.iloc[row]
-        assert scores[column] == pytest.approx(scores.min())
+        members = label.removeprefix("combo: ").split("+")
+        assert members == [name for name in SMOOTH_METHODS if np.isfinite(scores[name])]
+        assert np.isfinite(scores["combo"])
+
+
+def test_the_mean_is_the_average_of_its_members():
+    y = demand(12, 48, seed=4)
+    methods = ("theta", "hw_add", "ets")
+    mean = forecast_matrix(y, 6, methods=methods)
+    for name in methods:
+        assert forecast_matrix(y, 6, methods=(name,), combine=False).method[0] == name
+    alone = [forecast_matrix(y, 6, methods=(name,), combine=False).point for name in methods]
+    np.testing.assert_allclose(mean.point, np.mean(alone, axis=0))
+    assert set(mean.method) == {"combo: theta+hw_add+ets"}
 
 
 def test_ragged_rows_forecast_like_the_trimmed_series_alone():
+    """Every method but the pooled one (which learns from all the rows) forecasts a series
+    from its own history only."""
     y = demand(6, 60, seed=2)
     ragged = y.copy()
     ragged[0, :25] = np.nan
     ragged[3, :40] = np.nan
-    together = forecast_matrix(ragged, 12)
+    own = ("theta", "hw_add", "hw_mul", "ets", "dotm")
+    together = forecast_matrix(ragged, 12, methods=own)
     for row, start in ((0, 25), (3, 40), (5, 0)):
-        alone = forecast_matrix(y[row:row + 1, start:], 12)
+        alone = forecast_matrix(y[row:row + 1, start:], 12, methods=own)
         np.testing.assert_array_equal(together.point[row], alone.point[0])
         assert together.method[row] == alone.method[0]
         pd.testing.assert_series_equal(together.scores.iloc[row], alone.scores.iloc[0],
@@ -85,8 +100,9 @@ def test_short_series_fall_back_and_empty_rows_get_zero():
     y = np.full((4, 30), np.nan)
     y[0, -1:] = 7.0  # one month
     y[1, -3:] = [4.0, 6.0, 5.0]  # three months: too short to backtest
-    y[2, -9:] = np.arange(1.0, 10.0)  # nine months: SES and Theta only
-    result = forecast_matrix(y, 6)
+    y[2, -9:] = np.arange(1.0, 10.0)  # nine months: the Theta and ETS families only
+    result = forecast_matrix(y, 6, methods=("ses", "theta", "damped", "hw_add", "hw_mul"),
+                             choice="select")
     assert list(result.method[:2]) == ["naive", "naive"]
     np.testing.assert_array_equal(result.point[0], 7.0)
     np.testing.assert_array_equal(result.point[1], 5.0)
@@ -165,7 +181,7 @@ def test_a_subset_of_methods_limits_the_candidates():
     members = {name for label in result.method
                for name in label.removeprefix("combo: ").split("+")}
     assert members <= set(INTERMITTENT_METHODS)
-    assert list(result.scores.columns) == [*INTERMITTENT_METHODS, "combo2", "combo3"]
+    assert list(result.scores.columns) == [*INTERMITTENT_METHODS, "combo"]
 
 
 @pytest.mark.parametrize("kwargs, message", [

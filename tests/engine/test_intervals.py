@@ -75,11 +75,12 @@ def ragged_task(rows) -> Task:
 
 
 def test_noise_scale_by_hand():
-    """10, 12, 11: SES starts at 10, errors 0, 2 and 1 - 2 alpha; the grid's best alpha is
-    0.5 (error 0), so the RMSE over the two errors after the first is sqrt(4 / 2). A constant
-    series is fitted exactly: scale 0. Under three months: no scale."""
-    scale = noise_scale(ragged_task([[10.0, 12.0, 11.0], [5.0, 5.0, 5.0, 5.0], [3.0, 4.0]]))
-    assert scale[0] == pytest.approx(np.sqrt(2.0))
+    """10, 12, 11 (within the first season: the naive forecast, lag 1): errors 2 and 1, scale
+    1.5. A constant series: scale 0. Under three months: no scale. Past a season: lag 12."""
+    scale = noise_scale(ragged_task([[10.0, 12.0, 11.0], [5.0, 5.0, 5.0, 5.0], [3.0, 4.0],
+                                     [float(t % 12) for t in range(12)] + [2.0, 3.0, 5.0]]))
+    assert scale[0] == pytest.approx(1.5)
+    assert scale[3] == pytest.approx((2 + 2 + 3) / 3)
     assert scale[1] == 0.0
     assert np.isnan(scale[2])
 
@@ -88,4 +89,4 @@ def test_noise_scale_uses_only_the_history_before_the_fit_end():
     values = np.array([[10.0, 12.0, 11.0, 500.0, -300.0]])
     task = Task(values, fit_end=np.array([3]), cuts=np.array([[5]]), horizon=1,
                 season_length=M)
-    assert noise_scale(task)[0] == pytest.approx(np.sqrt(2.0))
+    assert noise_scale(task)[0] == pytest.approx(1.5)
