@@ -26,10 +26,21 @@ lab: $(STAMP) ## JupyterLab on the notebooks
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,lab]"
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## forecast accuracy (M1, Tourism) and scale benchmarks -> docs/performance.md
+REFERENCE := .venv-reference
+
+$(REFERENCE)/bin/python: ## statsforecast (needs pandas < 3) in its own virtualenv, for the accuracy reference
+	$(PYTHON) -m venv $(REFERENCE)
+	$(REFERENCE)/bin/python -m pip install --quiet "statsforecast==2.1.1" "pandas<3"
+
+bench: $(STAMP) $(REFERENCE)/bin/python ## accuracy (M1, Tourism), scale and whole-cycle benchmarks -> docs/performance.md
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,bench]"
 	$(BIN)/python -m benchmarks.accuracy
 	$(BIN)/python -m benchmarks.scale
+	$(BIN)/python -m benchmarks.cycle --floor --runs 3
+	$(BIN)/python -m benchmarks.cycle --runs 3
+	$(BIN)/python -m benchmarks.cycle --skus 10000
+	$(BIN)/python -m benchmarks.cycle --skus 100000
+	$(BIN)/python -m benchmarks.cycle --skus 100000 --backfilled
 
 lint: $(STAMP) ## ruff (lint and import order) on library, tests, benchmarks and notebooks; notebooks without outputs
 	$(BIN)/ruff check sop_lib tests benchmarks notebooks
