@@ -31,8 +31,12 @@ from sop_lib.demand.segments import (
 
 QUANTILES = (0.1, 0.5, 0.9)
 BANDS = ("p10", "p50", "p90")
-ENGINE_GROUPS = {SMOOTH_METHODS: engine.SMOOTH_METHODS,
-                 INTERMITTENT_METHODS: engine.INTERMITTENT_METHODS}
+# The engine's options per method family: smooth SKUs get the mean of the smooth candidates;
+# intermittent ones the best of Croston's family per SKU (on the intermittent SKUs of a
+# generated company, MASE 0.956 chosen per SKU against 0.968 for the mean; docs/performance.md)
+ENGINE_GROUPS = {SMOOTH_METHODS: {"methods": engine.SMOOTH_METHODS, "choice": "mean"},
+                 INTERMITTENT_METHODS: {"methods": engine.INTERMITTENT_METHODS,
+                                        "choice": "select"}}
 ZERO, ZERO_LABEL = "zero", "zero: no demand in the window"
 TEXT_COLUMNS = {"sku": str, "family": str, "method": str, "segment": str}
 COLUMNS = ["sku", "family", "month", "forecast", *BANDS, "method", "segment"]
@@ -79,11 +83,11 @@ def demand_forecast(company: Company, *, cycle, horizon: int, measure: str = "wa
     family = family_forecast(company, first=first, steps=steps, measure=measure,
                              bookings=bookings)
     frames, scores = [], []
-    for group, methods in ENGINE_GROUPS.items():
+    for group, options in ENGINE_GROUPS.items():
         rows = np.flatnonzero(route == group)
         if rows.size:
-            result = engine.forecast_matrix(matrix[rows], steps, methods=methods,
-                                            measure=measure, quantiles=QUANTILES)
+            result = engine.forecast_matrix(matrix[rows], steps, **options, measure=measure,
+                                            quantiles=QUANTILES)
             frames.append(_long(segments.iloc[rows], result, first, steps))
             scores.append(result.scores.assign(sku=segments["sku"].iloc[rows].to_numpy()))
     frames.append(_new_items(company, segments, family, first, steps, bookings))

@@ -81,15 +81,18 @@ def measure_scale(values: np.ndarray, windows: Windows, measure: str,
     return np.where(scale > 0, scale, np.nan)
 
 
-def naive_scale(values: np.ndarray, end: np.ndarray, season_length: int) -> np.ndarray:
-    """Per row, the mean absolute error of the seasonal naive forecast (lag season_length;
-    lag 1 for rows with no more than a season) over its first `end` observations."""
+def naive_scale(values: np.ndarray, end: np.ndarray, season_length: int,
+                squared: bool = False) -> np.ndarray:
+    """Per row, the mean absolute error (root mean squared error when `squared`) of the
+    seasonal naive forecast (lag season_length; lag 1 for rows with no more than a season)
+    over its first `end` observations."""
     scale = np.full(values.shape[0], np.nan)
     for lag in (1, season_length):
         rows = (end > season_length) == (lag == season_length)
-        diffs = np.abs(values[:, lag:] - values[:, :-lag])
+        diffs = values[:, lag:] - values[:, :-lag]
+        diffs = diffs * diffs if squared else np.abs(diffs)
         inside = np.arange(lag, values.shape[1])[None, :] < end[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             lag_scale = np.where(inside, diffs, 0.0).sum(axis=1) / (end - lag)
         scale[rows] = lag_scale[rows]
-    return scale
+    return np.sqrt(scale) if squared else scale

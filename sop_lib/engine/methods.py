@@ -51,7 +51,7 @@ REGISTRY: dict[str, Method] = {
     "tsb": Method(intermittent.tsb, "Teunter-Syntetos-Babai (TSB)", 3),
 }
 METHODS: tuple[str, ...] = tuple(REGISTRY)
-SMOOTH_METHODS: tuple[str, ...] = ("theta", "hw_add", "hw_mul", "ets", "pooled")
+SMOOTH_METHODS: tuple[str, ...] = ("theta", "hw_add", "hw_mul", "pooled")
 INTERMITTENT_METHODS: tuple[str, ...] = ("ses", "croston", "sba", "tsb")
 DEFAULT_METHODS = SMOOTH_METHODS
 

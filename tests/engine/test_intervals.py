@@ -76,11 +76,12 @@ def ragged_task(rows) -> Task:
 
 def test_noise_scale_by_hand():
     """10, 12, 11 (within the first season: the naive forecast, lag 1): errors 2 and 1, scale
-    1.5. A constant series: scale 0. Under three months: no scale. Past a season: lag 12."""
+    sqrt(5 / 2). A constant series: scale 0. Under three months: no scale. Past a season:
+    lag 12."""
     scale = noise_scale(ragged_task([[10.0, 12.0, 11.0], [5.0, 5.0, 5.0, 5.0], [3.0, 4.0],
                                      [float(t % 12) for t in range(12)] + [2.0, 3.0, 5.0]]))
-    assert scale[0] == pytest.approx(1.5)
-    assert scale[3] == pytest.approx((2 + 2 + 3) / 3)
+    assert scale[0] == pytest.approx(np.sqrt(2.5))
+    assert scale[3] == pytest.approx(np.sqrt((4 + 4 + 9) / 3))
     assert scale[1] == 0.0
     assert np.isnan(scale[2])
 
@@ -89,4 +90,4 @@ def test_noise_scale_uses_only_the_history_before_the_fit_end():
     values = np.array([[10.0, 12.0, 11.0, 500.0, -300.0]])
     task = Task(values, fit_end=np.array([3]), cuts=np.array([[5]]), horizon=1,
                 season_length=M)
-    assert noise_scale(task)[0] == pytest.approx(1.5)
+    assert noise_scale(task)[0] == pytest.approx(np.sqrt(2.5))
