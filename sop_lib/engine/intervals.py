@@ -15,9 +15,11 @@ Scale: with the mean of the default candidates, the SES noise level (used before
 and 84.2% of the test values of M1 and Tourism monthly inside P10-P90, the seasonal naive's
 mean absolute error 79.8% and 82.4% and its root mean squared error 79.5% and 82.5%; on the
 intermittent SKUs of a generated company those three covered 48.9%, 39.2% and 47.2% (too
-few: their P10 is above zero for months with no demand), so the squared one is used. Why centred: the pooled errors' median is the bias of the backtest
-months, which did not carry over to the months after them on M1 and Tourism monthly (59% and
-64% of the test values fell below the uncentred P50, 48% and 44% below the point forecast).
+few: their P10 is above zero for months with no demand), so the squared one is used.
+
+Why centred: the pooled errors' median is the bias of the backtest months, which did not
+carry over to the months after them on M1 and Tourism monthly (59% and 64% of the test values
+fell below the uncentred P50, 48% and 44% below the point forecast).
 Steps no backtest reached take the last reached step's offsets grown like a random walk's,
 sqrt(step / last step). Series with fewer than 3 months get no quantiles (NaN); a series
 whose history does not vary (e.g. constant) gets quantiles equal to its point forecast.
