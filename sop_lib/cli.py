@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sop_lib.core.errors import ApprovedPackError, DataError, ParameterError, SopError
 from sop_lib.core.months import to_month
-from sop_lib.run.runner import CELL_TIMEOUT
+from sop_lib.run.parameters import CELL_TIMEOUT
 from sop_lib.store.lock import LockedError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LOCKED = 0, 1, 2, 3

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from sop_lib.core.errors import DataError, Problem
-from sop_lib.core.months import MONTH_FORMAT_HELP, parse_month
+from sop_lib.core.months import MONTH_FORMAT_HELP, parse_months
 
 SUFFIXES = (".csv", ".parquet")
 
@@ -30,7 +30,7 @@ def read_series(path, *, id_col: str, time_col: str, target_col: str) -> pd.Data
                                  column=c) for c in missing])
     rows = np.arange(len(raw)) + 2
     ids = raw[id_col].str.strip()
-    months = raw[time_col].map(parse_month)
+    months = parse_months(raw[time_col])[0]
     quantity = pd.to_numeric(raw[target_col].str.strip(), errors="coerce")
     problems = [Problem(name, "expected a series id", row=int(r), column=id_col, value="")
                 for r in rows[(ids == "").to_numpy()]]

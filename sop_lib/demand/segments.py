@@ -64,8 +64,8 @@ SEGMENT_RULES = tuple(
          "month of the plan horizon."),
         ("life cycle", NEW, f"Status new, or fewer than {NEW_ITEM_MONTHS} months of history."),
         ("life cycle", MATURE, "Every other SKU."),
-        ("method family", SMOOTH_METHODS, "Mature SKUs with smooth or erratic demand: "
-         "exponential smoothing, Theta."),
+        ("method family", SMOOTH_METHODS, "Mature SKUs with smooth or erratic demand: the "
+         "mean of Theta, Holt-Winters and a model pooled over all SKUs."),
         ("method family", INTERMITTENT_METHODS, "Mature SKUs with intermittent or lumpy demand: "
          "Croston-type methods."),
         ("method family", NEW_ITEM_METHODS, "New SKUs: a share of the family forecast, an "

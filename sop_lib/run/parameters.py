@@ -9,6 +9,8 @@ import pandas as pd
 from sop_lib.core.errors import ParameterError
 from sop_lib.core.months import MONTH_FORMAT_HELP, parse_month
 
+CELL_TIMEOUT = 1800  # seconds one notebook cell may run before its step fails
+
 DEFAULTS = {
     "cycle": "",
     "data_dir": "../data/sample",

@@ -35,7 +35,7 @@ from sop_lib.pack.report import (
 )
 from sop_lib.presop.scenarios import load_scenarios, scenario_files
 from sop_lib.run.kernels import KERNEL_NAME, KernelsAhead
-from sop_lib.run.parameters import check_parameters
+from sop_lib.run.parameters import CELL_TIMEOUT, check_parameters
 from sop_lib.run.resources import NOTEBOOK_DIR, SAMPLE_DIR
 from sop_lib.run.steps import STEPS
 from sop_lib.store.archive import (
@@ -60,7 +60,6 @@ from sop_lib.store.manifest import (
 
 REPORTS_DIR = Path("reports")  # relative: the current folder's reports/ when a run starts
 PAGES = [(f"{s.notebook}.html", s.title) for s in STEPS]
-CELL_TIMEOUT = 1800
 FINGERPRINT = ("inputs", "parameters", "packages")
 
 
