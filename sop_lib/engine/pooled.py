@@ -7,9 +7,13 @@ ridge regression per forecast step, without intercept, maps the window to that s
 series that does not change is forecast to stay where it is. Thousands of related SKUs teach
 it shapes (seasonal swings, ramps) that one short series cannot; alone it forecasts worse
 than the smoothing methods, but its errors differ from theirs, which is what a combination
-needs. Windows are taken only from the observations before each series' fit end, so its
-backtest stays out of sample. The engine learns it once from all the series it forecasts
-(`Task.pooled`), so a series' forecast does not depend on how the series are cut in chunks.
+needs. A window whose last 12 months are all 0 has no scale: it is left out of the fit,
+and a series with no demand in its last 12 months is forecast 0 (a fixed stand-in scale,
+not being in the series' units, let a few such windows, e.g. zeros before a launch, pull
+the coefficients of every series). Windows are taken only from the observations before
+each series' fit end, so its backtest stays out of sample. The engine learns it once from
+all the series it forecasts (`Task.pooled`), so a series' forecast does not depend on how the
+series are cut in chunks.
 """
 from __future__ import annotations
 
@@ -35,11 +39,13 @@ def fit(values: np.ndarray, fit_end: np.ndarray, horizon: int) -> np.ndarray:
     ends = fit_end[:, None] - 1 - back  # a window of the LAGS months before `end`
     window = _windows(values, ends)
     scale = _scale(window)
-    design = window / scale - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        design = window / scale - 1  # not finite only for windows left out below
     penalty = RIDGE * np.eye(LAGS)
     solved = []
     for k in range(horizon):
         usable = (ends >= LAGS) & (back >= k) & (back < k + RECENT)  # month end + k is seen
+        usable &= scale[:, :, 0] > 0  # windows of no recent demand teach nothing of shape
         x = design[usable]
         target = np.take_along_axis(values, np.clip(ends + k, 0, values.shape[1] - 1), axis=1)
         y = target[usable] / scale[usable][:, 0] - 1
@@ -52,7 +58,9 @@ def forecast(values: np.ndarray, cuts: np.ndarray, coefficients: np.ndarray,
     """Forecasts (n, C, h) from the LAGS months before each cut; NaN where a cut has fewer."""
     window = _windows(values, cuts)
     scale = _scale(window)
-    result = ((window / scale - 1) @ coefficients[:, :horizon] + 1) * scale
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = ((window / scale - 1) @ coefficients[:, :horizon] + 1) * scale
+    result[(scale == 0)[..., 0]] = 0.0  # no demand in the last SCALE_MONTHS months: none
     result[cuts < LAGS] = np.nan
     return result
 
@@ -75,6 +83,7 @@ def _windows(values: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 
 def _scale(window: np.ndarray) -> np.ndarray:
-    """Mean absolute value of each window's last SCALE_MONTHS months (1 where it is 0)."""
-    scale = np.abs(window[..., -SCALE_MONTHS:]).mean(axis=-1, keepdims=True)
-    return np.where(scale > 0, scale, 1.0)
+    """Mean absolute value of each window's last SCALE_MONTHS months (0 when they are all
+    0: such windows are left out of the fit and forecast 0, as no fixed stand-in scale
+    would be in the series' units)."""
+    return np.abs(window[..., -SCALE_MONTHS:]).mean(axis=-1, keepdims=True)

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from sop_lib.engine import METHODS
-from sop_lib.engine.backtest import MIN_TRAIN, mean_absolute_errors, measure_scale, windows
+from sop_lib.engine.backtest import (
+    MIN_TRAIN,
+    mean_absolute_errors,
+    measure_scale,
+    naive_scale,
+    windows,
+)
 from sop_lib.engine.methods import run
 from sop_lib.engine.panel import Task
 
@@ -152,3 +158,20 @@ def test_mase_scale_of_a_constant_history_is_undefined():
     values = np.array([[7.0] * 10 + [9.0, 3.0]])
     win = windows(values, np.array([12]), horizon=2, count=1)
     assert np.isnan(measure_scale(values, win, "mase", season_length=M)[0])
+
+
+def test_naive_scale_absolute_and_squared_by_hand():
+    """Season of 4. Row 0, 9 months: seasonal differences 4, -2, 0, 6, 3 -> MAE 3, RMSE
+    sqrt(65 / 5). Row 1, 4 months (not more than a season): lag-1 differences 1, -3, 2 ->
+    MAE 2, RMSE sqrt(14 / 3); the months after the end are ignored."""
+    values = np.array([[1.0, 5.0, 2.0, 3.0, 5.0, 3.0, 2.0, 9.0, 8.0],
+                       [4.0, 5.0, 2.0, 4.0, 100.0, -50.0, 0.0, 0.0, 0.0]])
+    end = np.array([9, 4])
+    np.testing.assert_allclose(naive_scale(values, end, 4), [3.0, 2.0])
+    np.testing.assert_allclose(naive_scale(values, end, 4, squared=True),
+                               [np.sqrt(65 / 5), np.sqrt(14 / 3)])
+    loop = []
+    for row, stop in zip(values, end):
+        lag = 4 if stop > 4 else 1
+        loop.append(np.sqrt(np.mean([(row[t] - row[t - lag]) ** 2 for t in range(lag, stop)])))
+    np.testing.assert_allclose(naive_scale(values, end, 4, squared=True), loop)
