@@ -8,6 +8,7 @@ building fourteen more.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,8 +44,11 @@ class HistoryMatrix:
                    family_of, months, values)
 
     def through(self, last: pd.Period) -> HistoryMatrix:
-        """The matrix as it stood when `last` was the last closed month."""
+        """The matrix as it stood when `last` was the last closed month (itself when that
+        cuts no month, so what it computed once is kept)."""
         kept = int((self.months <= last).sum())
+        if kept == len(self.months):
+            return self
         return HistoryMatrix(self.skus, self.families, self.family_of, self.months[:kept],
                              self.values[:, :kept])
 
@@ -56,11 +60,19 @@ class HistoryMatrix:
 
     def family_totals(self) -> tuple[pd.Index, np.ndarray]:
         """The families with history, and each one's monthly total (the sum of its SKUs'); NaN
-        where none of its SKUs has a row."""
+        where none of its SKUs has a row. Computed once per matrix: a forecast reads them for
+        the family series and again for new items' shares."""
+        return self._family_totals
+
+    @functools.cached_property
+    def _family_totals(self) -> tuple[pd.Index, np.ndarray]:
+        width = len(self.months)
+        shape = (len(self.families), width)
+        cells = (self.family_of[:, None] * width + np.arange(width)).ravel()
+
         def by_family(matrix: np.ndarray) -> np.ndarray:
-            return np.stack([np.bincount(self.family_of, weights=month,
-                                         minlength=len(self.families)) for month in matrix.T],
-                            axis=1)
+            return np.bincount(cells, weights=matrix.ravel(),
+                               minlength=shape[0] * width).reshape(shape)
 
         totals, rows = by_family(np.nan_to_num(self.values)), by_family(~np.isnan(self.values))
         present = (rows > 0).any(axis=1)

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sop_lib.core.errors import ParameterError
@@ -79,9 +80,9 @@ def backfill(company: Company, reports_dir: Path | str, *, first: pd.Period | st
     first, last = _month(first, "--from"), _month(last, "--to")
     _check_cycles(company, first, last)
     horizon = horizon or company.config.horizon_months
-    forecaster = forecaster or statistical_forecast
     reports_dir = Path(reports_dir)
-    record = _record(company, horizon, forecaster)
+    record = _record(company, horizon, forecaster or statistical_forecast)
+    replay = _replaying(company, forecaster, horizon)
     cycles = pd.period_range(first, last, freq="M")
     written = []
     for number, cycle in enumerate(cycles, start=1):
@@ -93,8 +94,7 @@ def backfill(company: Company, reports_dir: Path | str, *, first: pd.Period | st
             continue
         progress(f"{label} ...")
         started = time.perf_counter()
-        forecast = forecaster(truncate_history(company, cycle), cycle=cycle, horizon=horizon)
-        written.append(_write_entry(folder, forecast, {
+        written.append(_write_entry(folder, replay(cycle), {
             **record, "cycle": month_label(cycle), "history_through": month_label(cycle - 1),
             "created": now()}))
         progress(f"{label} done in {time.perf_counter() - started:.1f} s")
@@ -115,25 +115,55 @@ def with_replayed_cycles(company: Company, archive: pd.DataFrame, *, lags=(1, 3)
     earliest = company.demand_history["month"].min() + MIN_HISTORY_MONTHS + 1
     needed = {last - offset - lag + 1 for offset in range(months) for lag in lags}
     missing = sorted(c for c in needed - set(archive["cycle"].unique()) if earliest <= c <= last)
-    if missing and forecaster is None:
-        forecaster = _replaying(company)
-    frames = [archive] + [
-        archive_rows(forecaster(truncate_history(company, cycle), cycle=cycle,
-                                horizon=max(lags)), cycle, lags) for cycle in missing]
+    replay = _replaying(company, forecaster, max(lags)) if missing else None
+    frames = [archive] + [archive_rows(replay(cycle), cycle, lags) for cycle in missing]
     rows = [frame for frame in frames if not frame.empty]
     combined = pd.concat(rows, ignore_index=True) if rows else archive
     return combined.astype(archive.dtypes.to_dict()), missing
 
 
-def _replaying(company: Company) -> Forecaster:
-    """`statistical_forecast` of a truncated company, with its bookings cut from the whole
-    company's (made once) instead of built again from its history each time."""
-    bookings = HistoryMatrix.of(company)
+def _replaying(company: Company, forecaster: Forecaster | None,
+               horizon: int) -> Callable[[pd.Period], pd.DataFrame]:
+    """The forecast of a cycle as `backfill` makes it: `forecaster` of `truncate_history`, by
+    default `statistical_forecast` of the company as it stood then, with its tables and
+    bookings cut from the whole company's (`_truncating`, `HistoryMatrix.through`) instead of
+    built again each time."""
+    if forecaster is not None:
+        return lambda cycle: forecaster(truncate_history(company, cycle), cycle=cycle,
+                                        horizon=horizon)
+    bookings, truncated = HistoryMatrix.of(company), _truncating(company)
 
-    def forecast(truncated: Company, *, cycle, horizon: int) -> pd.DataFrame:
-        return statistical_forecast(truncated, cycle=cycle, horizon=horizon,
-                                    bookings=bookings.through(truncated.last_closed_month))
+    def forecast(cycle: pd.Period) -> pd.DataFrame:
+        past = truncated(cycle)
+        return statistical_forecast(past, cycle=cycle, horizon=horizon,
+                                    bookings=bookings.through(past.last_closed_month))
     return forecast
+
+
+def _truncating(company: Company) -> Callable[[pd.Period], Company]:
+    """`truncate_history` for many cycles of `company`: its history tables are sorted by month
+    once, so a cycle's tables are their first rows, not a copy. They hold the rows
+    truncate_history keeps, in month order instead of key order (`statistical_forecast`
+    reads no row order)."""
+    tables = {name: _by_month(company.tables[name]) for name in HISTORY_TABLES}
+
+    def truncated(cycle: pd.Period) -> Company:
+        kept = {name: table.iloc[:_rows_before(table, cycle)] for name, table in tables.items()}
+        history = tables["demand_history"]
+        later = history.iloc[_rows_before(history, cycle):]
+        return dataclasses.replace(company, **kept,
+                                   items=_items_as_of(company.items, later, cycle))
+    return truncated
+
+
+def _by_month(table: pd.DataFrame) -> pd.DataFrame:
+    order = np.argsort(table["month"].array.asi8, kind="stable")
+    return table.take(order).reset_index(drop=True)
+
+
+def _rows_before(table: pd.DataFrame, cycle: pd.Period) -> int:
+    """How many rows of a table sorted by month are of months before `cycle`."""
+    return int(np.searchsorted(table["month"].array.asi8, cycle.ordinal))
 
 
 def _month(value, option: str) -> pd.Period:

@@ -98,8 +98,8 @@ def apply_end_of_life(forecast: pd.DataFrame, items: pd.DataFrame) -> pd.DataFra
 
 
 def _check_analogs(analogs: dict[str, str], items: pd.DataFrame) -> None:
-    known = set(items["sku"].unique())
-    unknown = sorted({sku for pair in analogs.items() for sku in pair} - known)
+    named = list({sku for pair in analogs.items() for sku in pair})
+    unknown = sorted(np.array(named, dtype=object)[positions(named, items["sku"]) < 0])
     if unknown:
         raise ParameterError(f"analogs name SKUs that are not in items: {', '.join(unknown)}")
 

@@ -47,6 +47,15 @@ def test_through_keeps_the_months_up_to_the_last_closed_one():
     np.testing.assert_array_equal(matrix.values[0], [NAN, NAN, NAN, 2])
 
 
+def test_through_a_month_that_cuts_nothing_is_the_matrix_itself_with_its_totals():
+    matrix = HistoryMatrix.of(company())
+    assert matrix.through(matrix.months[-1]) is matrix
+    assert matrix.through(matrix.months[-1] + 2) is matrix
+    assert matrix.through(matrix.months[-1]).family_totals() is matrix.family_totals()
+    _, earlier = matrix.through(pd.Period("2024-03", "M")).family_totals()
+    np.testing.assert_array_equal(earlier, [[NAN, 5, 0, 9]])
+
+
 def test_family_totals_sum_the_family_skus_and_leave_out_families_without_history():
     families, totals = HistoryMatrix.of(company()).family_totals()
     assert list(families) == ["F"]  # G has no history; z is not in items

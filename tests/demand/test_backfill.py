@@ -7,10 +7,13 @@ import pandas as pd
 import pytest
 
 from sop_lib.core.errors import ParameterError
+from sop_lib.data.sample import write_sample
+from sop_lib.data.validation import load_company
 from sop_lib.demand.accuracy import accuracy_by_family, sku_actuals
 from sop_lib.demand.backfill import backfill, truncate_history
 from sop_lib.demand.forecast import statistical_forecast
-from sop_lib.store.archive import archived_cycles, load_archive
+from sop_lib.store.archive import ARTIFACTS, archived_cycles, cycle_folder, load_archive
+from sop_lib.store.artifacts import ArtifactStore
 from tests.builders import company_from_rows
 
 FIRST_MONTH = pd.Period("2023-01", freq="M")
@@ -238,3 +241,14 @@ def test_backfill_with_the_statistical_forecast_feeds_accuracy(tmp_path):
     assert months[("F", 1)] == 3 and months[("F", 3)] == 3
     total = accuracy.set_index(["family", "lag"]).loc[("Total", 1)]
     assert 0 <= total["wape_statistical"] < 0.5
+
+
+def test_each_backfilled_cycle_is_the_statistical_forecast_of_its_history(tmp_path):
+    company = load_company(write_sample(tmp_path / "company", seed=5, skus=14, months=30))
+    cycles = [company.last_closed_month - 4, company.last_closed_month]
+    backfill(company, tmp_path / "reports", first=cycles[0], last=cycles[1], horizon=3,
+             progress=quiet([]))
+    for cycle in pd.period_range(*cycles, freq="M"):
+        written = ArtifactStore(cycle_folder(tmp_path / "reports", cycle) / ARTIFACTS)
+        alone = statistical_forecast(truncate_history(company, cycle), cycle=cycle, horizon=3)
+        pd.testing.assert_frame_equal(written.read("forecast"), alone)

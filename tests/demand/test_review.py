@@ -9,9 +9,10 @@ from sop_lib.core.errors import DataError
 from sop_lib.data.sample import write_sample
 from sop_lib.data.validation import load_company
 from sop_lib.demand.accuracy import TRACKING_SIGNAL_LIMIT, plan_accuracy
-from sop_lib.demand.backfill import with_replayed_cycles
+from sop_lib.demand.backfill import truncate_history, with_replayed_cycles
+from sop_lib.demand.forecast import statistical_forecast
 from sop_lib.demand.review import review_demand
-from sop_lib.store.archive import archive_rows
+from sop_lib.store.archive import archive_rows, load_archive
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +103,18 @@ def test_archived_cycles_are_not_replayed(small):
     combined, replayed = with_replayed_cycles(small, archive, forecaster=forecaster)
     assert cycle not in replayed and cycle not in calls and len(calls) == len(replayed) == 13
     assert (combined["cycle"] == cycle).sum() == 1
+
+
+def test_each_replayed_cycle_is_that_cycles_own_statistical_forecast(small, tmp_path):
+    # what `sop backfill --horizon 3` archives for the cycle, at lags 1 and 3
+    combined, replayed = with_replayed_cycles(small, load_archive(tmp_path))
+    assert len(replayed) == 14
+    for cycle in replayed:
+        alone = statistical_forecast(truncate_history(small, cycle), cycle=cycle, horizon=3)
+        expected = archive_rows(alone, cycle, (1, 3)).reset_index(drop=True)
+        rows = combined[combined["cycle"] == cycle].reset_index(drop=True)
+        assert len(rows) == 2 * small.items["sku"].nunique()
+        pd.testing.assert_frame_equal(rows, expected.astype(rows.dtypes.to_dict()))
 
 
 def test_plan_accuracy_uses_consensus_only_when_every_month_has_one():
