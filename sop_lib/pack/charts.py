@@ -28,6 +28,7 @@ from matplotlib.ticker import (
 
 from sop_lib.core.months import month_label
 from sop_lib.core.words import format_money, span_label
+from sop_lib.pack.drawing import keyed
 from sop_lib.presop.balance import first_months
 
 # Okabe-Ito: told apart with any colour vision, and in grey print by lightness.
@@ -146,6 +147,7 @@ def _listed(items: list[str], most: int = 3) -> str:
     return "; ".join(items[:most]) + more
 
 
+@keyed
 @STYLE
 def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back: int = 24):
     """Per family, each on its own scale: bookings history, then the statistical forecast with
@@ -194,6 +196,7 @@ def _forecast_alt(history: pd.DataFrame, demand: pd.DataFrame, families: list) -
             f"({booked:,.0f}).")
 
 
+@keyed
 @STYLE
 def abc_xyz_heatmap(summary: pd.DataFrame):
     """ABC (value) x XYZ (variability): SKU count and value share per cell."""
@@ -237,6 +240,7 @@ def _abc_xyz_alt(cells: pd.DataFrame) -> str:
             f"{by_count['value_share']:.0%} of value.")
 
 
+@keyed
 @STYLE
 def demand_patterns(segments: pd.DataFrame, *, adi_cutoff: float, cv2_cutoff: float):
     """ADI against CV squared per SKU, with the cut-offs that name the four demand patterns."""
@@ -278,6 +282,7 @@ def _patterns_alt(shown: pd.DataFrame, hidden: int, adi_cutoff: float, cv2_cutof
             + (f"; {_count(hidden, 'SKU')} without demand not shown." if hidden else "."))
 
 
+@keyed
 @STYLE
 def utilisation_heatmap(load: pd.DataFrame, *, title: str, months: int | None = None):
     """Resources x months, coloured by load / regular available hours, each cell labelled;
@@ -326,6 +331,7 @@ def _load_alt(load: pd.DataFrame) -> str:
             f"overtime: {overtime}; beyond the overtime available: {overload}.")
 
 
+@keyed
 @STYLE
 def position_vs_target(plan: pd.DataFrame):
     """Per family: projected inventory (MTS) or backlog (MTO) against its target, from 0, with
@@ -387,6 +393,7 @@ def _position_alt(plan: pd.DataFrame) -> str:
             f"{position[row.name]:,.0f} units {unit} against a target of {row['target']:,.0f}.")
 
 
+@keyed
 @STYLE
 def demand_vs_supply(summary: pd.DataFrame):
     """Per family, each on its own scale: demand and supply in units over the summary's months,
@@ -428,6 +435,7 @@ def _balance_alt(summary: pd.DataFrame) -> str:
             f"{lowest['family']} {lowest['service_level']:.1%}.")
 
 
+@keyed
 @STYLE
 def revenue_vs_plan(money: pd.DataFrame, *, currency: str, months: int | None = None):
     """All families: projected revenue by month against the business plan, in `currency`.

@@ -1,9 +1,7 @@
 """Showing results in a notebook so that the code-free HTML reads well and data stays text."""
 from __future__ import annotations
 
-import base64
 import html
-import io
 import re
 
 import matplotlib.pyplot as plt
@@ -12,6 +10,7 @@ from IPython.display import HTML, Markdown, display
 
 from sop_lib.core.status import AMBER, FILLS, GREEN, RED
 from sop_lib.data.decisions import DONE, OVERDUE
+from sop_lib.pack.drawing import data_uri
 from sop_lib.pack.formatting import ColumnFormat, formats_of
 from sop_lib.supply.capacity import OK, OVERLOAD, OVERTIME
 
@@ -113,13 +112,12 @@ def figures(*figs) -> None:
 
 
 def _image(fig, alt: str | None = None) -> str:
-    """The figure as an <img> of an embedded PNG; the figure is freed."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)  # constrained layout: every chart fits already
+    """The figure as an <img> of an embedded PNG (`sop_lib.pack.drawing`); the figure is
+    freed."""
+    source = data_uri(fig)
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
     text = alt or getattr(fig, "alt_text", None) or chart_title(fig)
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(text)}">'
+    return f'<img src="{source}" alt="{html.escape(text)}">'
 
 
 def page_break() -> None:

@@ -168,7 +168,7 @@ PATTERNS = [(re.compile(pattern), kind) for pattern, kind in (
     (r"_diff$", "units change"),
     (r"^units_|_units$|_(forecast|actual|plan)$", "units"),
     (r"months|cycles", "count"),
-    (r"^combo\d+$", "score"),
+    (r"^combo\d*$", "score"),
 )]
 ACRONYMS = {"pct": "%", "cogs": "COGS", "wape": "WAPE", "fva": "FVA", "kpi": "KPI", "sku": "SKU",
             "skus": "SKUs", "abc": "ABC", "xyz": "XYZ", "cv": "CV", "cv2": "CV²", "adi": "ADI",

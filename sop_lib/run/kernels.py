@@ -10,6 +10,7 @@ its own imports find the modules loaded. The runner shuts each kernel down after
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager, BlockingKernelClient
@@ -35,13 +36,15 @@ class _ClosingKernelManager(AsyncKernelManager):
 
 
 class WarmKernel:
-    """A kernel started now in `cwd`, importing the planning library while it waits; as a
-    context manager, shut down on leaving."""
+    """A kernel started now in `cwd` (with `env` added to this process's environment),
+    importing the planning library while it waits; as a context manager, shut down on
+    leaving."""
 
-    def __init__(self, cwd: Path | str):
+    def __init__(self, cwd: Path | str, env: dict[str, str] | None = None):
         self.manager = _ClosingKernelManager(kernel_name=KERNEL_NAME)
         self._client = BlockingKernelClient()
-        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS,
+                                            env={**os.environ, **(env or {})})
         try:
             self._client.load_connection_info(self.manager.get_connection_info())
             # The request channel only: no heartbeat thread racing a quick shutdown
@@ -71,11 +74,11 @@ class WarmKernel:
 
 class KernelsAhead:
     """Kernels for `count` notebooks run one after the other: taking one starts the next, so
-    that it warms up while the taken one runs. A context manager: kernels not taken are shut
-    down on leaving (a taken kernel is its taker's to shut down)."""
+    that it warms up while the taken one runs, each in `cwd` with `env`. A context manager:
+    kernels not taken are shut down on leaving (a taken kernel is its taker's to shut down)."""
 
-    def __init__(self, cwd: Path | str, count: int):
-        self._cwd, self._left = cwd, count
+    def __init__(self, cwd: Path | str, count: int, env: dict[str, str] | None = None):
+        self._cwd, self._left, self._env = cwd, count, env
         self._next: WarmKernel | None = None
 
     @property
@@ -92,11 +95,11 @@ class KernelsAhead:
         if kernel is not None and not kernel.is_alive():
             kernel.shutdown()
             kernel = None
-        kernel = kernel or WarmKernel(self._cwd)
+        kernel = kernel or WarmKernel(self._cwd, self._env)
         self._left -= 1
         if self._left:
             try:
-                self._next = WarmKernel(self._cwd)
+                self._next = WarmKernel(self._cwd, self._env)
             except BaseException:
                 kernel.shutdown()
                 raise

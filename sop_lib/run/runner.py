@@ -23,6 +23,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from sop_lib.core.errors import ApprovedPackError, ParameterError, RunError
 from sop_lib.data.validation import load_company
+from sop_lib.pack.drawing import CACHE_VARIABLE
 from sop_lib.pack.excel import write_cycle_workbook
 from sop_lib.pack.plan_of_record import write_plan_of_record
 from sop_lib.pack.report import (
@@ -168,6 +169,11 @@ class _Run:
         return self.staging_root / self.label
 
     @property
+    def charts(self) -> Path:
+        """The charts the kernels drew, by key (`sop_lib.pack.drawing`); never published."""
+        return self.staging_root / "charts"
+
+    @property
     def failed(self) -> Path:
         return self.reports_dir / ".failed" / self.label
 
@@ -195,8 +201,10 @@ class _Run:
             shutil.rmtree(self.work / INPUTS, ignore_errors=True)
             shutil.copytree(self.snapshot, self.work / INPUTS)
             self.data_dir = self.work / INPUTS
+        self.charts.mkdir(parents=True, exist_ok=True)
         try:
-            with KernelsAhead(NOTEBOOK_DIR, len(STEPS) - len(done)) as kernels:
+            with KernelsAhead(NOTEBOOK_DIR, len(STEPS) - len(done),
+                              env={CACHE_VARIABLE: str(self.charts)}) as kernels:
                 for number, step in enumerate(STEPS, start=1):
                     if step.name in done:
                         continue

@@ -16,8 +16,8 @@ PROBE = ("import sys, os\n"
          "print(preloaded, os.getcwd(), os.getpid())")
 
 
-def run_probe(tmp_path, kernel: WarmKernel) -> list[str]:
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
+def run_probe(tmp_path, kernel: WarmKernel, probe: str = PROBE) -> list[str]:
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)])
     notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
                                        "display_name": "Python 3"}
     source, target = tmp_path / "probe.ipynb", tmp_path / "probed.ipynb"
@@ -36,6 +36,14 @@ def test_a_warm_kernel_runs_the_notebook_with_the_library_imported_and_then_stop
     assert preloaded == "True" and cwd == str(tmp_path)
     assert not psutil.pid_exists(int(pid)) or psutil.Process(int(pid)).status() == "zombie"
     assert not run_sync(kernel.manager.is_alive)()
+
+
+def test_kernels_run_with_the_environment_they_are_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOP_INHERITED", "kept")
+    probe = "import os\nprint(os.environ['SOP_GIVEN'], os.environ['SOP_INHERITED'])"
+    with KernelsAhead(tmp_path, 2, env={"SOP_GIVEN": "given"}) as kernels:
+        for _ in range(2):
+            assert run_probe(tmp_path, kernels.take(), probe) == ["given", "kept"]
 
 
 def test_taking_a_kernel_starts_the_next_and_leaving_stops_the_one_not_taken(tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 from bs4 import BeautifulSoup
 
@@ -77,6 +78,7 @@ def test_pages_have_no_code_and_every_chart_is_embedded(published):
         assert "default-src 'none'" in soup.find("meta", attrs={"http-equiv": True})["content"]
         assert not [t for t in soup.find_all(src=True) if not t["src"].startswith("data:")]
         assert not [t for t in soup.find_all("link") if t.get("href", "").startswith("http")]
+    assert not list(cycle.rglob("*.png")), "the run's chart folder is not part of the pack"
     index = BeautifulSoup((cycle / "index.html").read_text(), "html.parser")
     assert {a["href"] for a in index.find_all("a")} >= {f"{s.notebook}.html" for s in STEPS}
 
@@ -116,6 +118,7 @@ def test_a_failed_step_publishes_nothing_and_keeps_the_last_good_pack(published,
     failed_page = reports / ".failed" / cycle.name / "03_pre_sop.html"
     assert "disk on fire" in failed_page.read_text()
     assert not list(reports.glob(".staging-*"))
+    assert not psutil.Process().children(recursive=True), "no kernel is left running"
 
 
 def test_plan_of_record_adds_up_to_the_pack(published):
