@@ -12,6 +12,7 @@ from sop_lib.core.errors import SopError
 from sop_lib.core.months import month_label
 from sop_lib.data.actuals import family_history
 from sop_lib.demand.forecast import method_summary
+from sop_lib.engine.selection import MEAN
 from sop_lib.interactive.common import demand_review, show
 from sop_lib.pack import charts
 from sop_lib.pack.display import figure, say, table
@@ -163,9 +164,12 @@ class Explorer:
             say("**Method.** {methods}. The backtest {measure} of the {segment} candidates:",
                 methods=said, measure=measure, segment=segment)
         else:
-            say("**Method.** {methods}, chosen by backtest among the {segment} candidates: its "
-                "{measure} is {score}, ranked {rank} of {count}; the best single method scored "
-                "{best}.", methods=said, segment=segment, measure=measure,
+            how = ("the mean of the {segment} candidates that could be backtested on it"
+                   if MEAN in scores.columns else "chosen by backtest among the {segment} "
+                   "candidates")
+            say("**Method.** {methods}, " + how + ": its {measure} is {score}, ranked {rank} of "
+                "{count}; the best single method scored {best}.", methods=said,
+                segment=segment, measure=measure,
                 score=KINDS["score"].text(summary["score"]),
                 rank=int((candidates < summary["score"]).sum()) + 1, count=len(candidates),
                 best=KINDS["score"].text(summary["best_single"]))
