@@ -97,8 +97,8 @@ class Explorer:
         say("**Method.** The family's own bookings series is forecast with {method} "
             "({description}); that series gives the P10-P90 band, centred on the family's "
             "statistical forecast, which is reconciled from its SKUs' forecasts "
-            "({reconciliation}). Its SKUs' methods, chosen by backtest, with the median "
-            "{measure} each won with and that of the best single method:", method=method,
+            "({reconciliation}). Its SKUs' methods, with the median backtest {measure} of "
+            "each and that of the best single candidate:", method=method,
             description=engine.describe(method), reconciliation=company.config.reconciliation,
             measure=company.config.error_measure.upper())
         skus = tables["forecast"][tables["forecast"]["family"] == family]
