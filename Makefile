@@ -34,7 +34,7 @@ $(REFERENCE)/bin/python: ## statsforecast (needs pandas < 3) in its own virtuale
 
 bench: $(STAMP) $(REFERENCE)/bin/python ## accuracy (M1, Tourism), scale and whole-cycle benchmarks -> docs/performance.md
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,bench]"
-	$(BIN)/python -m benchmarks.accuracy
+	$(BIN)/python -m benchmarks.accuracy $(ACCURACY_ARGS)  # ACCURACY_ARGS=--m3: also the M3 holdout
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.cycle --floor --runs 3
 	$(BIN)/python -m benchmarks.cycle --runs 3
