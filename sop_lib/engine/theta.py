@@ -20,15 +20,7 @@ from sop_lib.engine.smoothing import Model, adjusted, predict, ses_states
 
 def trend_slopes(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     """Slope of the least-squares line through each row's first cut observations, (n, C)."""
-    t = np.arange(values.shape[1], dtype=float)
-    sum_y = np.take_along_axis(np.cumsum(values, axis=1), cuts - 1, axis=1)
-    sum_ty = np.take_along_axis(np.cumsum(values * t, axis=1), cuts - 1, axis=1)
-    count = cuts.astype(float)
-    sum_t = count * (count - 1) / 2
-    sum_tt = (count - 1) * count * (2 * count - 1) / 6
-    spread = count * sum_tt - sum_t ** 2
-    return np.divide(count * sum_ty - sum_t * sum_y, spread, out=np.zeros_like(spread),
-                     where=spread > 0)
+    return _at(_lines(values)[1], cuts)
 
 
 def theta(task: Task) -> np.ndarray:
