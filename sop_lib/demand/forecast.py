@@ -28,6 +28,7 @@ from sop_lib.demand.segments import (
     SMOOTH_METHODS,
     segment_items,
 )
+from sop_lib.engine.selection import MEAN
 
 QUANTILES = (0.1, 0.5, 0.9)
 BANDS = ("p10", "p50", "p90")
@@ -188,8 +189,9 @@ def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame, *,
     table = first.join(scores.set_index("sku"), how="left")
     singles = [c for c in scores.columns if c != "sku" and not c.startswith("combo")]
     scored = [c for c in table.columns if c in scores.columns]
-    chosen = pd.Index(scored).get_indexer(
-        table["method"].map(lambda method: _score_column(method, scores.columns)))
+    mean = table[MEAN].notna() if MEAN in table else pd.Series(False, index=table.index)
+    chosen = pd.Index(scored).get_indexer([_score_column(method, by_mean)
+                                           for method, by_mean in zip(table["method"], mean)])
     values = np.column_stack([table[scored].to_numpy(dtype=float), np.full(len(table), np.nan)])
     table["score"] = values[np.arange(len(table)), chosen]  # -1, the last column: no score
     table["best_single"] = table[singles].min(axis=1) if singles else np.nan
@@ -204,9 +206,9 @@ def method_summary(forecast: pd.DataFrame, scores: pd.DataFrame, *,
     return summary
 
 
-def _score_column(method: str, columns) -> str | None:
-    """The scores column of a method label: the mean of all candidates is scored as combo,
-    the mean of a series' best N as combo<N>."""
+def _score_column(method: str, by_mean: bool) -> str | None:
+    """The scores column of a method label: the mean of all candidates (`by_mean`, the SKU was
+    forecast with choice "mean") is scored as combo, the mean of a SKU's best N as combo<N>."""
     if method.startswith("combo: "):
-        return "combo" if "combo" in columns else f"combo{method.count('+') + 1}"
+        return MEAN if by_mean else f"combo{method.count('+') + 1}"
     return method if method in engine.METHODS else None

@@ -164,9 +164,9 @@ class Explorer:
             say("**Method.** {methods}. The backtest {measure} of the {segment} candidates:",
                 methods=said, measure=measure, segment=segment)
         else:
+            by_mean = MEAN in scores and scores[MEAN].notna().any()
             how = ("the mean of the {segment} candidates that could be backtested on it"
-                   if MEAN in scores.columns else "chosen by backtest among the {segment} "
-                   "candidates")
+                   if by_mean else "chosen by backtest among the {segment} candidates")
             say("**Method.** {methods}, " + how + ": its {measure} is {score}, ranked {rank} of "
                 "{count}; the best single method scored {best}.", methods=said,
                 segment=segment, measure=measure,

@@ -129,6 +129,21 @@ def test_method_summary_counts_skus_and_explains_each_method(mixed):
             assert row["score"] == row["best_single"]
 
 
+def test_method_summary_scores_the_mean_and_the_best_few_from_their_own_columns():
+    """Smooth SKUs (the mean of all, column combo) and intermittent ones (the mean of their
+    best 2, column combo2) in one scores table: each gets its own backtest error."""
+    forecast = pd.DataFrame({"sku": ["S", "I"], "forecast": [10.0, 2.0],
+                             "method": ["combo: theta+hw_add", "combo: sba+tsb"]})
+    scores = pd.DataFrame({"theta": [0.3, np.nan], "hw_add": [0.2, np.nan],
+                           "combo": [0.25, np.nan], "sba": [np.nan, 0.9],
+                           "tsb": [np.nan, 0.8], "combo2": [np.nan, 0.7],
+                           "combo3": [np.nan, np.nan], "sku": ["S", "I"]})
+    summary = method_summary(forecast, scores).set_index("method")
+    assert summary.loc["combo: theta+hw_add", "score"] == 0.25
+    assert summary.loc["combo: sba+tsb", "score"] == 0.7
+    assert summary["best_single"].to_dict() == {"combo: theta+hw_add": 0.2, "combo: sba+tsb": 0.8}
+
+
 def test_describe_reads_combinations():
     assert engine.describe("combo: theta+damped") == "average of Theta and damped Holt"
 

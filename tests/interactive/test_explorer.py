@@ -49,6 +49,18 @@ def test_explorer_shows_a_family(shared_wb):
     assert "GR-001" in segments and "GR-002" in segments and "GT-002" not in segments
 
 
+def test_explorer_says_an_intermittent_sku_was_chosen_by_backtest(shared_wb):
+    forecast = shared_wb.read("forecast")["forecast"]
+    scores = shared_wb.read("scores")["scores"].set_index("sku")
+    chosen = scores.index[scores["combo"].isna() & scores.notna().any(axis=1)]
+    explorer = Explorer(shared_wb)
+    explorer.select(chosen[0])
+    markdown = markdown_of(explorer.output)
+    method = forecast.query("sku == @chosen[0]")["method"].iloc[0]
+    assert method in markdown and "chosen by backtest among the" in markdown
+    assert "the mean of the" not in markdown
+
+
 def test_explorer_shows_a_sku_with_its_backtest_candidates(shared_wb):
     wb = shared_wb
     explorer = Explorer(wb)
