@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sop_lib.data import decisions, sources
+from sop_lib.data.override_log import ACTIONS
 from sop_lib.data.settings import (
     BAND_SETTINGS,
     COMPANY_SETTINGS,
@@ -47,6 +48,7 @@ class Table:
     key: tuple[str, ...]
     required: bool = True
     references: dict[str, str] = field(default_factory=dict)
+    log: bool = False  # rows may repeat the key: later rows change earlier ones (overrides)
 
     @property
     def column_names(self) -> list[str]:
@@ -217,9 +219,17 @@ TABLES: tuple[Table, ...] = (
                    minimum=-100),
             Column("owner", TEXT, "Who asked for the change."),
             Column("reason", TEXT, "Why (promotion, tender, lost customer, ...)."),
+            Column("action", CHOICE, "add (or empty): a new override where none is in force; "
+                   "change: replaces the override in force for the same level, code and month; "
+                   "withdraw: ends it (kind and value repeat what is withdrawn). Rows are only "
+                   "added, so the file keeps the history.", required=False, choices=ACTIONS),
+            Column("entered", TEXT, "When the row was entered, e.g. 2026-12-07 14:05 (the "
+                   "override editor writes it). Rows are read in file order; a database query "
+                   "orders them by level, code, month and entered.", required=False),
         ),
         key=("level", "code", "month"),
         required=False,
+        log=True,
     ),
 )
 

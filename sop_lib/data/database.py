@@ -41,8 +41,9 @@ def sources_text(connection: str) -> str:
              f"connection: {connection}", "connect_timeout: 10", "tables:"]
     for table in TABLES:
         columns = ", ".join(c.name for c in table.columns)
+        order = [*table.key, *(["entered"] if table.log else [])]  # a log: changes last
         lines.append(f"  {table.name}: SELECT {columns} FROM {table.name} "
-                     f"ORDER BY {', '.join(table.key)}")
+                     f"ORDER BY {', '.join(order)}")
     return "\n".join(lines) + "\n"
 
 

@@ -508,7 +508,7 @@ def _overrides(items, fams, recent, short, bookings, last) -> pd.DataFrame:
     for level, role, kind, value, owner, reason, ahead in _OVERRIDES:
         code, units = codes[role]
         amount = round(value * max(units, 1)) if kind == "absolute" else value
-        rows.append((level, code, month_label(last + ahead), kind, amount, owner, reason))
+        rows.append((level, code, month_label(last + ahead), kind, amount, owner, reason, "", ""))
     return pd.DataFrame(rows, columns=TABLES_BY_NAME["overrides"].column_names)
 
 

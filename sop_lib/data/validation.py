@@ -29,6 +29,7 @@ from sop_lib.core.months import (
 from sop_lib.data.company import Company, CompanyConfig
 from sop_lib.data.contract import CHOICE, CONFIG_FILE, MONTH, NUMBER, TABLES, TEXT, Column, Table
 from sop_lib.data.loading import EXCEL_SUFFIX, RawTable, read_config, read_tables
+from sop_lib.data.override_log import log_problems
 
 MAX_MAGNITUDE = 1e12
 MAX_HISTORY_LAG = 3
@@ -298,8 +299,8 @@ def _check_keys(tables: dict[str, _Checked]) -> list[Problem]:
     problems = []
     for checked in tables.values():
         key = list(checked.table.key)
-        if checked.key_order is not None and not checked.key_order[1]:  # each key given once
-            continue
+        if checked.table.log or (checked.key_order is not None and not checked.key_order[1]):
+            continue  # a log's repeats are checked by its own rules; else each key given once
         rows = checked.frame.dropna(subset=key)
         rows = rows[rows.duplicated(key, keep=False)]
         first_rows: dict[tuple, int] = {}
@@ -381,7 +382,8 @@ def _check_rules(tables: dict[str, _Checked], config: CompanyConfig | None,
                  cycle: pd.Period | None) -> list[Problem]:
     """The contract's rules across tables, each run only when the tables it reads are usable."""
     problems = _check_family_members(tables) + _check_family_targets(tables)
-    problems += _check_override_values(tables) + _warn_zero_prices(tables)
+    problems += _check_override_values(tables) + _check_override_log(tables)
+    problems += _warn_zero_prices(tables)
     last = _last_closed_month(tables)
     if last is None:
         return problems
@@ -447,6 +449,14 @@ def _check_override_values(tables: dict[str, _Checked]) -> list[Problem]:
     negative = overrides.frame["kind"].eq("absolute") & overrides.frame["value"].lt(0)
     return _row_problems(overrides, negative, "value", "expected a number of at least 0 for an "
                          "absolute override (the forecast in units)")
+
+
+def _check_override_log(tables: dict[str, _Checked]) -> list[Problem]:
+    """Each override row adds where none is in force, or changes or withdraws one that is."""
+    if "overrides" not in tables:
+        return []
+    overrides = tables["overrides"]
+    return log_problems(overrides.frame, overrides.frame.index.to_numpy(), overrides.file)
 
 
 def _check_rows_after_close(tables: dict[str, _Checked], last: pd.Period) -> list[Problem]:

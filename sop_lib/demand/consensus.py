@@ -12,6 +12,7 @@ import pandas as pd
 from sop_lib.core.errors import DataError, Problem
 from sop_lib.core.frames import join_on_key
 from sop_lib.core.months import month_label
+from sop_lib.data.override_log import IN_FORCE, WITHDRAWAL, in_force, override_log
 
 OVERRIDES_FILE = "overrides.csv"
 OVERRIDE_COLUMNS = ["level", "code", "month", "kind", "value", "owner", "reason"]
@@ -19,6 +20,11 @@ CONSENSUS_COLUMNS = ["sku", "family", "month", "statistical", "consensus", "unit
                      "consensus_value"]
 AUDIT_COLUMNS = OVERRIDE_COLUMNS + ["statistical", "consensus", "change", "note"]
 FAMILY_COLUMNS = ["family", "month", "statistical", "consensus", "consensus_value"]
+LOG_AUDIT_COLUMNS = ["row", "status", "by", "action", "entered", *AUDIT_COLUMNS]
+IN_FORCE_COLUMNS = ["level", "code", "month", "kind", "value", "owner", "reason", "entered",
+                    "statistical", "consensus", "change", "note"]
+HISTORY_COLUMNS = ["row", "what", "level", "code", "month", "kind", "value", "owner", "reason",
+                   "entered"]
 LEVEL_ORDER = ("family", "sku")
 KINDS = ("absolute", "percent")
 _NAMES = {"sku": "SKU", "family": "family"}
@@ -63,6 +69,44 @@ def apply_overrides(forecast: pd.DataFrame, overrides: pd.DataFrame, items: pd.D
     result["consensus_value"] = result["consensus"] * result["unit_price"]
     return result[CONSENSUS_COLUMNS], _audit(overrides, masks, notes, statistical,
                                              consensus)
+
+
+def apply_override_log(forecast: pd.DataFrame, overrides: pd.DataFrame, items: pd.DataFrame,
+                       *, origin: tuple[str, np.ndarray] | None = None
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`apply_overrides` with the overrides in force of the overrides log
+    (`sop_lib.data.override_log`); return (consensus, audit).
+
+    audit: every row of the log in file order, LOG_AUDIT_COLUMNS: its spreadsheet `row`, its
+    `status` (in force, changed, withdrawn, withdrawal) and `by` (the row that changed or
+    withdrew it, or the row a withdrawal withdrew), then for the rows in force their effect
+    as `apply_overrides` audits it (NaN and no note for the others).
+    """
+    file, rows = origin or (OVERRIDES_FILE, np.arange(len(overrides)) + 2)
+    log = override_log(overrides, rows)
+    current = in_force(log)
+    consensus, effect = apply_overrides(forecast, current[OVERRIDE_COLUMNS], items,
+                                        origin=(file, current["row"].to_numpy()))
+    measured = ["statistical", "consensus", "change", "note"]
+    audit = log.merge(effect[measured].assign(row=current["row"].to_numpy()), on="row",
+                      how="left")
+    audit["note"] = audit["note"].fillna("").astype(str)
+    audit["entered"] = audit["entered"].fillna("").astype(str)
+    return consensus, audit[LOG_AUDIT_COLUMNS]
+
+
+def overrides_in_force(audit: pd.DataFrame) -> pd.DataFrame:
+    """The overrides in force of a log audit, with their effect (IN_FORCE_COLUMNS)."""
+    return audit.loc[audit["status"] == IN_FORCE, IN_FORCE_COLUMNS].reset_index(drop=True)
+
+
+def override_history(audit: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a log audit no longer in force and the withdrawals, with what became of
+    each ("changed by row 9", "withdrawn by row 10", "withdraws row 8"): HISTORY_COLUMNS."""
+    past = audit[audit["status"] != IN_FORCE]
+    what = [f"withdraws row {by}" if status == WITHDRAWAL else f"{status} by row {by}"
+            for status, by in zip(past["status"], past["by"])]
+    return past.assign(what=what)[HISTORY_COLUMNS].reset_index(drop=True)
 
 
 def family_demand(consensus: pd.DataFrame) -> pd.DataFrame:

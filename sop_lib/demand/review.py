@@ -13,7 +13,7 @@ from sop_lib.demand.accuracy import (
     sku_actuals,
 )
 from sop_lib.demand.backfill import with_replayed_cycles
-from sop_lib.demand.consensus import apply_overrides, family_demand
+from sop_lib.demand.consensus import apply_override_log, family_demand
 from sop_lib.demand.forecast import BANDS, demand_forecast
 from sop_lib.demand.hierarchy import TOTAL_CODE, family_intervals, reconcile
 from sop_lib.store.archive import load_archive
@@ -34,8 +34,8 @@ def review_demand(company: Company, *, cycle: pd.Period, horizon: int,
     nodes = reconcile(_base(made.sku, made.family), made.sku.groupby("sku")["family"].first(),
                       method=company.config.reconciliation)
     statistical = _reconciled_skus(made.sku, nodes)
-    sku_plan, audit = apply_overrides(statistical, company.overrides, company.items,
-                                       origin=company.origin("overrides"))
+    sku_plan, audit = apply_override_log(statistical, company.overrides, company.items,
+                                         origin=company.origin("overrides"))
     bands = family_intervals(made.family, nodes)
     archive, replayed = with_replayed_cycles(company, load_archive(archive_dir, before=cycle))
     actuals = sku_actuals(company)

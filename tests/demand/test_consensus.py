@@ -8,9 +8,12 @@ import pytest
 
 from sop_lib.core.errors import DataError
 from sop_lib.demand.consensus import (
+    apply_override_log,
     apply_overrides,
     family_demand,
     horizon_totals,
+    override_history,
+    overrides_in_force,
 )
 
 JAN, FEB = pd.Period("2025-01", "M"), pd.Period("2025-02", "M")
@@ -208,3 +211,29 @@ def test_horizon_totals_sum_each_family_and_say_how_far_the_consensus_moved():
     assert totals.loc["A", "change_pct"] == pytest.approx(0.25)
     assert np.isnan(totals.loc["B", "consensus_value"])  # a month without a value: not too low
     assert np.isnan(totals.loc["C", "change_pct"])  # no statistical forecast to move from
+
+
+def test_the_log_applies_only_the_overrides_in_force_and_audits_every_row():
+    log = make_overrides(("sku", "A", JAN, "absolute", 50), ("family", "F", FEB, "percent", 10),
+                         ("sku", "A", JAN, "absolute", 70), ("family", "F", FEB, "percent", 10))
+    log["action"] = pd.Series(["", "", "change", "withdraw"], dtype=str)
+    log["entered"] = pd.Series(["", "", "2025-01-05 09:00", "2025-01-06 10:00"], dtype=str)
+    consensus, audit = apply_override_log(make_forecast(), log, make_items())
+    current, _ = apply_overrides(make_forecast(), log.iloc[[2]].reset_index(drop=True),
+                                 make_items())
+    pd.testing.assert_frame_equal(consensus, current)  # only A's change is in force
+    assert audit["status"].tolist() == ["changed", "withdrawn", "in force", "withdrawal"]
+    assert audit["change"].tolist()[2] == 60.0 and audit["change"].isna().sum() == 3
+    shown = overrides_in_force(audit)
+    assert shown[["code", "value", "entered"]].values.tolist() == [["A", 70.0,
+                                                                   "2025-01-05 09:00"]]
+    assert override_history(audit)["what"].tolist() == [
+        "changed by row 4", "withdrawn by row 5", "withdraws row 3"]
+
+
+def test_a_log_without_action_and_entered_columns_is_all_adds():
+    overrides = make_overrides(("sku", "A", JAN, "absolute", 50))
+    consensus, audit = apply_override_log(make_forecast(), overrides, make_items())
+    assert audit["status"].tolist() == ["in force"] and audit["entered"].tolist() == [""]
+    pd.testing.assert_frame_equal(consensus, apply_overrides(make_forecast(), overrides,
+                                                             make_items())[0])
