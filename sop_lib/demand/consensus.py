@@ -21,8 +21,8 @@ CONSENSUS_COLUMNS = ["sku", "family", "month", "statistical", "consensus", "unit
 AUDIT_COLUMNS = OVERRIDE_COLUMNS + ["statistical", "consensus", "change", "note"]
 FAMILY_COLUMNS = ["family", "month", "statistical", "consensus", "consensus_value"]
 LOG_AUDIT_COLUMNS = ["row", "status", "by", "action", "entered", *AUDIT_COLUMNS]
-IN_FORCE_COLUMNS = ["level", "code", "month", "kind", "value", "owner", "reason", "entered",
-                    "statistical", "consensus", "change", "note"]
+IN_FORCE_COLUMNS = ["row", "level", "code", "month", "kind", "value", "owner", "reason",
+                    "entered", "statistical", "consensus", "change", "note"]
 HISTORY_COLUMNS = ["row", "what", "level", "code", "month", "kind", "value", "owner", "reason",
                    "entered"]
 LEVEL_ORDER = ("family", "sku")

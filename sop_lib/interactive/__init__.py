@@ -2,7 +2,7 @@
 
     from sop_lib.interactive import DecisionRecorder, Explorer, OverrideEditor, ScenarioPanel
     Explorer(wb).widget          # a family or SKU: history, forecast and band, method, accuracy
-    OverrideEditor(wb).widget    # an override's effect on the consensus; saved to overrides.csv
+    OverrideEditor(wb).widget    # the overrides in force; add, change or withdraw one, previewed
     ScenarioPanel(wb).widget     # a what-if re-planned against the baseline; saved as YAML
     DecisionRecorder(wb).widget  # the meeting's decisions; saved as decisions/<cycle>.yaml
 
@@ -11,15 +11,9 @@ show goes into ipywidgets Output widgets (see `common.show`); data shown as text
 """
 from sop_lib.interactive.decision_recorder import DecisionRecorder
 from sop_lib.interactive.explorer import Explorer
-from sop_lib.interactive.override_editor import (
-    NewOverride,
-    OverrideEditor,
-    appended_bytes,
-    checked_overrides,
-    override_effect,
-    overrides_file,
-    save_overrides,
-)
+from sop_lib.interactive.override_editor import OverrideEditor
+from sop_lib.interactive.override_file import checked_log, overrides_file, save_overrides, with_rows
+from sop_lib.interactive.override_preview import NewOverride, override_effect, overrides_met
 from sop_lib.interactive.scenario_panel import (
     ScenarioPanel,
     save_scenario,
@@ -29,6 +23,7 @@ from sop_lib.interactive.scenario_panel import (
 
 __all__ = [
     "DecisionRecorder", "Explorer", "NewOverride", "OverrideEditor", "ScenarioPanel",
-    "appended_bytes", "checked_overrides", "override_effect", "overrides_file", "save_overrides",
+    "checked_log", "override_effect", "overrides_file", "overrides_met", "save_overrides",
+    "with_rows",
     "save_scenario", "scenario_path", "scenario_yaml",
 ]
