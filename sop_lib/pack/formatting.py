@@ -149,7 +149,7 @@ NAMES = {
     **dict.fromkeys(("change", "difference", "units_gap", "family_change"), "units change"),
     **dict.fromkeys(("unit_price", "unit_cost"), "price"),
     **dict.fromkeys(("value", "impact", "objective", "cost", "penalty"), "money"),
-    **dict.fromkeys(("lag", "months", "rank", "row", "skus", "active", "new", "phase_out",
+    **dict.fromkeys(("lag", "months", "rank", "row", "by", "skus", "active", "new", "phase_out",
                      "inactive", "families_below_target"), "count"),
     **dict.fromkeys(("cv", "adi", "cv2"), "ratio"),
     **dict.fromkeys(("ramp", "family_ramp"), "share"),  # a launch's bookings over forecast
