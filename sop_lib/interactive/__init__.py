@@ -1,13 +1,14 @@
 """Interactive exploration for analysts in JupyterLab: widgets over a notebook's workbook.
 
     from sop_lib.interactive import DecisionRecorder, Explorer, OverrideEditor, ScenarioPanel
-    Explorer(wb).widget          # a family or SKU: history, forecast and band, method, accuracy
+    Explorer(wb).widget          # find a family or SKU: its picture, or compare two to five
     OverrideEditor(wb).widget    # the overrides in force; add, change or withdraw one, previewed
     ScenarioPanel(wb).widget     # a what-if re-planned against the baseline; saved as YAML
     DecisionRecorder(wb).widget  # the meeting's decisions; saved as decisions/<cycle>.yaml
 
 Nothing is read or computed until a widget is built or a method is called. What the widgets
 show goes into ipywidgets Output widgets (see `common.show`); data shown as text is escaped.
+Every table a panel shows can be exported (`export`): a CSV file, or text that pastes into Excel.
 """
 from sop_lib.interactive.decision_recorder import DecisionRecorder
 from sop_lib.interactive.explorer import Explorer
