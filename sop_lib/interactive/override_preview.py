@@ -131,10 +131,15 @@ def overrides_met(current: pd.DataFrame, new: pd.DataFrame, items: pd.DataFrame,
     how[same] = {ADD: "already in force on this month: save as a change to replace it",
                  CHANGE: "in force now: this change replaces it",
                  WITHDRAW: "in force now: this withdraws it"}[action]
-    how[spread] = (f"the family override spread over {code}: a SKU override sets {code}'s "
-                   f"month instead of its share, so the family total moves with it")
-    how[inside] = (f"a SKU override inside {family}: it keeps its units, so {family}'s total "
-                   "differs from what the family override alone gives")
+    withdrawn = action == WITHDRAW
+    how[spread] = (f"the family override spread over {code}: " + (
+        f"withdrawn, {code} goes back to its share of it" if withdrawn else
+        f"a SKU override sets {code}'s month instead of its share, so the family total moves "
+        "with it"))
+    how[inside] = (f"a SKU override inside {family}: " + (
+        "it stays in force" if withdrawn else
+        f"it keeps its units, so {family}'s total differs from what the family override alone "
+        "gives"))
     met = in_months.assign(how=how)[same | spread | inside]
     return met[MEETS_COLUMNS].sort_values(["month", "row"]).reset_index(drop=True)
 

@@ -292,3 +292,16 @@ def test_a_second_save_of_the_same_add_is_refused(open_copy, company_dir):
     editor.controls.save.click()
     assert "in force since row 9; expected action change" in everything_of(editor.save_output)
     assert (company_dir / "overrides.csv").read_bytes() == after_first
+
+
+def test_withdrawing_a_sku_override_inside_a_family_override_says_where_it_goes(shared_wb):
+    editor = OverrideEditor(shared_wb)
+    _pick(editor, "sku", "SP-004", "2026-12")
+    editor.controls.action.value = "withdraw"
+    effect, met = tables_of(editor.preview_output)
+    assert "withdrawn, SP-004 goes back to its share of it" in met
+    assert "in force now: this withdraws it" in met
+    consensus = shared_wb.read("consensus")["consensus"].set_index(["sku", "month"])
+    december = pd.Period("2026-12", "M")
+    share = consensus.loc[("SP-004", december), "statistical"] * 0.9  # Spare Parts -10%
+    assert f">{share:,.1f}<" in effect  # after: back to its share of the family override
