@@ -77,10 +77,12 @@ def apply_override_log(forecast: pd.DataFrame, overrides: pd.DataFrame, items: p
     """`apply_overrides` with the overrides in force of the overrides log
     (`sop_lib.data.override_log`); return (consensus, audit).
 
-    audit: every row of the log in file order, LOG_AUDIT_COLUMNS: its spreadsheet `row`, its
-    `status` (in force, changed, withdrawn, withdrawal) and `by` (the row that changed or
-    withdrew it, or the row a withdrawal withdrew), then for the rows in force their effect
-    as `apply_overrides` audits it (NaN and no note for the others).
+    audit: every row of the log in key order (level, code, month, then the log's order) as the
+    company's table is, LOG_AUDIT_COLUMNS: its spreadsheet `row` (for a table read from a
+    database, its row in the query's result), its `status` (in force, changed, withdrawn,
+    withdrawal) and `by` (the row that changed or withdrew it, or the row a withdrawal
+    withdrew), then for the rows in force their effect as `apply_overrides` audits it (NaN and
+    no note for the others).
     """
     file, rows = origin or (OVERRIDES_FILE, np.arange(len(overrides)) + 2)
     log = override_log(overrides, rows)
@@ -89,10 +91,10 @@ def apply_override_log(forecast: pd.DataFrame, overrides: pd.DataFrame, items: p
                                         origin=(file, current["row"].to_numpy()))
     measured = ["statistical", "consensus", "change", "note"]
     audit = log.merge(effect[measured].assign(row=current["row"].to_numpy()), on="row",
-                      how="left")
+                      how="left").sort_values(["level", "code", "month"], kind="stable")
     audit["note"] = audit["note"].fillna("").astype(str)
     audit["entered"] = audit["entered"].fillna("").astype(str)
-    return consensus, audit[LOG_AUDIT_COLUMNS]
+    return consensus, audit[LOG_AUDIT_COLUMNS].reset_index(drop=True)
 
 
 def overrides_in_force(audit: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from sop_lib.pack.display import say, table
 DEMAND_TABLES = ("segments", "forecast", "family_forecast", "scores", "consensus", "demand",
                  "accuracy")
 PROBLEM_COLUMNS = ["severity", "file", "row", "column", "value", "expected"]
+FULL_LABEL = {"description_width": "initial"}  # a control's label shown whole
 
 
 def demand_review(wb) -> dict[str, pd.DataFrame]:
@@ -32,6 +33,12 @@ def plan_months(wb) -> pd.PeriodIndex:
 def month_options(months: Iterable[pd.Period]) -> list[tuple[str, pd.Period]]:
     """(YYYY-MM, month) pairs for a Dropdown."""
     return [(month.strftime("%Y-%m"), month) for month in months]
+
+
+def labelled(kind, label: str, tooltip: str, **options):
+    """A control of `kind` (an ipywidgets class) with its full label, never cut off, and a
+    tooltip."""
+    return kind(description=label, tooltip=tooltip, style=FULL_LABEL, **options)
 
 
 def show(output, render: Callable[[], None]) -> None:

@@ -26,10 +26,10 @@ from sop_lib.pack.charts import (
     SKY,
     STATISTICAL,
     STYLE,
-    _finish,
-    _month_axis,
-    _units_axis,
-    _x,
+    finish_figure,
+    month_axis,
+    month_x,
+    units_axis,
 )
 
 FAMILY, SKU = "family", "sku"
@@ -135,11 +135,11 @@ def forecast_chart(series: list[Series], *, cycle: pd.Period, months_back: int =
         title = f"{len(series)} series compared: bookings history and forecast (units per month)"
     months = pd.concat([one.history.loc[one.history["month"] >= start, "month"]
                         for one in series] + [one.future["month"] for one in series])
-    _month_axis(ax, months)
-    _units_axis(ax, "units")
+    month_axis(ax, months)
+    units_axis(ax, "units")
     ax.set_title(title)
     fig.legend(handles=handles, loc="outside right upper", frameon=False)
-    return _finish(fig, _alt(series, cycle))
+    return finish_figure(fig, _alt(series, cycle))
 
 
 def _draw(ax, one: Series, start: pd.Period, colours, *, labelled: bool = False) -> None:
@@ -147,12 +147,12 @@ def _draw(ax, one: Series, start: pd.Period, colours, *, labelled: bool = False)
     dashed statistical on top."""
     history, future = one.history[one.history["month"] >= start], one.future
     history_colour, statistical_colour, consensus_colour = colours
-    x = _x(future["month"])
+    x = month_x(future["month"])
     if labelled and future[["p10", "p90"]].notna().any().all():
         ax.fill_between(x, future["p10"], future["p90"], color=statistical_colour, alpha=0.18,
                         lw=0, label="P10-P90 of the statistical forecast", zorder=1)
     hidden = "" if labelled else "_"  # matplotlib leaves "_"-labels out of the legend
-    ax.plot(_x(history["month"]), history["bookings"], color=history_colour,
+    ax.plot(month_x(history["month"]), history["bookings"], color=history_colour,
             label=hidden + "Bookings", zorder=2, **HISTORY_LINE)
     ax.plot(x, future["consensus"], color=consensus_colour, label=hidden + "Consensus", zorder=3,
             **CONSENSUS_LINE)

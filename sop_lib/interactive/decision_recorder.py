@@ -30,8 +30,9 @@ from sop_lib.data.decisions import (
     check_decisions,
     decisions_path,
 )
-from sop_lib.interactive.common import month_options, show
-from sop_lib.pack.display import say, table
+from sop_lib.interactive.common import labelled, month_options, show
+from sop_lib.interactive.export import exported_table
+from sop_lib.pack.display import say
 
 NOT_DECIDED = "(not decided)"
 PREVIOUS_SUFFIX = ".previous"
@@ -101,27 +102,42 @@ class DecisionRecorder:
         agenda, comparison = self.tables["decisions"], self.tables["scenario_comparison"]
         recommended = self.tables["recommendation"]["scenario"].iloc[0]
         items = {int(row.rank): (
-            widgets.Dropdown(options=[NOT_DECIDED, *OUTCOMES], value=NOT_DECIDED,
-                             description=f"{row.rank}", layout=widgets.Layout(width="16em")),
-            widgets.Text(placeholder=f"{row.family}: {row.topic}",
-                         layout=widgets.Layout(width="40em")))
+            labelled(widgets.Dropdown, f"Item {row.rank} outcome",
+                     f"What the meeting decided on {row.family}: {row.topic}",
+                     options=[NOT_DECIDED, *OUTCOMES], value=NOT_DECIDED,
+                     layout=widgets.Layout(width="18em")),
+            labelled(widgets.Text, "Note", f"Why, or on what condition (item {row.rank})",
+                     placeholder=f"{row.family}: {row.topic}",
+                     layout=widgets.Layout(width="40em")))
             for row in agenda.itertuples()}
         months = month_range(self.wb.cycle, self.wb.horizon)
         return SimpleNamespace(
-            approved_by=widgets.Text(description="Approved by"),
-            approved_on=widgets.DatePicker(description="On", value=datetime.date.today()),
-            scenario=widgets.Dropdown(description="Adopted", options=list(
-                dict.fromkeys([BASELINE, *comparison["scenario"]])), value=recommended),
+            approved_by=labelled(widgets.Text, "Approved by (name)", "Who approved the plan "
+                                 "in the meeting"),
+            approved_on=labelled(widgets.DatePicker, "Approved on (date)", "The day of the "
+                                 "executive meeting", value=datetime.date.today()),
+            scenario=labelled(widgets.Dropdown, "Plan adopted (scenario)", "The scenario "
+                              "adopted as the plan of record; the recommended one is preset",
+                              options=list(dict.fromkeys([BASELINE, *comparison["scenario"]])),
+                              value=recommended),
             items=items,
-            action=widgets.Text(description="Action", layout=widgets.Layout(width="40em")),
-            item=widgets.Dropdown(description="Item", options=[("none", None), *(
-                (str(rank), rank) for rank in items)]),
-            owner=widgets.Text(description="Owner"),
-            due=widgets.Dropdown(description="Due", options=month_options(months)),
-            status=widgets.Dropdown(description="Status", options=list(STATUSES)),
-            add=widgets.Button(description="Add action"),
-            notes=widgets.Textarea(description="Notes", layout=widgets.Layout(width="52em")),
-            save=widgets.Button(description="Save decisions", button_style="primary"),
+            action=labelled(widgets.Text, "Action", "What is to be done, in one sentence",
+                            layout=widgets.Layout(width="40em")),
+            item=labelled(widgets.Dropdown, "For agenda item", "The agenda item the action "
+                          "follows from (none: a general action)",
+                          options=[("none", None), *((str(rank), rank) for rank in items)]),
+            owner=labelled(widgets.Text, "Owner", "Who is accountable for the action"),
+            due=labelled(widgets.Dropdown, "Due month", "The month by which it is done",
+                         options=month_options(months)),
+            status=labelled(widgets.Dropdown, "Status", "Where the action stands",
+                            options=list(STATUSES)),
+            add=widgets.Button(description="Add action", tooltip="Add the action to the list "
+                               "saved with the decisions"),
+            notes=labelled(widgets.Textarea, "Meeting notes", "Anything else the register "
+                           "should keep", layout=widgets.Layout(width="52em")),
+            save=widgets.Button(description="Save decisions", button_style="primary",
+                                tooltip=f"Write {DECISIONS_FOLDER}/<cycle>.yaml in the company "
+                                "folder for sop approve"),
             output=widgets.Output(),
         )
 
@@ -163,8 +179,8 @@ class DecisionRecorder:
                              "owner": c.owner.value.strip(), "due": c.due.value,
                              "status": c.status.value})
         c.action.value = c.owner.value = ""
-        table(pd.DataFrame(self.actions, columns=ACTION_COLUMNS).astype({"item": "string"}),
-              caption="Actions to save")
+        exported_table(pd.DataFrame(self.actions, columns=ACTION_COLUMNS).astype(
+            {"item": "string"}), "Actions to save", caption="Actions to save")
 
     def save(self) -> Path:
         """Write the register when it validates, and say where."""

@@ -9,6 +9,7 @@ differ), so the pre-S&OP run can load it.
 """
 from __future__ import annotations
 
+import html
 import re
 import tempfile
 from functools import cached_property
@@ -22,10 +23,17 @@ import yaml
 from sop_lib.core.errors import DataError, SopError
 from sop_lib.core.months import month_range
 from sop_lib.data.contract import SCENARIO_FOLDER
-from sop_lib.interactive.common import demand_review, month_options, plan_months, show
+from sop_lib.interactive.common import (
+    demand_review,
+    labelled,
+    month_options,
+    plan_months,
+    show,
+)
+from sop_lib.interactive.export import exported_table
+from sop_lib.interactive.scenario_view import DIFFERENCE, key_figures, plan_summary, plans_chart
 from sop_lib.pack import charts
-from sop_lib.pack.display import figure, say, table
-from sop_lib.presop.balance import balance, balance_summary
+from sop_lib.pack.display import figure, say
 from sop_lib.presop.scenarios import (
     BASELINE,
     Change,
@@ -42,11 +50,6 @@ from sop_lib.store.archive import published_artifact
 
 NO_CHANGE = "(no change)"
 RESOURCE_KINDS = (CAPACITY, OVERTIME)
-SHOWN_COLUMNS = ["scenario", "units", "revenue", "margin", "overtime_hours", "overtime_cost",
-                 "added_hours_cost", "holding_cost", "net_margin", "net_margin_change",
-                 "average_inventory_value",
-                 "service_level", "peak_utilisation", "overloaded_resource_months",
-                 "plan_gap_pct", "fiscal_year_gap_pct", "qualifies"]
 
 
 def scenario_yaml(scenario: Scenario, *, months: pd.PeriodIndex, note: str = "") -> str:
@@ -126,14 +129,14 @@ def save_scenario(company, scenario: Scenario, *, cycle: pd.Period, horizon: int
 
 
 class ScenarioPanel:
-    """Pickers and sliders for a what-if, re-planned against the baseline on Recompute and
-    saved as a scenario file on Save.
+    """Controls for a what-if, re-planned against the baseline on Recompute and saved as a
+    scenario file on Save; the baseline's key figures and chart show as soon as it is built.
 
     `ScenarioPanel(wb).widget` shows the panel; `controls` holds its widgets (name,
-    description, demand_family, demand_from, demand_percent, capacity_resource, capacity_from,
-    capacity_to, capacity_hours, overtime, price_family, price_percent, recompute, save,
-    overwrite) and `result_output` / `save_output` what they show. Nothing is read or computed
-    before the widget is built.
+    description, demand_family, demand_from, demand_to, demand_percent, capacity_resource,
+    capacity_from, capacity_to, capacity_hours, overtime, price_family, price_percent,
+    recompute, save, overwrite) and `result_output` / `save_output` what they show. Nothing is
+    read or computed before the widget is built.
     """
 
     def __init__(self, wb):
@@ -152,39 +155,59 @@ class ScenarioPanel:
 
     @cached_property
     def baseline(self):
-        tables = self.tables
-        return run_scenario(self.wb.company, tables["demand"], tables["consensus"], BASELINE,
-                            plan_options=self.plan_options)
+        return self._run(BASELINE)
 
     @cached_property
     def controls(self) -> SimpleNamespace:
         company = self.wb.company
+        currency = company.config.currency
         months = month_options(plan_months(self.wb))
         families = [(NO_CHANGE, "")] + [(f, f) for f in sorted(company.families["family"])]
         resources = [(NO_CHANGE, "")] + [(r, r) for r in sorted(company.resources["resource"])]
         most = max(160, int(company.resources["available_hours"].max()))
-        percent = {"step": 1.0, "readout_format": "+.0f", "continuous_update": False}
         return SimpleNamespace(
-            name=widgets.Text(value="What-if", description="Name"),
-            description=widgets.Text(description="Description",
-                                     layout=widgets.Layout(width="60%")),
-            demand_family=widgets.Dropdown(options=families, description="Demand of"),
-            demand_from=widgets.Dropdown(options=months, description="from"),
-            demand_percent=widgets.FloatSlider(value=0, min=-50, max=100, description="percent",
-                                               **percent),
-            capacity_resource=widgets.Dropdown(options=resources, description="Capacity of"),
-            capacity_from=widgets.Dropdown(options=months, description="from"),
-            capacity_to=widgets.Dropdown(options=months, value=months[-1][1], description="to"),
-            capacity_hours=widgets.IntSlider(value=0, min=-most, max=most, step=8,
-                                             description="hours/month",
-                                             continuous_update=False),
-            overtime=widgets.Checkbox(value=True, description="Overtime allowed"),
-            price_family=widgets.Dropdown(options=families, description="Price of"),
-            price_percent=widgets.FloatSlider(value=0, min=-30, max=30, description="percent",
-                                              **percent),
-            recompute=widgets.Button(description="Recompute", button_style="primary"),
-            save=widgets.Button(description="Save as YAML"),
-            overwrite=widgets.Checkbox(value=False, description="Replace the file if it exists"))
+            name=labelled(widgets.Text, "Scenario name", "Names the scenario in the comparison "
+                          "and its file, scenarios/<name>.yaml", value="What-if"),
+            description=labelled(widgets.Text, "Description (optional)", "One sentence on "
+                                 "what the scenario tries, saved with it",
+                                 layout=widgets.Layout(width="60%")),
+            demand_family=labelled(widgets.Dropdown, "Demand of family", "The family whose "
+                                   "consensus demand changes", options=families),
+            demand_from=labelled(widgets.Dropdown, "From month", "First month the demand "
+                                 "change applies to", options=months),
+            demand_to=labelled(widgets.Dropdown, "To month", "Last month the demand change "
+                               "applies to (included)", options=months, value=months[-1][1]),
+            demand_percent=labelled(
+                widgets.BoundedFloatText, "Demand change (%)", "Consensus demand of the family, "
+                "in units and value, up (positive) or down (negative) by this percent",
+                value=0, min=-100, max=500, step=1),
+            capacity_resource=labelled(widgets.Dropdown, "Capacity of resource", "The "
+                                       "resource whose regular hours change",
+                                       options=resources),
+            capacity_from=labelled(widgets.Dropdown, "From month", "First month the capacity "
+                                   "change applies to", options=months),
+            capacity_to=labelled(widgets.Dropdown, "To month", "Last month the capacity "
+                                 "change applies to (included)", options=months,
+                                 value=months[-1][1]),
+            capacity_hours=labelled(
+                widgets.BoundedIntText, "Extra capacity (hours per month)", "Regular hours "
+                "added to the resource's available hours each month (negative: removed), "
+                f"paid at its regular rate in {currency}", value=0, min=-most, max=most, step=8),
+            overtime=labelled(widgets.Checkbox, "Overtime allowed", "Untick to plan without "
+                              "overtime on every resource in every month", value=True),
+            price_family=labelled(widgets.Dropdown, "Price of family", "The family whose "
+                                  "unit prices change", options=families),
+            price_percent=labelled(
+                widgets.BoundedFloatText, "Price change (%)", f"Unit prices of the family (in "
+                f"{currency}) up or down by this percent over the whole horizon; units stay "
+                "as planned", value=0, min=-100, max=100, step=1),
+            recompute=widgets.Button(description="Recompute", button_style="primary",
+                                     tooltip="Re-plan supply and money with these changes and "
+                                     "compare them with the baseline"),
+            save=widgets.Button(description="Save as YAML", tooltip="Write the scenario to "
+                                "scenarios/<name>.yaml for the next pre-S&OP run"),
+            overwrite=labelled(widgets.Checkbox, "Replace the file if it exists", "Tick to "
+                               "overwrite a saved scenario of the same name", value=False))
 
     @cached_property
     def result_output(self) -> widgets.Output:
@@ -199,11 +222,24 @@ class ScenarioPanel:
         c = self.controls
         c.recompute.on_click(lambda _: self.recompute())
         c.save.on_click(lambda _: self.save())
+        folder = Path(self.wb.company.folder) / SCENARIO_FOLDER
+        currency = self.wb.company.config.currency
+        instruction = widgets.HTML(
+            "Pick the changes to try. <b>Recompute</b> re-plans supply and money with them and "
+            "shows the scenario beside the baseline (money in "
+            f"{html.escape(currency)}); <b>Save as YAML</b> writes it to "
+            f"<code>{html.escape(str(folder))}/&lt;name&gt;.yaml</code>, which the next "
+            "pre-S&amp;OP run compares with the other scenarios.")
+        show(self.result_output, self._show_baseline)
         return widgets.VBox([
+            instruction,
             widgets.HBox([c.name, c.description]),
-            widgets.HBox([c.demand_family, c.demand_from, c.demand_percent]),
+            _heading("Demand"),
+            widgets.HBox([c.demand_family, c.demand_from, c.demand_to, c.demand_percent]),
+            _heading("Capacity"),
             widgets.HBox([c.capacity_resource, c.capacity_from, c.capacity_to, c.capacity_hours]),
             c.overtime,
+            _heading("Price"),
             widgets.HBox([c.price_family, c.price_percent]),
             widgets.HBox([c.recompute, c.save, c.overwrite]),
             self.save_output, self.result_output])
@@ -214,11 +250,13 @@ class ScenarioPanel:
         changes = []
         if c.demand_family.value and c.demand_percent.value:
             changes.append(Change(DEMAND, (c.demand_family.value,),
-                                  _between(months, c.demand_from.value, months[-1]), "percent",
-                                  float(c.demand_percent.value)))
+                                  _between(months, c.demand_from.value, c.demand_to.value,
+                                           "demand"),
+                                  "percent", float(c.demand_percent.value)))
         if c.capacity_resource.value and c.capacity_hours.value:
             changes.append(Change(CAPACITY, (c.capacity_resource.value,),
-                                  _between(months, c.capacity_from.value, c.capacity_to.value),
+                                  _between(months, c.capacity_from.value, c.capacity_to.value,
+                                           "capacity"),
                                   "add_hours", float(c.capacity_hours.value)))
         if not c.overtime.value:
             changes.append(Change(OVERTIME, tuple(self.wb.company.resources["resource"]),
@@ -236,29 +274,50 @@ class ScenarioPanel:
         """Save the scenario as `<company folder>/scenarios/<name>.yaml`."""
         show(self.save_output, self._save)
 
+    def _run(self, scenario: Scenario):
+        tables = self.tables
+        return run_scenario(self.wb.company, tables["demand"], tables["consensus"], scenario,
+                            plan_options=self.plan_options)
+
+    def _show_baseline(self) -> None:
+        comparison = compare_scenarios(self.baseline, [])
+        figures = key_figures(comparison, self.wb.company.config.currency)
+        say("**Baseline**, the plan as reviewed, over {months}. Pick a change and recompute to "
+            "see a scenario beside it.", months=comparison["months"].iloc[0])
+        self._key_figures(figures, comparison, f"Key figures of the {BASELINE.name}")
+        figure(plans_chart({BASELINE.name: plan_summary(self.baseline)}))
+
     def _recompute(self) -> None:
         scenario = self.scenario()
         if not scenario.changes:
             say("No change chosen: the scenario is the baseline. Pick a change and recompute.")
+            self._show_baseline()
             return
         named = Scenario(scenario.name or "What-if", scenario.description, scenario.changes)
-        tables, company = self.tables, self.wb.company
-        result = run_scenario(company, tables["demand"], tables["consensus"], named,
-                              plan_options=self.plan_options)
+        result = self._run(named)
         comparison = compare_scenarios(self.baseline, [result])
-        table(changes_table([named])[["change", "description"]],
-              caption=f"What {named.name} changes")
-        table(comparison[SHOWN_COLUMNS],
-              caption=f"Against the baseline ({comparison['months'].iloc[0]})")
+        currency = self.wb.company.config.currency
+        figures = key_figures(comparison, currency)
+        exported_table(changes_table([named])[["change", "description"]],
+                       f"Changes of {named.name}", caption=f"What {named.name} changes")
+        figure(plans_chart({BASELINE.name: plan_summary(self.baseline),
+                            named.name: plan_summary(result)}))
+        self._key_figures(figures, comparison, f"Key figures of {BASELINE.name} and {named.name}",
+                          f"{DIFFERENCE} = {named.name} minus {BASELINE.name}")
         if comparison["notes"].iloc[-1]:
             say("**Note:** {notes}", notes=comparison["notes"].iloc[-1])
-        choice = recommend(comparison, currency=company.config.currency)
+        choice = recommend(comparison, currency=currency)
         say("**By the recommendation rule: {scenario}.** {reason}", scenario=choice.scenario,
             reason=choice.reason)
-        summary = balance_summary(balance(result.plan, result.money))
-        figure(charts.demand_vs_supply(summary))
         figure(charts.utilisation_heatmap(
             result.load, title=f"Planned load against regular hours with {named.name}"))
+
+    def _key_figures(self, figures: pd.DataFrame, comparison: pd.DataFrame, name: str,
+                     note: str = "") -> None:
+        """`key_figures` of the comparison, with their window and export bar."""
+        caption = f"{name}, {comparison['months'].iloc[0]}" + (f" ({note})" if note else "")
+        exported_table(figures, name, caption=caption,
+                       currency=self.wb.company.config.currency)
 
     def _save(self) -> None:
         scenario = self.scenario()
@@ -269,9 +328,13 @@ class ScenarioPanel:
             name=scenario.name, file=f"{SCENARIO_FOLDER}/{path.name}")
 
 
-def _between(months: pd.PeriodIndex, first: pd.Period, last: pd.Period) -> tuple:
+def _heading(text: str) -> widgets.HTML:
+    return widgets.HTML(f"<b>{html.escape(text)}</b>")
+
+
+def _between(months: pd.PeriodIndex, first: pd.Period, last: pd.Period, what: str) -> tuple:
     """The plan months from `first` to `last`; SopError when `last` comes first."""
     if last < first:
-        raise SopError(f"The capacity change ends ({last:%Y-%m}) before it starts "
+        raise SopError(f"The {what} change ends ({last:%Y-%m}) before it starts "
                        f"({first:%Y-%m}).")
     return tuple(m for m in months if first <= m <= last)

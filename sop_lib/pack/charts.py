@@ -73,14 +73,14 @@ class MonthTicks(Locator):
         return ticks
 
 
-def _x(months) -> np.ndarray:
+def month_x(months) -> np.ndarray:
     """Months (a Series or index of periods) as x positions: month ordinals."""
     return pd.PeriodIndex(months).asi8
 
 
-def _month_axis(ax, months) -> None:
+def month_axis(ax, months) -> None:
     """x spans `months`, labelled YYYY-MM as often as fits, with a minor tick every month."""
-    x = _x(months)
+    x = month_x(months)
     ax.set_xlim(x.min() - 0.6, x.max() + 0.6)
     ax.xaxis.set_major_locator(MonthTicks())
     ax.xaxis.set_major_formatter(FuncFormatter(
@@ -88,14 +88,14 @@ def _month_axis(ax, months) -> None:
     ax.xaxis.set_minor_locator(MultipleLocator(1))
 
 
-def _units_axis(ax, label: str) -> None:
+def units_axis(ax, label: str) -> None:
     """y labelled with its unit, numbers with thousands separators, from 0 (never truncated)."""
     ax.set_ylabel(label)
     ax.yaxis.set_major_formatter(NUMBER)
     ax.set_ylim(bottom=min(0.0, ax.dataLim.y0))
 
 
-def _panels(count: int, *, cols: int = 2, height: float = 2.6):
+def family_panels(count: int, *, cols: int = 2, height: float = 2.6):
     """A figure of `count` panels (one per family), `cols` across, and its list of axes."""
     cols = min(cols, max(1, count))
     rows = math.ceil(count / cols)
@@ -107,7 +107,7 @@ def _panels(count: int, *, cols: int = 2, height: float = 2.6):
     return fig, list(axes.flat[:count])
 
 
-def _legend_below(fig, axes) -> None:
+def legend_below(fig, axes) -> None:
     """One legend for all panels, below them, off the data (constrained layout would set a
     legend above the panels over the figure's title)."""
     handles = {}
@@ -118,7 +118,7 @@ def _legend_below(fig, axes) -> None:
                ncols=min(5, len(handles)), frameon=False)
 
 
-def _finish(fig, alt_text: str):
+def finish_figure(fig, alt_text: str):
     """Tick labels at the print size (ticks made at draw time skip the style), and the alt text."""
     for ax in fig.axes:
         ax.tick_params(which="both", labelsize=TICK_SIZE)
@@ -156,29 +156,29 @@ def family_forecasts(history: pd.DataFrame, demand: pd.DataFrame, *, months_back
     shows where the two agree."""
     families = sorted(demand["family"].unique())
     start = demand["month"].min() - months_back
-    fig, axes = _panels(len(families))
+    fig, axes = family_panels(len(families))
     for ax, family in zip(axes, families):
         past = history[(history["family"] == family) & (history["month"] >= start)]
         _forecast_panel(ax, past, demand[demand["family"] == family])
         ax.set_title(family)
     fig.suptitle("Demand by family: bookings history and forecast (units per month)")
-    _legend_below(fig, axes)
-    return _finish(fig, _forecast_alt(history, demand, families))
+    legend_below(fig, axes)
+    return finish_figure(fig, _forecast_alt(history, demand, families))
 
 
 def _forecast_panel(ax, past: pd.DataFrame, future: pd.DataFrame) -> None:
     """One family: band beneath, bookings, consensus, and the dashed statistical on top."""
-    x = _x(future["month"])
+    x = month_x(future["month"])
     if {"p10", "p90"} <= set(future.columns):
         ax.fill_between(x, future["p10"], future["p90"], color=STATISTICAL, alpha=0.18, lw=0,
                         label="P10-P90 of the statistical forecast", zorder=1)
-    ax.plot(_x(past["month"]), past["bookings"], color=HISTORY, lw=1.4, label="Bookings",
+    ax.plot(month_x(past["month"]), past["bookings"], color=HISTORY, lw=1.4, label="Bookings",
             zorder=2)
     ax.plot(x, future["consensus"], color=CONSENSUS, lw=2.8, label="Consensus", zorder=3)
     ax.plot(x, future["statistical"], color=STATISTICAL, lw=1.6, ls=(0, (3, 2)),
             label="Statistical", zorder=4)
-    _month_axis(ax, pd.concat([past["month"], future["month"]]))
-    _units_axis(ax, "units")
+    month_axis(ax, pd.concat([past["month"], future["month"]]))
+    units_axis(ax, "units")
 
 
 def _forecast_alt(history: pd.DataFrame, demand: pd.DataFrame, families: list) -> str:
@@ -216,7 +216,7 @@ def abc_xyz_heatmap(summary: pd.DataFrame):
     ax.set_xlabel("variability (X steady ... Z erratic)")
     ax.set_ylabel("value class (A: top 80% of value)")
     fig.suptitle("SKUs by value and variability")
-    return _finish(fig, _abc_xyz_alt(cells))
+    return finish_figure(fig, _abc_xyz_alt(cells))
 
 
 def _label_cells(ax, image, labels: np.ndarray) -> None:
@@ -269,7 +269,7 @@ def demand_patterns(segments: pd.DataFrame, *, adi_cutoff: float, cv2_cutoff: fl
     ax.set_ylabel(f"CV² of demand sizes (cut-off {cv2_cutoff:g})")
     fig.legend(loc="outside right upper", title="value class\n(size: value)")
     fig.suptitle("Demand patterns of the SKUs")
-    return _finish(fig, _patterns_alt(shown, len(segments) - len(shown), adi_cutoff,
+    return finish_figure(fig, _patterns_alt(shown, len(segments) - len(shown), adi_cutoff,
                                       cv2_cutoff))
 
 
@@ -310,7 +310,7 @@ def utilisation_heatmap(load: pd.DataFrame, *, title: str, months: int | None = 
                               label="overload: beyond the overtime available")],
                loc="outside lower center", ncols=2, frameon=False)
     fig.suptitle(title)
-    return _finish(fig, f"{title}. {_load_alt(shown)}")
+    return finish_figure(fig, f"{title}. {_load_alt(shown)}")
 
 
 def _outline(ax, status: np.ndarray) -> None:
@@ -337,21 +337,21 @@ def position_vs_target(plan: pd.DataFrame):
     """Per family: projected inventory (MTS) or backlog (MTO) against its target, from 0, with
     the safety stock when given and the months short of demand (shortfall) shaded."""
     families = sorted(plan["family"].unique())
-    fig, axes = _panels(len(families))
+    fig, axes = family_panels(len(families))
     for ax, family in zip(axes, families):
         _position_panel(ax, plan[plan["family"] == family])
     strategies = set(plan["strategy"])
     what = ("inventory (MTS) or backlog (MTO)" if len(strategies) > 1
             else "inventory" if strategies == {"MTS"} else "backlog")
     fig.suptitle(f"Projected {what} against target (units)")
-    _legend_below(fig, axes)
-    return _finish(fig, _position_alt(plan))
+    legend_below(fig, axes)
+    return finish_figure(fig, _position_alt(plan))
 
 
 def _position_panel(ax, rows: pd.DataFrame) -> None:
     """The target as a thick dashed step beneath, the position as a line with markers on top."""
     mts = rows["strategy"].iloc[0] == "MTS"
-    x = _x(rows["month"])
+    x = month_x(rows["month"])
     ax.step(x, rows["target"], where="mid", color=TARGET, lw=3, ls="--", label="Target",
             zorder=2)
     if mts and rows.get("safety_stock", pd.Series(0.0)).gt(0).any():
@@ -365,8 +365,8 @@ def _position_panel(ax, rows: pd.DataFrame) -> None:
         ax.axvspan(month - 0.5, month + 0.5, color=SHORTFALL, alpha=0.22, lw=0, zorder=1,
                    label="_" if count else f"Shortfall over {STOCK_OUT:g} units")
     ax.set_title(f"{rows['family'].iloc[0]} ({'MTS' if mts else 'MTO'})")
-    _month_axis(ax, rows["month"])
-    _units_axis(ax, "units in stock" if mts else "units of backlog")
+    month_axis(ax, rows["month"])
+    units_axis(ax, "units in stock" if mts else "units of backlog")
 
 
 def _short(rows: pd.DataFrame) -> np.ndarray:
@@ -398,18 +398,18 @@ def _position_alt(plan: pd.DataFrame) -> str:
 def demand_vs_supply(summary: pd.DataFrame):
     """Per family, each on its own scale: demand and supply in units over the summary's months,
     with the units shipped late and the service level."""
-    fig, axes = _panels(len(summary), cols=3, height=2.3)
+    fig, axes = family_panels(len(summary), cols=3, height=2.3)
     for ax, row in zip(axes, summary.itertuples(index=False)):
         bars = ax.bar(["Demand", "Supply"], [row.demand, row.supply], color=[DEMAND, SUPPLY],
                       width=0.6)
         ax.bar_label(bars, labels=[f"{row.demand:,.0f}", f"{row.supply:,.0f}"], padding=2,
                      fontsize=TICK_SIZE)
         ax.set_ylim(0, 1.25 * max(row.demand, row.supply, 1.0))
-        _units_axis(ax, "units")
+        units_axis(ax, "units")
         ax.set_title(f"{row.family} ({row.strategy})\nservice {row.service_level:.1%}, "
                      f"{row.late_units:,.0f} units shipped late")
     fig.suptitle(f"Demand and supply per family, {_window(summary)} (units, own scale each)")
-    return _finish(fig, _balance_alt(summary))
+    return finish_figure(fig, _balance_alt(summary))
 
 
 def _window(summary: pd.DataFrame) -> str:
@@ -444,15 +444,15 @@ def revenue_vs_plan(money: pd.DataFrame, *, currency: str, months: int | None = 
     total = window.groupby("month", sort=True)[["revenue", "plan_revenue"]].sum(min_count=1)
     span = span_label(total.index.min(), total.index.max())
     fig, ax = plt.subplots(figsize=(9.5, 4.0), layout="constrained")
-    x = _x(total.index)
+    x = month_x(total.index)
     ax.bar(x, total["revenue"], width=0.7, color=REVENUE, label="Projected revenue", zorder=2)
     ax.plot(x, total["plan_revenue"], color=BUSINESS_PLAN, lw=1.5, marker="o", ms=4,
             label="Business plan", zorder=3)
-    _month_axis(ax, total.index)
-    _units_axis(ax, f"Revenue ({currency})")
+    month_axis(ax, total.index)
+    units_axis(ax, f"Revenue ({currency})")
     fig.suptitle(f"Revenue {span} against the business plan ({currency})")
-    _legend_below(fig, [ax])
-    return _finish(fig, _revenue_alt(window, total, span, currency))
+    legend_below(fig, [ax])
+    return finish_figure(fig, _revenue_alt(window, total, span, currency))
 
 
 def _revenue_alt(window: pd.DataFrame, total: pd.DataFrame, span: str, currency: str) -> str:

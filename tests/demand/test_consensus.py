@@ -222,13 +222,14 @@ def test_the_log_applies_only_the_overrides_in_force_and_audits_every_row():
     current, _ = apply_overrides(make_forecast(), log.iloc[[2]].reset_index(drop=True),
                                  make_items())
     pd.testing.assert_frame_equal(consensus, current)  # only A's change is in force
-    assert audit["status"].tolist() == ["changed", "withdrawn", "in force", "withdrawal"]
-    assert audit["change"].tolist()[2] == 60.0 and audit["change"].isna().sum() == 3
+    assert audit["row"].tolist() == [3, 5, 2, 4]  # in key order: family F, then SKU A
+    assert audit["status"].tolist() == ["withdrawn", "withdrawal", "changed", "in force"]
+    assert audit["change"].tolist()[3] == 60.0 and audit["change"].isna().sum() == 3
     shown = overrides_in_force(audit)
     assert shown[["code", "value", "entered"]].values.tolist() == [["A", 70.0,
                                                                    "2025-01-05 09:00"]]
     assert override_history(audit)["what"].tolist() == [
-        "changed by row 4", "withdrawn by row 5", "withdraws row 3"]
+        "withdrawn by row 5", "withdraws row 3", "changed by row 4"]
 
 
 def test_a_log_without_action_and_entered_columns_is_all_adds():

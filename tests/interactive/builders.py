@@ -1,9 +1,12 @@
 """Helpers of the interactive widget tests: build a tool's widget and read back what its Output
 widgets show (Markdown, HTML tables, PNG images)."""
 import base64
+import io
 import re
 
 import ipywidgets as widgets
+import pandas as pd
+from bs4 import BeautifulSoup
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> *bold*'
 
@@ -38,3 +41,20 @@ def images_of(output) -> list[bytes]:
 def everything_of(output) -> str:
     """All an Output widget shows: its Markdown as read, then its HTML."""
     return "\n".join([markdown_of(output), *shown(output, "text/html")])
+
+
+def rows_of(page: str) -> list[list[str]]:
+    """An HTML table's rows as their cells' texts, the headings first."""
+    return [[cell.get_text() for cell in row.find_all(["th", "td"])]
+            for row in BeautifulSoup(page, "html.parser").find_all("tr")]
+
+
+def exported_csvs(output) -> dict[str, pd.DataFrame]:
+    """The CSV files of an Output widget's export bars, by the name each bar says."""
+    bars = [page for page in shown(output, "text/html") if "sop-export" in page]
+    found = {}
+    for bar in bars:
+        name = re.search(r"Export (.*?): ", bar).group(1)
+        data = re.search(r'data:text/csv;charset=utf-8;base64,([^"]+)', bar).group(1)
+        found[name] = pd.read_csv(io.BytesIO(base64.b64decode(data)), encoding="utf-8-sig")
+    return found

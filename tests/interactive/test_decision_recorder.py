@@ -3,6 +3,7 @@ saved as a decision register that validates against the cycle's agenda and scena
 one is refused with its problems and nothing written; an earlier register is kept and reloaded."""
 import datetime
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
 
@@ -14,7 +15,15 @@ from sop_lib.interactive.decision_recorder import (
     register_yaml,
     save_register,
 )
-from tests.interactive.builders import EVIL, build, everything_of, markdown_of
+from tests.interactive.builders import (
+    EVIL,
+    build,
+    everything_of,
+    exported_csvs,
+    markdown_of,
+    rows_of,
+    tables_of,
+)
 
 
 @pytest.fixture
@@ -102,3 +111,29 @@ def test_save_register_writes_nothing_when_the_item_is_not_on_the_agenda(tmp_pat
     assert caught.value.problems[0].file == "decisions/2026-03.yaml"
     assert not list((tmp_path / "decisions").iterdir())
     assert NOT_DECIDED not in text
+
+
+def test_every_control_has_its_full_label_and_a_tooltip(recorder):
+    c = recorder.controls
+    first = next(iter(c.items))
+    outcome, note = c.items[first]
+    assert outcome.description == f"Item {first} outcome" and note.description == "Note"
+    topic = recorder.tables["decisions"].set_index("rank").loc[first, "topic"]
+    assert topic in outcome.tooltip
+    assert (c.approved_on.description, c.due.description) == ("Approved on (date)", "Due month")
+    controls = [control for name, control in vars(c).items() if name not in ("items", "output")]
+    for control in [*controls, outcome, note]:
+        assert control.tooltip, control.description
+        if not isinstance(control, widgets.Button):
+            assert control.style.description_width == "initial", control.description
+
+
+def test_the_actions_to_save_come_with_their_export(recorder):
+    first = _meeting(recorder)
+    output = recorder.controls.output
+    [actions] = tables_of(output)
+    assert rows_of(actions)[1][:3] == ["Re-base the forecast", str(first), "Demand planning"]
+    csv = exported_csvs(output)["Actions to save"]
+    assert csv.to_dict("records") == [{
+        "Action": "Re-base the forecast", "Item": first, "Owner": "Demand planning",
+        "Due": (recorder.wb.cycle + 1).strftime("%Y-%m"), "Status": "open"}]
