@@ -234,7 +234,7 @@ class OverrideEditor:
             say("No override in force{among}.", among=" among the filtered" if total else "")
         else:
             exported_table(current, "Overrides in force", caption=(
-                f"{len(current)} of {total} overrides in force"), precision=1)
+                f"{len(current)} of {total} overrides in force"))
         if not history.empty:
             exported_table(history, "Changed and withdrawn overrides",
                            caption="Changed and withdrawn (kept in the file)")
@@ -284,7 +284,7 @@ class OverrideEditor:
         met = overrides_met(self.current, new, self.wb.company.items, action=entry.action)
         if not met.empty:
             say("**It meets {count} override(s) in force:**", count=len(met))
-            table(met, precision=1)
+            table(met)
 
     def _save(self) -> None:
         entry = self.entry()

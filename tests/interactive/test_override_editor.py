@@ -86,6 +86,7 @@ def test_the_list_shows_the_overrides_in_force_and_filters_them(shared_wb):
     [listed] = tables_of(editor.list_output)
     assert "7 of 7 overrides in force" in listed and "Export Overrides in force" in (
         everything_of(editor.list_output))
+    assert ">2</td>" in listed and ">2.0<" not in listed  # the file row, a whole number
     c = editor.controls
     c.family_filter.value = "Spare Parts"  # its family override and the SKU override inside
     [listed] = tables_of(editor.list_output)
