@@ -98,8 +98,9 @@ def booked_last_year(series: Series, cycle: pd.Period) -> float:
 def comparison_table(series: list[Series], cycle: pd.Period,
                      accuracy: pd.DataFrame) -> pd.DataFrame:
     """Per series: what it is, its last 12 months' bookings, its statistical and consensus
-    units over the horizon, the change the overrides make, its method, and for a family the
-    lag-1 WAPE of its statistical forecast (`accuracy` as the demand review wrote it)."""
+    units over the horizon, the change the overrides make, its method, and when families are
+    compared, a family's lag-1 WAPE of its statistical forecast (`accuracy` as the demand
+    review wrote it; accuracy is measured per family, so a SKU has none)."""
     lag1 = accuracy[accuracy["lag"] == 1].set_index("family")["wape_statistical"]
     rows = []
     for one in series:
@@ -111,7 +112,9 @@ def comparison_table(series: list[Series], cycle: pd.Period,
             "override_change_pct": consensus / statistical - 1 if statistical else np.nan,
             "method": one.method,
             "wape_statistical": lag1.get(one.code, np.nan) if one.level == FAMILY else np.nan})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table if (table["level"] == LEVELS[FAMILY]).any() else table.drop(
+        columns="wape_statistical")
 
 
 @STYLE

@@ -14,7 +14,7 @@ from sop_lib.core.months import month_label
 from sop_lib.data.actuals import family_history
 from sop_lib.demand.forecast import method_summary
 from sop_lib.engine.selection import MEAN
-from sop_lib.interactive.common import demand_review, show
+from sop_lib.interactive.common import FULL_LABEL, demand_review, show
 from sop_lib.interactive.comparison import (
     FAMILY,
     MOST,
@@ -38,7 +38,7 @@ SEGMENT_COLUMNS = ["sku", "status", "first_month", "months_of_history", "annual_
                    "method_family"]
 INSTRUCTION = ("Type to filter; pick one to see its picture, or up to five (Ctrl/Shift-click) "
                "to compare. Picked entries stay listed.")
-LABELS = {"style": {"description_width": "initial"}, "layout": {"width": "95%"}}
+LABELS = {"style": FULL_LABEL, "layout": {"width": "95%"}}
 
 
 class Explorer:
@@ -161,12 +161,13 @@ class Explorer:
             say("Families and SKUs share one units axis, without rescaling: a small series can "
                 "lie flat beside a large one; the table gives each one's totals.")
         months = self.tables["demand"]["month"]
-        exported_table(comparison_table(series, self.wb.cycle, self.tables["accuracy"]),
-                       "Comparison of " + ", ".join(one.code for one in series),
+        compared = comparison_table(series, self.wb.cycle, self.tables["accuracy"])
+        wape = ("; a family's WAPE is its statistical forecast's at lag 1"
+                if "wape_statistical" in compared else "")
+        exported_table(compared, "Comparison of " + ", ".join(one.code for one in series),
                        caption=f"Bookings of the 12 months before {month_label(months.min())};"
                                f" statistical and consensus over {month_label(months.min())} "
-                               f"to {month_label(months.max())}; a family's WAPE is its "
-                               "statistical forecast's at lag 1")
+                               f"to {month_label(months.max())}{wape}")
 
     def _family(self, family: str) -> None:
         tables, company = self.tables, self.wb.company

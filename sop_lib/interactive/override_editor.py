@@ -20,7 +20,13 @@ from sop_lib.demand.consensus import (
     override_history,
     overrides_in_force,
 )
-from sop_lib.interactive.common import demand_review, month_options, plan_months, show
+from sop_lib.interactive.common import (
+    FULL_LABEL,
+    demand_review,
+    month_options,
+    plan_months,
+    show,
+)
 from sop_lib.interactive.export import exported_table
 from sop_lib.interactive.override_file import overrides_file, save_overrides
 from sop_lib.interactive.override_preview import (
@@ -33,7 +39,7 @@ from sop_lib.interactive.override_preview import (
 from sop_lib.pack.display import say, table
 
 ALL = ""
-WIDE = {"style": {"description_width": "initial"}}
+WIDE = {"style": FULL_LABEL}
 ACTION_LABELS = {ADD: "Add a new override", CHANGE: "Change the override in force",
                  WITHDRAW: "Withdraw the override in force"}
 
@@ -73,14 +79,14 @@ class OverrideEditor:
         return SimpleNamespace(
             family_filter=widgets.Dropdown(
                 options=[("(all families)", ALL), *((f, f) for f in families)],
-                description="Family", tooltip="Only the overrides on this family or its SKUs",
+                description="Show family", tooltip="Only the overrides on this family or its SKUs",
                 **WIDE),
             code_filter=widgets.Text(
-                description="SKU or family code contains", placeholder="e.g. GR-00",
+                description="Show codes containing", placeholder="e.g. GR-00",
                 tooltip="Only the overrides whose code holds this text (any case)", **WIDE),
-            owner_filter=widgets.Dropdown(description="Asked by", options=[("(everyone)", ALL)],
-                                          tooltip="Only the overrides this person asked for",
-                                          **WIDE),
+            owner_filter=widgets.Dropdown(
+                description="Show who asked", options=[("(everyone)", ALL)],
+                tooltip="Only the overrides this person asked for", **WIDE),
             action=widgets.ToggleButtons(
                 options=[(label, action) for action, label in ACTION_LABELS.items()],
                 description="Action", tooltips=[

@@ -207,6 +207,14 @@ def test_explorer_compares_series_on_one_wide_chart_and_one_table(shared_wb):
     assert compared["WAPE statistical"].iloc[1:].isna().all()
 
 
+def test_a_comparison_of_skus_alone_has_no_empty_accuracy_column(shared_wb):
+    """Accuracy is measured per family: compared SKUs get no column that would stay empty."""
+    explorer = Explorer(shared_wb)
+    explorer.compare([("sku", "GR-002"), "CS-001"])
+    [page] = tables_of(explorer.output)
+    assert "WAPE" not in page and "Consensus units" in page
+
+
 def test_explorer_refuses_more_than_five(shared_wb):
     explorer = Explorer(shared_wb)
     explorer.compare(sorted(shared_wb.company.items["sku"])[:6])
