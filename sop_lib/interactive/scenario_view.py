@@ -51,7 +51,7 @@ MEASURES = (
     ("fiscal_year_gap_pct", "Fiscal year gap to the business plan, share of the plan",
      "share change"),
 )
-FIXED_COLUMNS = ("measure", "unit", DIFFERENCE)
+FIXED_COLUMNS = ("measure", "unit", "difference_unit", DIFFERENCE)
 
 
 def key_figures(comparison: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -71,6 +71,7 @@ def key_figures(comparison: pd.DataFrame, currency: str) -> pd.DataFrame:
         table[name] = figures[name].to_numpy()
     if len(figures.columns) == 2:
         table[DIFFERENCE] = (figures.iloc[:, 1] - figures.iloc[:, 0]).to_numpy()
+        table["difference_unit"] = table["unit"]  # the difference signed, in the row's unit
     return table
 
 

@@ -117,6 +117,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("days", ",.1f", "#,##0.0", "days", "{} days"),
     Kind("weeks", ",.1f", "#,##0.0", "weeks", "{} weeks"),
     Kind("count", ",.0f", "#,##0"),
+    Kind("count change", "+,.0f", "+#,##0;-#,##0;0"),
     Kind("score", ".3f", "0.000"),  # a forecast error measure (WAPE or MASE)
     Kind("ratio", ".2f", "0.00"),  # demand-pattern statistics: CV, ADI, CV²
     Kind("signal", "+.1f", "+0.0;-0.0;0.0"),  # tracking signal, in mean absolute deviations
@@ -283,6 +284,10 @@ class CellFormat:
 
 
 ROW_RULES = (
+    # a key-figures table's Difference column (one row per measure): signed, in the row's unit
+    RowRule("difference_unit", {"share": "share change", "share change": "share change",
+                                "count": "count change"}, columns=("Difference",),
+            other="money change", shown=False),
     # a KPI's (or a KPI trend's) unit: share, signed share, days, weeks, count or a currency
     RowRule("unit", {unit: unit for unit in ("share", "share change", "days", "weeks", "count")},
             other="money", shown=False),

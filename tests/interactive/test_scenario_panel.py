@@ -191,9 +191,11 @@ def test_recompute_shows_the_scenario_beside_the_baseline_with_the_difference(sh
     base, new = expected.iloc[0], expected.iloc[1]
     assert cells["Net margin"] == [f"EUR {base['net_margin']:,.0f}",
                                    f"EUR {new['net_margin']:,.0f}",
-                                   f"EUR {new['net_margin'] - base['net_margin']:,.0f}"]
-    assert cells["Service level"][:2] == [f"{base['service_level']:.1%}",
-                                          f"{new['service_level']:.1%}"]
+                                   f"EUR {new['net_margin'] - base['net_margin']:+,.0f}"]
+    assert cells["Service level"] == [f"{base['service_level']:.1%}",
+                                      f"{new['service_level']:.1%}",
+                                      f"{new['service_level'] - base['service_level']:+.1%}"]
+    assert cells["Revenue"][2] == f"EUR {new['revenue'] - base['revenue']:+,.0f}"  # signed
     assert base["service_level"] != new["service_level"]  # the change shows in the figures
     csv = exported_csvs(panel.result_output)["Key figures of Baseline and Grills push"]
     assert list(csv.columns) == ["Measure", "Baseline", "Grills push", "Difference"]
