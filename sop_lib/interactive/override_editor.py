@@ -89,10 +89,10 @@ class OverrideEditor:
                 tooltip="Only the overrides this person asked for", **WIDE),
             action=widgets.ToggleButtons(
                 options=[(label, action) for action, label in ACTION_LABELS.items()],
-                description="Action", tooltips=[
+                description="Action", style={**FULL_LABEL, "button_width": "auto"}, tooltips=[
                     "A new override where none is in force on its months",
                     "Replace the overrides in force on these months (pick one below)",
-                    "End the overrides in force on these months (pick one below)"], **WIDE),
+                    "End the overrides in force on these months (pick one below)"]),
             pick=widgets.Dropdown(description="Override in force", options=[],
                                   layout=widgets.Layout(width="46em"),
                                   tooltip="Fills the form with an override in force", **WIDE),
@@ -116,7 +116,7 @@ class OverrideEditor:
                                placeholder="percent: 10 or -5; units: 120",
                                tooltip="A number: the percent change, or the units of each "
                                "month", **text),
-            owner=widgets.Text(description="Asked by", placeholder="name (team)",
+            owner=widgets.Text(description="Asked by (owner)", placeholder="name (team)",
                                tooltip="Who asks for this: kept in the file with the row",
                                **text),
             reason=widgets.Text(description="Reason", placeholder="promotion, tender, lost "
