@@ -23,16 +23,19 @@ Usage, from the project root:
 
 Labels and button texts are matched as case-insensitive substrings. The README's Lab pictures:
 
-    # the override editor's list of overrides in force (notebook 01)
+    # the override editor: the overrides in force, and one picked to change (notebook 01)
     .venv/bin/python docs/lab_screenshots.py 01_demand_review --cell-with "OverrideEditor(" \\
+        --height 2600 --select "Override in force=Grills" --type "Value=12" \\
+        --type "Asked by=S. Patel (Sales)" --type "Reason=Fair bigger than planned" \\
         --out docs/lab-overrides.png
     # the explorer comparing three SKUs (notebook 01)
     .venv/bin/python docs/lab_screenshots.py 01_demand_review --cell-with "Explorer(" \\
         --type "Find a family or SKU=CS-00" \\
         --select "Families and SKUs=CS-001|CS-002|CS-003" --out docs/lab-explorer-compare.png
-    # the scenario panel (notebook 03)
+    # the scenario panel: Grills demand +20% beside the baseline (notebook 03)
     .venv/bin/python docs/lab_screenshots.py 03_pre_sop --cell-with "ScenarioPanel(" \\
-        --out docs/lab-scenario.png
+        --height 2800 --select "Demand of family=Grills" --type "Demand change=20" \\
+        --click "Recompute" --out docs/lab-scenario.png
 """
 from __future__ import annotations
 
