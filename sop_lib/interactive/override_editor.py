@@ -28,7 +28,7 @@ from sop_lib.interactive.common import (
     show,
 )
 from sop_lib.interactive.export import exported_table
-from sop_lib.interactive.override_file import overrides_file, save_overrides
+from sop_lib.interactive.override_file import FILE_COLUMNS, overrides_file, save_overrides
 from sop_lib.interactive.override_preview import (
     LEVEL_NAMES,
     NewOverride,
@@ -36,7 +36,7 @@ from sop_lib.interactive.override_preview import (
     override_effect,
     overrides_met,
 )
-from sop_lib.pack.display import say, table
+from sop_lib.pack.display import say
 
 ALL = ""
 WIDE = {"style": FULL_LABEL}
@@ -290,7 +290,7 @@ class OverrideEditor:
         met = overrides_met(self.current, new, self.wb.company.items, action=entry.action)
         if not met.empty:
             say("**It meets {count} override(s) in force:**", count=len(met))
-            table(met)
+            exported_table(met, "Overrides met")
 
     def _save(self) -> None:
         entry = self.entry()
@@ -301,7 +301,7 @@ class OverrideEditor:
             path = overrides_file(self.wb.company)
         except SopError as error:
             say("**Not saved.** {message}", message=str(error))
-            table(pd.DataFrame(rows)[OVERRIDE_COLUMNS + ["action"]])
+            exported_table(pd.DataFrame(rows)[FILE_COLUMNS], "Rows to add")
             return
         self.log = save_overrides(self.wb.company, rows, cycle=self.wb.cycle,
                                   forecast=self.forecast)

@@ -128,6 +128,7 @@ def test_preview_warns_of_an_add_where_one_is_in_force(shared_wb):
     _enter(editor, level="family", code="Grills", first="2027-01", last="2027-01", value="20")
     _, met = tables_of(editor.preview_output)
     assert "already in force on this month: save as a change" in met
+    assert "Export Overrides met" in everything_of(editor.preview_output)
 
 
 def test_change_and_withdraw_need_an_override_in_force(shared_wb):
@@ -270,6 +271,7 @@ def test_overrides_kept_in_parquet_are_not_edited(open_copy, company_dir):
     editor.controls.save.click()
     page = everything_of(editor.save_output)
     assert "kept in overrides.parquet" in page and "Promo, spring" in page
+    assert "Export Rows to add" in page  # to copy into the parquet file's source
     assert not csv.exists() and (company_dir / "overrides.parquet").read_bytes() == before
 
 
