@@ -100,8 +100,11 @@ class OverrideEditor:
                                         description="Level", tooltips=[
                                             "A family's monthly total, spread over its SKUs",
                                             "One SKU's month"], **WIDE),
-            code=widgets.Dropdown(options=self._codes("family"), description="Family or SKU",
-                                  tooltip="What the override changes", **WIDE),
+            code=widgets.Combobox(
+                options=list(self._codes("family")), value=next(iter(self._codes("family")), ""),
+                ensure_option=True, description="Family or SKU",
+                placeholder="type part of a code or a name, then pick it",
+                tooltip="What the override changes: type to narrow the list", **WIDE),
             first=widgets.Dropdown(options=months, description="From month",
                                    tooltip="The first month it covers", **WIDE),
             last=widgets.Dropdown(options=months, description="To month",
@@ -166,7 +169,7 @@ class OverrideEditor:
 
     def entry(self) -> NewOverride:
         c = self.controls
-        return NewOverride(c.level.value, c.code.value, c.first.value, c.last.value,
+        return NewOverride(c.level.value, self._code(), c.first.value, c.last.value,
                            c.kind.value, c.value.value, c.owner.value, c.reason.value,
                            c.action.value)
 
@@ -184,19 +187,30 @@ class OverrideEditor:
         """Add the entry to overrides.csv when it passes the checks; show what was saved."""
         show(self.save_output, self._save)
 
-    def _codes(self, level: str) -> list[tuple[str, str]]:
-        """The families or SKUs that have a statistical forecast, as Dropdown options."""
+    def _codes(self, level: str) -> dict[str, str]:
+        """The families or SKUs that have a statistical forecast: the picker's text (a SKU's
+        code and description) -> the code."""
         if level == "family":
-            return [(f, f) for f in sorted(self.forecast["family"].unique())]
+            return {f: f for f in sorted(self.forecast["family"].unique())}
         items = self.wb.company.items.set_index("sku")["description"]
         skus = self.forecast.drop_duplicates("sku").sort_values(["family", "sku"])["sku"]
-        return [(f"{sku} {items.get(sku, '')}", sku) for sku in skus]
+        return {f"{sku} {items.get(sku, '')}".strip(): sku for sku in skus}
+
+    def _code(self) -> str:
+        """The code picked; SopError when the text typed is none of the level's."""
+        level = self.controls.level.value
+        codes, typed = self._codes(level), self.controls.code.value.strip()
+        code = codes.get(typed) or (typed if typed in codes.values() else None)
+        if code is None:
+            raise SopError(f"Pick a {LEVEL_NAMES[level]} from the list: {typed!r} is none of the "
+                           f"{LEVEL_NAMES[level]}s with a forecast.")
+        return code
 
     def _offer_codes(self, level: str) -> None:
         """The level's families or SKUs in the Code picker, the first one picked."""
-        codes = self._codes(level)
+        codes = list(self._codes(level))
         self.controls.code.options = codes
-        self.controls.code.value = codes[0][1] if codes else None
+        self.controls.code.value = codes[0] if codes else ""
 
     def _follow_first(self, change) -> None:
         if self.controls.last.value < change["new"]:
@@ -254,7 +268,8 @@ class OverrideEditor:
         if c.action.value == ADD:
             c.action.value = CHANGE
         c.level.value = override["level"]
-        c.code.value = override["code"]
+        c.code.value = next(text for text, code in self._codes(override["level"]).items()
+                            if code == override["code"])
         c.first.value = c.last.value = override["month"]
         c.kind.value = override["kind"]
         c.value.value = f"{override['value']:g}"

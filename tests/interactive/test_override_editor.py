@@ -74,10 +74,19 @@ def test_the_code_picker_offers_the_first_family_then_the_first_sku(shared_wb):
     build(editor)
     code = editor.controls.code
     families = sorted(shared_wb.read("forecast")["forecast"]["family"].unique())
-    assert code.value == families[0] and len(code.options) == len(families)
+    assert code.value == families[0] and list(code.options) == families
     editor.controls.level.value = "sku"
-    assert code.value == code.options[0][1] and code.options[0][0].startswith(code.value)
-    assert len(code.options) > len(families)
+    skus = shared_wb.read("forecast")["forecast"].drop_duplicates("sku")
+    assert len(code.options) == len(skus) and code.value == code.options[0]
+    first = skus.sort_values(["family", "sku"])["sku"].iloc[0]
+    assert code.options[0].startswith(f"{first} ") and editor.entry().code == first
+
+
+def test_a_typed_code_that_is_none_of_the_list_is_refused(shared_wb):
+    editor = OverrideEditor(shared_wb)
+    _enter(editor, code="GT-00")  # part of a code, not picked from the list
+    assert "Pick a SKU from the list: 'GT-00' is none of the SKUs" in everything_of(
+        editor.preview_output)
 
 
 def test_the_list_shows_the_overrides_in_force_and_filters_them(shared_wb):
