@@ -305,7 +305,10 @@ CROSS_TABLE_RULES = (
     "reach; the rows of the few SKUs that run on after it are refused (remove them, or add the "
     "month for every SKU).",
     "The history ends at most 3 months before the cycle being planned.",
-    "Overrides name months inside the plan horizon; an absolute override is 0 or more.",
+    "Overrides name months up to the end of the plan horizon (rows of months before the cycle "
+    "are earlier cycles' history: a warning says they are not applied); an absolute override is "
+    "0 or more; each row adds an override where none is in force for its level, code and "
+    "month, or changes or withdraws the one that is.",
     "A cycle given to `sop run` or `sop validate` comes after the last closed month.",
     "Choices are matched ignoring case (`mts` is read as `MTS`).",
     "Warning only: a SKU with no demand in the last 12 months, a family with no business plan "

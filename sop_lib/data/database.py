@@ -41,7 +41,8 @@ def sources_text(connection: str) -> str:
              f"connection: {connection}", "connect_timeout: 10", "tables:"]
     for table in TABLES:
         columns = ", ".join(c.name for c in table.columns)
-        order = [*table.key, *(["entered"] if table.log else [])]  # a log: changes last
+        # a log: a change after what it changes (rows without a time first, on any database)
+        order = [*table.key, *(["COALESCE(entered, '')"] if table.log else [])]
         lines.append(f"  {table.name}: SELECT {columns} FROM {table.name} "
                      f"ORDER BY {', '.join(order)}")
     return "\n".join(lines) + "\n"

@@ -322,9 +322,9 @@ def _read_csv_records(data: bytes) -> list[list[str]]:
         records = _csv_records(_decode(data))
     except UnicodeDecodeError:
         raise _not_utf8(data) from None
-    filled = _first_filled(records)
-    start = filled[_header_at([records[i] for i in filled])] if filled else 0
-    header = records[start] if filled else []
+    start = header_index(records)
+    header = [] if start is None else records[start]
+    start = start or 0
     if _semicolon_separated(header):
         raise _Unreadable(_SEMICOLONS, row=start + 1)
     width = len(header)
@@ -453,6 +453,13 @@ _SEMICOLONS = ("the columns are separated by semicolons; expected commas (save i
                "(comma delimited))")
 _COLUMN_NAMES = frozenset(column.name for table in TABLES for column in table.columns)
 _TITLE_ROWS = 10  # how many filled rows above the header may be titles
+
+
+def header_index(records: list[list[str]]) -> int | None:
+    """The position of the header among a CSV file's records, as loading finds it (title rows
+    above it skipped); None when no record holds a value."""
+    filled = _first_filled(records)
+    return filled[_header_at([records[i] for i in filled])] if filled else None
 
 
 def _first_filled(records: list[list[str]]) -> list[int]:

@@ -456,7 +456,9 @@ def _check_override_log(tables: dict[str, _Checked]) -> list[Problem]:
     if "overrides" not in tables:
         return []
     overrides = tables["overrides"]
-    return log_problems(overrides.frame, overrides.frame.index.to_numpy(), overrides.file)
+    read = overrides.text["action"].eq("") | overrides.frame["action"].notna()
+    frame = overrides.frame[read]  # an action refused as a cell is reported as such, only
+    return log_problems(frame, frame.index.to_numpy(), overrides.file)
 
 
 def _check_rows_after_close(tables: dict[str, _Checked], last: pd.Period) -> list[Problem]:
@@ -542,13 +544,24 @@ def _check_history_recency(tables: dict[str, _Checked], last: pd.Period,
 
 
 def _check_override_months(tables: dict[str, _Checked], horizon: pd.PeriodIndex) -> list[Problem]:
-    """Overrides name months inside the plan horizon."""
+    """Overrides name months inside the plan horizon; rows of months before it are the log's
+    history of earlier cycles: a warning says they are not applied."""
     if "overrides" not in tables:
         return []
     overrides = tables["overrides"]
-    outside = overrides.frame["month"].notna() & ~overrides.frame["month"].isin(horizon)
-    return _row_problems(overrides, outside, "month", "outside the plan horizon; expected a "
-                         f"month from {_span(horizon)}")
+    months = overrides.frame["month"]
+    after = months.notna() & (months > horizon[-1])
+    before = months.notna() & (months < horizon[0])
+    problems = _row_problems(overrides, after, "month", "outside the plan horizon; expected a "
+                             f"month from {_span(horizon)}")
+    if before.any():
+        first = int(overrides.frame.index[before.to_numpy()][0])
+        problems.append(Problem(
+            overrides.file, f"{int(before.sum())} row(s) name months before the cycle "
+            f"{month_label(horizon[0])}: kept as the history of earlier cycles, not applied "
+            "(remove them when they are no longer needed)", row=first, column="month",
+            value=overrides.text.at[first, "month"] or None, severity="warning"))
+    return problems
 
 
 def _warn_zero_prices(tables: dict[str, _Checked]) -> list[Problem]:

@@ -77,6 +77,8 @@ def apply_override_log(forecast: pd.DataFrame, overrides: pd.DataFrame, items: p
     """`apply_overrides` with the overrides in force of the overrides log
     (`sop_lib.data.override_log`); return (consensus, audit).
 
+    Rows of months before the forecast's (earlier cycles') are left out.
+
     audit: every row of the log in key order (level, code, month, then the log's order) as the
     company's table is, LOG_AUDIT_COLUMNS: its spreadsheet `row` (for a table read from a
     database, its row in the query's result), its `status` (in force, changed, withdrawn,
@@ -86,6 +88,8 @@ def apply_override_log(forecast: pd.DataFrame, overrides: pd.DataFrame, items: p
     """
     file, rows = origin or (OVERRIDES_FILE, np.arange(len(overrides)) + 2)
     log = override_log(overrides, rows)
+    if len(forecast):  # rows of months before the forecast: earlier cycles' history
+        log = log[log["month"] >= forecast["month"].min()].reset_index(drop=True)
     current = in_force(log)
     consensus, effect = apply_overrides(forecast, current[OVERRIDE_COLUMNS], items,
                                         origin=(file, current["row"].to_numpy()))

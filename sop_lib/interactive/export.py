@@ -4,7 +4,9 @@ Both carry the table's headings in words with their units, as the panel shows th
 (UTF-8 with a byte-order mark, so that Excel reads accents) holds the values themselves: whole
 precision, months as YYYY-MM, nothing for a missing value. The tab-separated text holds the cells
 as the panel and the pages write them ("1,234", "34.5%"), which Excel turns back into numbers
-when pasted. Under the table, `exported_table` shows two download links and a copy button.
+when pasted. Text that a spreadsheet would take for a formula (starting with =, +, -, @) is
+written after an apostrophe, so that it stays text. Under the table, `exported_table` shows two
+download links and a copy button.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from IPython.display import HTML, display
 from sop_lib.pack.display import table
 from sop_lib.pack.formatting import formats_of
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COPY_SCRIPT = ("navigator.clipboard.writeText(new TextDecoder().decode(Uint8Array.from("
                "atob(this.dataset.text), c => c.charCodeAt(0))));"
                "this.textContent = 'Copied: paste into Excel';")
@@ -27,7 +30,8 @@ COPY_SCRIPT = ("navigator.clipboard.writeText(new TextDecoder().decode(Uint8Arra
 def export_csv(frame: pd.DataFrame, *, currency: str | None = None) -> bytes:
     """The table as CSV bytes: headings as shown, values as they are."""
     columns = formats_of(frame, currency=currency)
-    values = pd.DataFrame({c.heading: [_value(v) for v in c.values] for c in columns})
+    values = pd.DataFrame({c.heading: [_value(v) if c.numeric else _text(_value(v))
+                                       for v in c.values] for c in columns})
     buffer = io.StringIO()
     values.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
@@ -38,7 +42,8 @@ def export_tsv(frame: pd.DataFrame, *, currency: str | None = None) -> str:
     inside a cell become spaces)."""
     columns = formats_of(frame, currency=currency)
     rows = [[c.heading for c in columns]]
-    rows += [list(cells) for cells in zip(*(c.texts() for c in columns))]
+    rows += [list(cells) for cells in zip(*(
+        c.texts() if c.numeric else [_text(text) for text in c.texts()] for c in columns))]
     return "".join("\t".join(_flat(cell) for cell in row) + "\r\n" for row in rows)
 
 
@@ -77,6 +82,13 @@ def _value(value):
         return value.strftime("%Y-%m")
     if isinstance(value, bool):
         return "yes" if value else "no"
+    return value
+
+
+def _text(value):
+    """Text kept as text in a spreadsheet: an apostrophe before what would read as a formula."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
     return value
 
 

@@ -63,8 +63,14 @@ class OverrideEditor:
 
     @cached_property
     def log(self) -> pd.DataFrame:
-        """The overrides file as a log (`override_log`): as loaded, then as saved since."""
-        return override_log(self.wb.company.overrides, self.wb.company.origin("overrides")[1])
+        """The overrides file as a log (`override_log`) from the cycle on: as loaded, then as
+        saved since."""
+        return self._from_cycle(override_log(self.wb.company.overrides,
+                                             self.wb.company.origin("overrides")[1]))
+
+    def _from_cycle(self, log: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the cycle's months and after (earlier ones are history)."""
+        return log[log["month"] >= self.wb.cycle].reset_index(drop=True)
 
     @property
     def current(self) -> pd.DataFrame:
@@ -272,7 +278,7 @@ class OverrideEditor:
                             if code == override["code"])
         c.first.value = c.last.value = override["month"]
         c.kind.value = override["kind"]
-        c.value.value = f"{override['value']:g}"
+        c.value.value = number_text(override["value"])
 
     def _new(self, entry: NewOverride) -> pd.DataFrame:
         """The entry's rows typed; a withdrawal's are those in force that it ends."""
@@ -287,14 +293,7 @@ class OverrideEditor:
         if entry.action != WITHDRAW and not entry.value.strip():
             say("Enter a value to see the override's effect on the consensus.")
             return
-        months = pd.DataFrame({"level": entry.level, "code": entry.code, "month": entry.months})
-        missing = [] if entry.action == ADD else missing_in_force(self.current, months)
-        if missing:
-            say("**Nothing to {action}** on {months}: no override of {level} {code} is in "
-                "force there. Pick one in force, or add a new one.", action=entry.action,
-                months=", ".join(f"{m:%Y-%m}" for m in missing),
-                level=LEVEL_NAMES[entry.level], code=entry.code)
-            return
+        self._check_fits(entry)
         new = self._new(entry)
         effect = override_effect(self.forecast, self.current, new, self.wb.company.items,
                                  action=entry.action)
@@ -307,9 +306,28 @@ class OverrideEditor:
             say("**It meets {count} override(s) in force:**", count=len(met))
             exported_table(met, "Overrides met")
 
+    def _check_fits(self, entry: NewOverride) -> None:
+        """SopError when the entry does not fit the overrides in force: a change or a
+        withdrawal of a month with none in force, an add on a month with one."""
+        months = pd.DataFrame({"level": entry.level, "code": entry.code, "month": entry.months})
+        what = f"{LEVEL_NAMES[entry.level]} {entry.code}"
+        if entry.action != ADD:
+            missing = missing_in_force(self.current, months)
+            if missing:
+                raise SopError(f"Nothing to {entry.action} on "
+                               f"{', '.join(f'{m:%Y-%m}' for m in missing)}: no override of "
+                               f"{what} is in force there. Pick one in force, or add one.")
+            return
+        taken = self.current.merge(months, on=KEY)
+        if not taken.empty:
+            raise SopError(f"An override of {what} is in force on " + ", ".join(
+                f"{row.month:%Y-%m} (row {row.row})" for row in taken.itertuples())
+                + ": choose to change or withdraw it instead of adding one.")
+
     def _save(self) -> None:
         entry = self.entry()
-        stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+        self._check_fits(entry)
+        stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
         rows = _with_values(entry.rows(stamp), self._new(entry)) if entry.action == WITHDRAW \
             else entry.rows(stamp)
         try:
@@ -318,8 +336,8 @@ class OverrideEditor:
             say("**Not saved.** {message}", message=str(error))
             exported_table(pd.DataFrame(rows)[FILE_COLUMNS], "Rows to add")
             return
-        self.log = save_overrides(self.wb.company, rows, cycle=self.wb.cycle,
-                                  forecast=self.forecast)
+        self.log = self._from_cycle(save_overrides(self.wb.company, rows, cycle=self.wb.cycle,
+                                                   forecast=self.forecast))
         saved = self.log.tail(len(rows))
         say("**Saved** {count} row(s) to {file} (rows {first} to {last}): {override}. Run the "
             "demand review again (notebook 01) for the consensus and the plan to include them.",
@@ -335,12 +353,17 @@ def _label(row) -> str:
     """An override in force as the picker lists it."""
     unit = "%" if row.kind == "percent" else " units"
     return (f"row {row.row}: {row.level} {row.code}, {row.month:%Y-%m}, {row.kind} "
-            f"{row.value:g}{unit} ({row.owner})")
+            f"{number_text(row.value)}{unit} ({row.owner})")
 
 
 def _with_values(rows: list[dict[str, str]], ended: pd.DataFrame) -> list[dict[str, str]]:
     """A withdrawal's rows carrying the kind and value of the overrides they end."""
     by_month = ended.set_index("month")
     return [{**row, "kind": by_month.at[pd.Period(row["month"], "M"), "kind"],
-             "value": f"{by_month.at[pd.Period(row['month'], 'M'), 'value']:g}"} for row in rows]
+             "value": number_text(by_month.at[pd.Period(row["month"], "M"), "value"])}
+            for row in rows]
 
+
+def number_text(value: float) -> str:
+    """A number as the file holds it, whole: 1234567 (not 1.23457e+06), 12.3456789."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))

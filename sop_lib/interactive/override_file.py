@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from sop_lib.core.errors import DataError, SopError
+from sop_lib.data.loading import header_index
 from sop_lib.data.override_log import override_log
 from sop_lib.data.validation import check_company
 from sop_lib.demand.consensus import OVERRIDES_FILE, apply_override_log
@@ -37,6 +38,10 @@ def overrides_file(company) -> Path:
     path = company.files.get("overrides")
     if path is None:
         return Path(company.folder) / OVERRIDES_FILE
+    if Path(path).suffix.lower() in (".yaml", ".yml"):
+        raise SopError(f"The overrides are read from a database ({Path(path).name}): the "
+                       f"editor only adds rows to {OVERRIDES_FILE}. Add the rows below to the "
+                       "database's overrides table yourself.")
     if Path(path).suffix.lower() != ".csv":
         raise SopError(f"The overrides are kept in {Path(path).name}: the editor only adds "
                        f"rows to {OVERRIDES_FILE}. Add the rows below to {Path(path).name} "
@@ -58,7 +63,8 @@ def with_rows(existing: bytes, rows: list[dict[str, str]]) -> bytes:
     except (UnicodeDecodeError, csv.Error) as error:
         raise SopError(f"{OVERRIDES_FILE} cannot be read as CSV UTF-8 ({error}); fix it "
                        "before adding overrides.") from None
-    header = next((r for r in records if any(cell.strip() for cell in r)), None)
+    at = header_index(records)
+    header = None if at is None else records[at]
     ending = _line_ending(existing)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator=ending)
@@ -69,7 +75,7 @@ def with_rows(existing: bytes, rows: list[dict[str, str]]) -> bytes:
     else:
         columns = {name.strip().lower() for name in header}
         added = [name for name in LOG_COLUMNS if name not in columns]
-        start = _extended_header(existing, added)
+        start = _extended_header(existing, header, added)
         header = header + added
         if text and not text.endswith(("\n", "\r")):
             buffer.write(ending)
@@ -78,18 +84,21 @@ def with_rows(existing: bytes, rows: list[dict[str, str]]) -> bytes:
     return start + buffer.getvalue().encode("utf-8")
 
 
-def _extended_header(existing: bytes, added: list[str]) -> bytes:
-    """`existing` with `added` columns at the end of its header (its first non-blank line)."""
+def _extended_header(existing: bytes, header: list[str], added: list[str]) -> bytes:
+    """`existing` with `added` columns at the end of its `header` line (the first line that
+    reads as it, title lines above it left alone)."""
     if not added:
         return existing
     at = 0
     for line in existing.splitlines(keepends=True):
-        if line.strip(b"\xef\xbb\xbf \t\r\n,"):
+        text = line.decode("utf-8").removeprefix("\ufeff")
+        if next(csv.reader([text.rstrip("\r\n")]), []) == header:
             end = at + len(line.rstrip(b"\r\n"))
             return existing[:end] + "".join(f",{name}" for name in added).encode() + (
                 existing[end:])
         at += len(line)
-    return existing
+    raise SopError(f"The header of {OVERRIDES_FILE} spans more than one line; write its "
+                   "column names on one line before adding overrides.")
 
 
 def _line_ending(data: bytes) -> str:

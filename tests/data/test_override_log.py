@@ -76,3 +76,14 @@ def test_validate_accepts_changes_and_refuses_a_plain_repeat(tmp_path):
     [problem] = [p for p in problems if p.is_error]
     assert (problem.row, problem.column) == (10, "level, code, month")
     assert "in force since row 9" in problem.expected
+
+
+def test_a_misspelt_action_is_reported_once_as_the_cell_it_is(tmp_path):
+    folder = shutil.copytree("data/sample", tmp_path / "company")
+    path = folder / "overrides.csv"
+    first = path.read_text().splitlines()[1].split(",")
+    path.write_text(path.read_text() + ",".join([*first[:7], "withdrawn", ""]) + "\n")
+    _, problems = check_company(folder)
+    [problem] = [p for p in problems if p.is_error]
+    assert (problem.row, problem.column, problem.value) == (9, "action", "withdrawn")
+    assert "expected one of add, change, withdraw" in problem.expected

@@ -477,9 +477,6 @@ BROKEN = {
                                    ("overrides.csv", 2, "month", "2026-07"),
                                    "outside the plan horizon; expected a month from 2025-01 to "
                                    "2026-06"),
-    "override in a closed month": (set_cell("overrides", 3, "month", "2024-12"),
-                                   ("overrides.csv", 3, "month", "2024-12"),
-                                   "outside the plan horizon"),
     "negative absolute override": (set_cell("overrides", 3, "value", "-5"),
                                    ("overrides.csv", 3, "value", "-5"),
                                    "expected a number of at least 0 for an absolute override"),
@@ -549,13 +546,23 @@ def test_history_must_end_shortly_before_the_cycle(tmp_path, cycle, expected):
 
 
 def test_override_months_follow_the_cycle_and_horizon(tmp_path):
+    """A month after the horizon is an error; one before the cycle is an earlier cycle's row of
+    the overrides log, kept and not applied, which a warning says."""
     tables = valid_tables()
-    tables["overrides"]["month"] = ["2025-02", "2026-02"]
+    tables["overrides"]["month"] = ["2025-02", "2026-03"]
     folder = write_company(tmp_path / "acme", tables, config=CONFIG + "horizon_months: 12\n")
-    _, problems = check_company(folder, cycle="2025-03")
-    assert where(errors(problems)) == [("overrides.csv", 2, "month", "2025-02")]
+    company, problems = check_company(folder, cycle="2025-03")
+    assert where(errors(problems)) == [("overrides.csv", 3, "month", "2026-03")]
     assert errors(problems)[0].expected == ("outside the plan horizon; expected a month from "
                                             "2025-03 to 2026-02")
+    tables["overrides"]["month"] = ["2025-02", "2025-04"]
+    folder = write_company(tmp_path / "acme2", tables, config=CONFIG + "horizon_months: 12\n")
+    company, problems = check_company(folder, cycle="2025-03")
+    [warning] = [p for p in problems if p.file == "overrides.csv"]
+    assert (warning.severity, warning.row, warning.value) == ("warning", 2, "2025-02")
+    assert "1 row(s) name months before the cycle 2025-03: kept as the history" in (
+        warning.expected)
+    assert company is not None and len(company.overrides) == 2
 
 
 def test_cycle_that_is_not_a_month_is_a_parameter_error(tmp_path):

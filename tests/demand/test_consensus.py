@@ -238,3 +238,13 @@ def test_a_log_without_action_and_entered_columns_is_all_adds():
     assert audit["status"].tolist() == ["in force"] and audit["entered"].tolist() == [""]
     pd.testing.assert_frame_equal(consensus, apply_overrides(make_forecast(), overrides,
                                                              make_items())[0])
+
+
+def test_rows_of_months_before_the_forecast_are_history_and_not_applied():
+    before = pd.Period("2024-12", "M")
+    overrides = make_overrides(("sku", "A", before, "absolute", 99), ("sku", "A", JAN,
+                                                                       "absolute", 50))
+    consensus, audit = apply_override_log(make_forecast(), overrides, make_items())
+    assert audit["month"].tolist() == [JAN] and audit["row"].tolist() == [3]
+    pd.testing.assert_frame_equal(consensus, apply_overrides(
+        make_forecast(), overrides.iloc[[1]].reset_index(drop=True), make_items())[0])

@@ -76,3 +76,13 @@ def test_exported_table_shows_the_table_then_its_bar():
     assert tables_of(output) == [page]
     assert "Accuracy of Grills" in page and "WAPE statistical" in page and "28.2%" in page
     assert 'class="sop-export"' in bar and "accuracy.csv" in bar
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_stays_text():
+    frame = pd.DataFrame({"owner": ['=HYPERLINK("http://x","click")', "@SUM(A1)", "A. Romero"],
+                          "change": [-2.0, 3.0, -1.0]})
+    csv = export_csv(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv and "'@SUM(A1)" in csv and "A. Romero" in csv
+    assert ",-2.0" in csv  # numbers are not touched
+    tsv = export_tsv(frame)
+    assert "'=HYPERLINK" in tsv and "\t-2" in tsv

@@ -13,7 +13,7 @@ from sop_lib.demand.review import review_demand
 from sop_lib.interactive import NewOverride, OverrideEditor, save_overrides
 from tests.interactive.builders import EVIL, build, everything_of, markdown_of, tables_of
 
-STAMP = rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"
+STAMP = rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
 
 
 def _enter(editor, *, level="sku", code="GT-002", first="2027-02", last="2027-03",
@@ -132,18 +132,55 @@ def test_preview_names_the_family_override_a_sku_override_meets(shared_wb):
     assert family_after == pytest.approx(16.0 + change, abs=0.051)
 
 
-def test_preview_warns_of_an_add_where_one_is_in_force(shared_wb):
-    editor = OverrideEditor(shared_wb)
-    _enter(editor, level="family", code="Grills", first="2027-01", last="2027-01", value="20")
-    _, met = tables_of(editor.preview_output)
-    assert "already in force on this month: save as a change" in met
-    assert "Export Overrides met" in everything_of(editor.preview_output)
+def test_an_add_where_one_is_in_force_is_refused_in_the_preview_and_on_save(open_copy,
+                                                                          company_dir):
+    before = (company_dir / "overrides.csv").read_bytes()
+    editor = OverrideEditor(open_copy())
+    _enter(editor, level="family", code="Grills", first="2026-12", last="2027-01", value="20")
+    expected = ("An override of family Grills is in force on 2027-01 (row 6): choose to change "
+                "or withdraw it")
+    assert expected in markdown_of(editor.preview_output)
+    editor.controls.save.click()
+    assert expected in markdown_of(editor.save_output)
+    assert (company_dir / "overrides.csv").read_bytes() == before
+
+
+def test_a_withdrawal_of_a_month_without_an_override_is_refused_on_save(open_copy,
+                                                                         company_dir):
+    before = (company_dir / "overrides.csv").read_bytes()
+    editor = OverrideEditor(open_copy())
+    _pick(editor, "sku", "SP-004", "2026-12")
+    c = editor.controls
+    c.action.value = "withdraw"
+    c.last.value = pd.Period("2027-02", "M")  # 2027-02 has none
+    c.owner.value, c.reason.value = "J. Okafor", "Back"
+    c.save.click()
+    assert "Nothing to withdraw on 2027-02" in markdown_of(editor.save_output)
+    assert (company_dir / "overrides.csv").read_bytes() == before
+
+
+def test_a_picked_override_keeps_its_exact_value(open_copy, company_dir):
+    """A large or precise value reads back exactly, so changing only the reason moves nothing."""
+    path = company_dir / "overrides.csv"
+    path.write_bytes(path.read_bytes() + b"sku,GT-004,2027-04,absolute,1234567,A,B,,\n"
+                     b"sku,GT-004,2027-05,percent,12.3456789,A,B,,\n")
+    editor = OverrideEditor(open_copy())
+    _pick(editor, "sku", "GT-004", "2027-04")
+    assert editor.controls.value.value == "1234567"
+    _pick(editor, "sku", "GT-004", "2027-05")
+    assert editor.controls.value.value == "12.3456789"
+    c = editor.controls
+    c.action.value = "withdraw"
+    c.owner.value, c.reason.value = "A", "Gone"
+    c.save.click()
+    assert b"sku,GT-004,2027-05,percent,12.3456789,A,Gone,withdraw," in path.read_bytes()
 
 
 def test_change_and_withdraw_need_an_override_in_force(shared_wb):
     editor = OverrideEditor(shared_wb)
     _enter(editor, action="change", first="2027-02", last="2027-02")
-    assert "Nothing to change** on 2027-02" in markdown_of(editor.preview_output)
+    assert "Not possible:** Nothing to change on 2027-02: no override of SKU GT-002" in (
+        markdown_of(editor.preview_output))
 
 
 def test_save_adds_exactly_the_new_rows_and_the_list_and_preview_refresh(open_copy,
@@ -246,7 +283,7 @@ def test_save_creates_a_missing_file_with_its_header(open_copy, company_dir):
     ({"kind": "absolute", "value": "-5"}, "at least 0 for an absolute override"),
     ({"value": "-150"}, "a number of at least -100"),
     ({"code": "GR-001", "first": "2026-11", "last": "2026-11", "kind": "absolute"},
-     "in force since row 2; expected action change"),
+     "is in force on 2026-11 (row 2): choose to change or withdraw it"),
 ])
 def test_a_refused_override_shows_the_problems_and_writes_nothing(open_copy, company_dir, entry,
                                                                   expected):
@@ -255,7 +292,7 @@ def test_a_refused_override_shows_the_problems_and_writes_nothing(open_copy, com
     _enter(editor, **entry)
     editor.controls.save.click()
     page = everything_of(editor.save_output)
-    assert "Not possible" in page and expected in page and "overrides.csv" in page
+    assert "Not possible" in page and expected in page
     assert (company_dir / "overrides.csv").read_bytes() == before
 
 
@@ -302,7 +339,7 @@ def test_a_second_save_of_the_same_add_is_refused(open_copy, company_dir):
     after_first = (company_dir / "overrides.csv").read_bytes()
     _enter(editor, last="2027-02")
     editor.controls.save.click()
-    assert "in force since row 9; expected action change" in everything_of(editor.save_output)
+    assert "is in force on 2027-02 (row 9)" in everything_of(editor.save_output)
     assert (company_dir / "overrides.csv").read_bytes() == after_first
 
 
@@ -317,3 +354,30 @@ def test_withdrawing_a_sku_override_inside_a_family_override_says_where_it_goes(
     december = pd.Period("2026-12", "M")
     share = consensus.loc[("SP-004", december), "statistical"] * 0.9  # Spare Parts -10%
     assert f">{share:,.1f}<" in effect  # after: back to its share of the family override
+
+
+def test_a_title_line_above_the_header_is_kept_and_the_header_found(open_copy, company_dir):
+    path = company_dir / "overrides.csv"
+    before = (b"Overrides, December cycle\n"
+              b"level,code,month,kind,value,owner,reason\n"
+              b"sku,GT-003,2027-01,absolute,80,A. Romero,Spring\n")
+    path.write_bytes(before)
+    editor = OverrideEditor(open_copy())
+    _enter(editor, last="2027-02", reason="Promo")
+    editor.controls.save.click()
+    assert re.fullmatch(rb"Overrides, December cycle\n"
+                        rb"level,code,month,kind,value,owner,reason,action,entered\n"
+                        rb"sku,GT-003,2027-01,absolute,80,A. Romero,Spring\n"
+                        rb"sku,GT-002,2027-02,percent,50,A. Analyst,Promo,add," + STAMP + rb"\n",
+                        path.read_bytes())
+    assert len(load_company(company_dir).overrides) == 2
+
+
+def test_overrides_read_from_a_database_are_not_edited(open_copy, company_dir):
+    editor = OverrideEditor(open_copy())
+    editor.wb.company.files["overrides"] = company_dir / "sources.yaml"
+    _enter(editor)
+    editor.controls.save.click()
+    page = everything_of(editor.save_output)
+    assert "read from a database (sources.yaml)" in page and "overrides table" in page
+    assert "Export Rows to add" in page
