@@ -63,6 +63,12 @@ def in_force(log: pd.DataFrame) -> pd.DataFrame:
     return log[log["status"] == IN_FORCE].reset_index(drop=True)
 
 
+def from_month(log: pd.DataFrame, first: pd.Period) -> pd.DataFrame:
+    """The rows of an `override_log` from month `first` on: earlier months' rows are the
+    history of earlier cycles, not applied."""
+    return log[log["month"] >= first].reset_index(drop=True)
+
+
 def actions_of(overrides: pd.DataFrame) -> pd.Series:
     """Each row's action: its `action` cell, add when empty or absent."""
     if "action" not in overrides:

@@ -12,7 +12,13 @@ import pandas as pd
 from sop_lib.core.errors import DataError, Problem
 from sop_lib.core.frames import join_on_key
 from sop_lib.core.months import month_label
-from sop_lib.data.override_log import IN_FORCE, WITHDRAWAL, in_force, override_log
+from sop_lib.data.override_log import (
+    IN_FORCE,
+    WITHDRAWAL,
+    from_month,
+    in_force,
+    override_log,
+)
 
 OVERRIDES_FILE = "overrides.csv"
 OVERRIDE_COLUMNS = ["level", "code", "month", "kind", "value", "owner", "reason"]
@@ -88,8 +94,8 @@ def apply_override_log(forecast: pd.DataFrame, overrides: pd.DataFrame, items: p
     """
     file, rows = origin or (OVERRIDES_FILE, np.arange(len(overrides)) + 2)
     log = override_log(overrides, rows)
-    if len(forecast):  # rows of months before the forecast: earlier cycles' history
-        log = log[log["month"] >= forecast["month"].min()].reset_index(drop=True)
+    if len(forecast):
+        log = from_month(log, forecast["month"].min())
     current = in_force(log)
     consensus, effect = apply_overrides(forecast, current[OVERRIDE_COLUMNS], items,
                                         origin=(file, current["row"].to_numpy()))

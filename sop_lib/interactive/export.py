@@ -50,7 +50,7 @@ def export_tsv(frame: pd.DataFrame, *, currency: str | None = None) -> str:
 def export_bar(frame: pd.DataFrame, name: str, *, currency: str | None = None) -> str:
     """HTML: links to download the table as `<name>.csv` and `<name>.tsv`, and a button that
     copies it for Excel."""
-    slug = file_stem(name)
+    slug = file_stem(name) or "table"
     csv_data = base64.b64encode(export_csv(frame, currency=currency)).decode("ascii")
     tsv_data = base64.b64encode(export_tsv(frame, currency=currency).encode("utf-8")).decode(
         "ascii")
@@ -73,8 +73,9 @@ def exported_table(frame: pd.DataFrame, name: str, *, caption: str | None = None
 
 
 def file_stem(name: str) -> str:
-    """A file name from a table's name: "Accuracy of Grills" -> "accuracy-of-grills"."""
-    return re.sub(r"[^\w]+", "-", name.strip().casefold()).strip("-_") or "table"
+    """A file name from a name: "Accuracy of Grills" -> "accuracy-of-grills" ("" when it holds
+    no letter or digit)."""
+    return re.sub(r"[^\w]+", "-", name.strip().casefold()).strip("-_")
 
 
 def _value(value):

@@ -12,7 +12,15 @@ import ipywidgets as widgets
 import pandas as pd
 
 from sop_lib.core.errors import SopError
-from sop_lib.data.override_log import ADD, CHANGE, KEY, WITHDRAW, in_force, override_log
+from sop_lib.data.override_log import (
+    ADD,
+    CHANGE,
+    KEY,
+    WITHDRAW,
+    from_month,
+    in_force,
+    override_log,
+)
 from sop_lib.demand.consensus import (
     OVERRIDE_COLUMNS,
     OVERRIDES_FILE,
@@ -32,7 +40,6 @@ from sop_lib.interactive.override_file import FILE_COLUMNS, overrides_file, save
 from sop_lib.interactive.override_preview import (
     LEVEL_NAMES,
     NewOverride,
-    missing_in_force,
     override_effect,
     overrides_met,
 )
@@ -65,12 +72,8 @@ class OverrideEditor:
     def log(self) -> pd.DataFrame:
         """The overrides file as a log (`override_log`) from the cycle on: as loaded, then as
         saved since."""
-        return self._from_cycle(override_log(self.wb.company.overrides,
-                                             self.wb.company.origin("overrides")[1]))
-
-    def _from_cycle(self, log: pd.DataFrame) -> pd.DataFrame:
-        """The rows of the cycle's months and after (earlier ones are history)."""
-        return log[log["month"] >= self.wb.cycle].reset_index(drop=True)
+        return from_month(override_log(self.wb.company.overrides,
+                                       self.wb.company.origin("overrides")[1]), self.wb.cycle)
 
     @property
     def current(self) -> pd.DataFrame:
@@ -284,9 +287,7 @@ class OverrideEditor:
         """The entry's rows typed; a withdrawal's are those in force that it ends."""
         if entry.action != WITHDRAW:
             return entry.frame()
-        months = pd.DataFrame({"level": entry.level, "code": entry.code,
-                               "month": entry.months})
-        return self.current.merge(months, on=KEY)[OVERRIDE_COLUMNS]
+        return self.current.merge(entry.keys(), on=KEY)[OVERRIDE_COLUMNS]
 
     def _preview(self) -> None:
         entry = self.entry()
@@ -309,17 +310,15 @@ class OverrideEditor:
     def _check_fits(self, entry: NewOverride) -> None:
         """SopError when the entry does not fit the overrides in force: a change or a
         withdrawal of a month with none in force, an add on a month with one."""
-        months = pd.DataFrame({"level": entry.level, "code": entry.code, "month": entry.months})
         what = f"{LEVEL_NAMES[entry.level]} {entry.code}"
+        taken = self.current.merge(entry.keys(), on=KEY)
         if entry.action != ADD:
-            missing = missing_in_force(self.current, months)
+            missing = [month for month in entry.months if month not in set(taken["month"])]
             if missing:
                 raise SopError(f"Nothing to {entry.action} on "
                                f"{', '.join(f'{m:%Y-%m}' for m in missing)}: no override of "
                                f"{what} is in force there. Pick one in force, or add one.")
-            return
-        taken = self.current.merge(months, on=KEY)
-        if not taken.empty:
+        elif not taken.empty:
             raise SopError(f"An override of {what} is in force on " + ", ".join(
                 f"{row.month:%Y-%m} (row {row.row})" for row in taken.itertuples())
                 + ": choose to change or withdraw it instead of adding one.")
@@ -336,8 +335,8 @@ class OverrideEditor:
             say("**Not saved.** {message}", message=str(error))
             exported_table(pd.DataFrame(rows)[FILE_COLUMNS], "Rows to add")
             return
-        self.log = self._from_cycle(save_overrides(self.wb.company, rows, cycle=self.wb.cycle,
-                                                   forecast=self.forecast))
+        self.log = from_month(save_overrides(self.wb.company, rows, cycle=self.wb.cycle,
+                                             forecast=self.forecast), self.wb.cycle)
         saved = self.log.tail(len(rows))
         say("**Saved** {count} row(s) to {file} (rows {first} to {last}): {override}. Run the "
             "demand review again (notebook 01) for the consensus and the plan to include them.",

@@ -49,6 +49,10 @@ class NewOverride:
                  "reason": self.reason.strip(), "action": self.action, "entered": entered}
         return [{**cells, "month": month.strftime("%Y-%m")} for month in self.months]
 
+    def keys(self) -> pd.DataFrame:
+        """The level, code and month of each of its rows."""
+        return pd.DataFrame({"level": self.level, "code": self.code, "month": self.months})
+
     def frame(self) -> pd.DataFrame:
         """The rows typed as the overrides table (for the preview); raises SopError when the
         value is not a number."""
@@ -59,9 +63,8 @@ class NewOverride:
         if not math.isfinite(value):
             raise SopError(f"The value {self.value.strip()!r} is not a number: enter units "
                            "(absolute) or a percent change such as 10 or -5 (percent).")
-        return pd.DataFrame({"level": self.level, "code": self.code, "month": self.months,
-                             "kind": self.kind, "value": value, "owner": self.owner.strip(),
-                             "reason": self.reason.strip()}).astype(
+        return self.keys().assign(kind=self.kind, value=value, owner=self.owner.strip(),
+                                  reason=self.reason.strip()).astype(
             {c: str for c in ("level", "code", "kind", "owner", "reason")})
 
     def describe(self) -> str:
@@ -143,10 +146,3 @@ def overrides_met(current: pd.DataFrame, new: pd.DataFrame, items: pd.DataFrame,
     met = in_months.assign(how=how)[same | spread | inside]
     return met[MEETS_COLUMNS].sort_values(["month", "row"]).reset_index(drop=True)
 
-
-def missing_in_force(current: pd.DataFrame, new: pd.DataFrame) -> list[pd.Period]:
-    """The months of `new` with no override in force on its level and code (a change or a
-    withdrawal needs one on each)."""
-    level, code = new["level"].iloc[0], new["code"].iloc[0]
-    mine = current[(current["level"] == level) & (current["code"] == code)]
-    return [month for month in new["month"] if month not in set(mine["month"])]

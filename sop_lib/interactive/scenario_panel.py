@@ -10,7 +10,6 @@ differ), so the pre-S&OP run can load it.
 from __future__ import annotations
 
 import html
-import re
 import tempfile
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +29,7 @@ from sop_lib.interactive.common import (
     plan_months,
     show,
 )
-from sop_lib.interactive.export import exported_table
+from sop_lib.interactive.export import exported_table, file_stem
 from sop_lib.interactive.scenario_view import DIFFERENCE, key_figures, plan_summary, plans_chart
 from sop_lib.pack import charts
 from sop_lib.pack.display import figure, say
@@ -90,7 +89,7 @@ def _change_fields(change: Change, months: pd.PeriodIndex) -> dict:
 
 def scenario_path(company, name: str) -> Path:
     """Where a scenario of that name is saved: `<company folder>/scenarios/<slug>.yaml`."""
-    slug = re.sub(r"[^\w]+", "-", name.strip().casefold()).strip("-_")
+    slug = file_stem(name)
     if not slug:
         raise SopError("Give the scenario a name with letters or digits: it names its file.")
     return Path(company.folder) / SCENARIO_FOLDER / f"{slug}.yaml"
